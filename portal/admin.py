@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import FundingProject, NewsItem, OutboundEmail, Page, Region, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Dane osobowe"), {"fields": ("first_name", "last_name", "phone")}),
+        (_("Uprawnienia"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Daty"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "centre_name", "site"]
+
+
+@admin.register(FundingProject)
+class FundingProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "measure", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "programme"]
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "site", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "published_at", "is_published"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "lead"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["to", "subject", "created_at", "sent_at", "attempts"]
+    list_filter = ["sent_at"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["send_now"]
+
+    @admin.action(description=_("Wyślij zaległe teraz"))
+    def send_now(self, request, queryset):
+        sent = sum(services.outbox_deliver(email_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, _("Wysłano wiadomości: %(count)d") % {"count": sent}, messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,183 @@
+"""The site's own data: accounts, the region running the installation, pages, news, e-mail outbox."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sites.models import Site
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account; the e-mail address is the login."""
+
+    email = models.EmailField(_("adres e-mail"), unique=True)
+    first_name = models.CharField(_("imię"), max_length=150, blank=True)
+    last_name = models.CharField(_("nazwisko"), max_length=150, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    is_staff = models.BooleanField(
+        _("pracownik ROPS"),
+        default=False,
+        help_text=_("Czy użytkownik może logować się do panelu administracyjnego."),
+    )
+    is_active = models.BooleanField(_("aktywny"), default=True)
+    date_joined = models.DateTimeField(_("data rejestracji"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("użytkownik")
+        verbose_name_plural = _("użytkownicy")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class Region(models.Model):
+    """The voivodeship and its ROPS that run this site: everything region-specific lives here."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="region", verbose_name=_("witryna"))
+    name = models.CharField(_("województwo"), max_length=100, help_text=_("np. województwo pomorskie"))
+    voivodeship_code = models.CharField(_("kod TERYT województwa"), max_length=2, blank=True)
+    centre_name = models.CharField(
+        _("nazwa ośrodka"), max_length=200, help_text=_("np. Regionalny Ośrodek Polityki Społecznej w Gdańsku")
+    )
+    centre_short_name = models.CharField(_("skrót nazwy ośrodka"), max_length=30, default="ROPS")
+    portal_title = models.CharField(_("tytuł portalu"), max_length=200, default="Ekonomia społeczna w regionie")
+    address = models.TextField(_("adres"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("strona internetowa"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="region/", blank=True)
+    cofinancing_notice = models.TextField(
+        _("informacja o współfinansowaniu"),
+        blank=True,
+        help_text=_("Pokazywana w stopce każdej strony, np. nazwa projektu i programu."),
+    )
+    cofinancing_logo = models.ImageField(_("logotypy UE"), upload_to="region/", blank=True)
+    cofinancing_logo_alt = models.CharField(_("tekst alternatywny logotypów"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regiony")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundingProject(models.Model):
+    """The EU-co-financed project an event or advisory case is attributed to."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="funding_projects", verbose_name=_("region"))
+    title = models.CharField(_("tytuł projektu"), max_length=300)
+    programme = models.CharField(_("program"), max_length=300, help_text=_("np. Fundusze Europejskie dla Pomorza 2021–2027"))
+    priority_axis = models.CharField(_("oś priorytetowa / priorytet"), max_length=200, blank=True)
+    measure = models.CharField(_("działanie"), max_length=200, blank=True)
+    sub_measure = models.CharField(_("poddziałanie"), max_length=200, blank=True)
+    fund = models.CharField(_("fundusz"), max_length=100, default="Europejski Fundusz Społeczny Plus")
+    cofinancing_notice = models.TextField(_("informacja o współfinansowaniu"))
+    starts_on = models.DateField(_("początek realizacji"), null=True, blank=True)
+    ends_on = models.DateField(_("koniec realizacji"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktywny"), default=True)
+
+    class Meta:
+        verbose_name = _("projekt finansujący")
+        verbose_name_plural = _("projekty finansujące")
+        ordering = ["-is_active", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Page(models.Model):
+    """A static page such as the accessibility statement or the RODO information clause."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pages", verbose_name=_("witryna"))
+    slug = models.SlugField(_("adres"), max_length=100)
+    title = models.CharField(_("tytuł"), max_length=200)
+    body = models.TextField(_("treść (HTML)"), help_text=_("Dozwolone podstawowe znaczniki HTML; reszta jest usuwana."))
+    updated_at = models.DateTimeField(_("aktualizacja"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("strona")
+        verbose_name_plural = _("strony")
+        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="page_unique_slug_per_site")]
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NewsItem(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="news", verbose_name=_("witryna"))
+    title = models.CharField(_("tytuł"), max_length=250)
+    slug = models.SlugField(_("adres"), max_length=120)
+    lead = models.TextField(_("zajawka"), blank=True)
+    body = models.TextField(_("treść (HTML)"))
+    published_at = models.DateTimeField(_("data publikacji"), default=timezone.now)
+    is_published = models.BooleanField(_("opublikowana"), default=False)
+
+    class Meta:
+        verbose_name = _("aktualność")
+        verbose_name_plural = _("aktualności")
+        ordering = ["-published_at"]
+        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="news_unique_slug_per_site")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboundEmail(models.Model):
+    """An e-mail to be sent exactly once: written in the transaction, sent by Celery after commit."""
+
+    dedup_key = models.CharField(_("klucz unikalności"), max_length=255, unique=True)
+    to = models.EmailField(_("odbiorca"))
+    subject = models.CharField(_("temat"), max_length=255)
+    body_text = models.TextField(_("treść"))
+    body_html = models.TextField(_("treść HTML"), blank=True)
+    attachments = models.JSONField(_("załączniki"), default=list, blank=True)
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    due_at = models.DateTimeField(_("do wysłania od"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("wysłano"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("próby"), default=0)
+    last_error = models.TextField(_("ostatni błąd"), blank=True)
+
+    class Meta:
+        verbose_name = _("wiadomość e-mail")
+        verbose_name_plural = _("wiadomości e-mail (kolejka)")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,0 +1,131 @@
+"""Writes of the portal app: the e-mail outbox every app sends through."""
+
+import base64
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.utils import timezone
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_SEND_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class EmailAttachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+def email_enqueue(
+    *,
+    to: str,
+    subject: str,
+    template: str | None = None,
+    context: dict | None = None,
+    body_text: str | None = None,
+    body_html: str = "",
+    dedup_key: str | None = None,
+    attachments: Iterable[EmailAttachment] = (),
+    due_at: datetime | None = None,
+) -> OutboundEmail:
+    """Store an e-mail in the outbox and send it through Celery once the transaction commits.
+
+    With a ``dedup_key`` the same e-mail is stored (and so sent) at most once, however often
+    this is called: that is what makes reminders and notifications safe to retry.
+    """
+    if template is not None:
+        context = {**(context or {}), "site_url": settings.SITE_URL}
+        body_text = render_to_string(f"email/{template}.txt", context).strip() + "\n"
+        try:
+            body_html = render_to_string(f"email/{template}.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    if body_text is None:
+        raise ValueError("Either template or body_text is required.")
+    stored_attachments = [
+        {
+            "filename": attachment.filename,
+            "mimetype": attachment.mimetype,
+            "content_b64": base64.b64encode(attachment.content).decode("ascii"),
+        }
+        for attachment in attachments
+    ]
+    with transaction.atomic():
+        email, created = OutboundEmail.objects.get_or_create(
+            dedup_key=dedup_key or f"once:{uuid.uuid4()}",
+            defaults={
+                "to": to,
+                "subject": " ".join(subject.split())[:255],
+                "body_text": body_text,
+                "body_html": body_html,
+                "attachments": stored_attachments,
+                "due_at": due_at or timezone.now(),
+            },
+        )
+        if created and email.due_at <= timezone.now():
+            from .tasks import outbox_send
+
+            transaction.on_commit(lambda: outbox_send.delay(email.pk))
+    return email
+
+
+def outbox_deliver(*, email_id: int) -> bool:
+    """Send one stored e-mail unless it was sent already; return whether it was sent now."""
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, sent_at__isnull=True)
+            .first()
+        )
+        if email is None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        for attachment in email.attachments:
+            message.attach(
+                attachment["filename"],
+                base64.b64decode(attachment["content_b64"]),
+                attachment["mimetype"],
+            )
+        email.attempts += 1
+        try:
+            message.send()
+        except Exception as error:  # noqa: BLE001 - any transport error is retried later
+            logger.warning("Sending e-mail %s failed: %s", email.pk, error)
+            email.last_error = str(error)[:2000]
+            email.due_at = timezone.now() + timedelta(minutes=5 * email.attempts)
+            email.save(update_fields=["attempts", "last_error", "due_at"])
+            return False
+        email.sent_at = timezone.now()
+        email.save(update_fields=["attempts", "sent_at"])
+        return True
+
+
+def outbox_send_due(*, limit: int = 500) -> int:
+    """Send every due, unsent e-mail (the safety net for lost or failed tasks)."""
+    due_ids = list(
+        OutboundEmail.objects.filter(
+            sent_at__isnull=True, due_at__lte=timezone.now(), attempts__lt=MAX_SEND_ATTEMPTS
+        )
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_deliver(email_id=email_id) for email_id in due_ids)

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Portal ekonomii społecznej – panel ROPS")
+admin.site.site_title = _("Panel ROPS")
+admin.site.index_title = _("Zarządzanie portalem")
+
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("aktualnosci/", views.news_list, name="news_list"),
+    path("aktualnosci/<slug:slug>/", views.news_detail, name="news_detail"),
+    path("strony/<slug:slug>/", views.page_detail, name="page"),
+    path("region/<str:field>/", views.region_image, name="region_image"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("wydarzenia/", include("events.urls")),
+    path("partnerzy/", include("partners.urls")),
+    path("doradztwo/", include("advisory.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

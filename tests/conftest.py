@@ -1,0 +1,102 @@
+"""Fixtures shared by the whole suite: a real Celery worker and common factories."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import app as celery_app
+
+from .factories import UserFactory
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS_DIR = PROJECT_ROOT / "test-artifacts"
+
+# Every test session sends its tasks to a queue of its own, so several suites sharing one
+# Redis never take each other's tasks.
+SESSION_QUEUE = f"portal-test-{uuid.uuid4().hex[:12]}"
+celery_app.conf.task_default_queue = SESSION_QUEUE
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """Start a real Celery worker (prefork) on the real Redis broker, against the test database."""
+    with django_db_blocker.unblock():
+        test_database = connection.settings_dict["NAME"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": _database_url(test_database),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": SESSION_QUEUE,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    log = open(ARTIFACTS_DIR / f"celery-worker-{SESSION_QUEUE}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", SESSION_QUEUE,
+         "--concurrency", "2", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "-n", f"{SESSION_QUEUE}@%h"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for_worker(process)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, settings):
+    """Send tasks to the real worker (through Redis) instead of running them in-process."""
+    celery_app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    yield celery_worker_process
+    celery_app.conf.task_always_eager = True
+
+
+def _database_url(name: str) -> str:
+    database = settings.DATABASES["default"]
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{name}"
+
+
+def _wait_for_worker(process: subprocess.Popen, timeout: float = 60.0) -> None:
+    from portal.tasks import ping
+
+    deadline = time.monotonic() + timeout
+    celery_app.conf.task_always_eager = False
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError("The Celery worker exited at start; see test-artifacts/celery-worker-*.log")
+            try:
+                if ping.delay("ready").get(timeout=5) == "pong:ready":
+                    return
+            except Exception:  # noqa: BLE001 - the worker is still starting
+                time.sleep(0.5)
+        raise RuntimeError("The Celery worker did not answer within a minute.")
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()

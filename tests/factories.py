@@ -1,0 +1,55 @@
+"""Factories shared by every app's tests."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.sites.models import Site
+
+from portal.models import FundingProject, Region, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"osoba{n}@example.org")
+    first_name = factory.Faker("first_name", locale="pl_PL")
+    last_name = factory.Faker("last_name", locale="pl_PL")
+    password = factory.PostGenerationMethodCall("set_password", "haslo-testowe-123")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Give the user a verified e-mail address (as after sign-up), unless verified=False."""
+        if create and extracted is not False:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("site",)
+
+    site = factory.LazyFunction(lambda: Site.objects.get(pk=settings.SITE_ID))
+    name = "województwo testowe"
+    centre_name = "Regionalny Ośrodek Polityki Społecznej w Testowie"
+    cofinancing_notice = "Projekt współfinansowany ze środków Europejskiego Funduszu Społecznego Plus."
+
+
+class FundingProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingProject
+
+    region = factory.SubFactory(RegionFactory)
+    title = factory.Sequence(lambda n: f"Koordynacja ekonomii społecznej {n}")
+    programme = "Fundusze Europejskie dla Regionu 2021–2027"
+    priority_axis = "Priorytet 5"
+    measure = "Działanie 5.17"
+    sub_measure = "Poddziałanie 5.17.2"
+    cofinancing_notice = "Projekt współfinansowany przez Unię Europejską z Europejskiego Funduszu Społecznego Plus."

@@ -1,0 +1,68 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from portal import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_suite_runs_on_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+def test_home_page_shows_region_and_demo_news(client):
+    demo.load()
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="pl">' in html
+    assert "Regionalny Ośrodek Polityki Społecznej w Gdańsku" in html
+    assert "Ruszają zapisy na jesienną wizytę studyjną" in html
+    assert "Przejdź do treści" in html
+    assert "współfinansowanego przez Unię Europejską" in html
+
+
+@pytest.mark.parametrize("slug", ["deklaracja-dostepnosci", "rodo", "kontakt"])
+def test_footer_pages_exist_and_are_linked(client, slug):
+    demo.load()
+    url = reverse("page", args=[slug])
+    assert url in client.get("/").content.decode()
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_page_is_404_not_500(client):
+    assert client.get("/strony/nie-ma-takiej/").status_code == 404
+
+
+def test_page_body_is_sanitised(client):
+    demo.load()
+    from portal.models import Page
+
+    Page.objects.filter(slug="kontakt").update(body='<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)>')
+    html = client.get("/strony/kontakt/").content.decode()
+    assert "<p>ok</p>" in html
+    assert "<script>alert(1)" not in html
+    assert "onerror" not in html
+
+
+def test_admin_loads_for_staff_with_the_same_account(client):
+    demo.load()
+    response = client.post(
+        reverse("account_login"), {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/portal/region/").status_code == 200
+
+
+def test_admin_refuses_anonymous(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_language_switch_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
