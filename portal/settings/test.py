@@ -20,3 +20,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Real Redis, but a key prefix of its own for each run, so that state such as allauth's rate
+# limits never leaks from one run (or one parallel suite) into another.
+import uuid  # noqa: E402
+
+CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405

@@ -57,7 +57,8 @@ def assert_accessible(page, name: str) -> None:
 def login(page, user, password: str = "haslo-testowe-123") -> None:
     """Sign in through the real login form."""
     page.goto("/konto/login/")
-    page.get_by_label("Adres e-mail").fill(user.email)
-    page.get_by_label("Hasło").fill(password)
-    page.get_by_role("button", name="Zaloguj się").click()
-    page.wait_for_load_state("networkidle")
+    form = page.locator("main form")
+    form.locator("input[name=login]").fill(user.email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
