@@ -5,6 +5,7 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML, default_url_fetcher
 
@@ -20,7 +21,10 @@ def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None):
     parsed = urlparse(url)
     if parsed.scheme == "static":
         relative = unquote(parsed.netloc + parsed.path).lstrip("/")
-        found = finders.find(relative)
+        try:
+            found = None if ".." in relative.split("/") else finders.find(relative)
+        except SuspiciousFileOperation:
+            found = None
         if found:
             resolved = Path(found).resolve()
             allowed_roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]

@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test worker lint bench install install-run install-test messages services demo clean
+
+## Start the portal with demo data on http://127.0.0.1:8000 (SQLite + in-process tasks by default).
+run: install-run
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "Portal: http://$(HOST):$(PORT)/   e-mails: var/mail/ (one file per message, unless EMAIL_URL is set)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default local).
+test: install-test services
+	$(BIN)/pytest
+
+## Celery worker with the beat scheduler embedded (needs REDIS_URL).
+worker: install-run
+	@if [ -z "$$REDIS_URL" ]; then echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL to run a worker." >&2; exit 1; fi
+	$(BIN)/celery -A portal worker --beat --loglevel INFO
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+## Benchmarks (pytest-benchmark) against the real PostgreSQL.
+bench: install-test services
+	$(BIN)/pytest bench --benchmark-only -p no:cacheprovider
+
+install-run:
+	scripts/ensure-system-deps.sh run
+	$(MAKE) --no-print-directory $(VENV)/.installed messages
+
+install-test:
+	scripts/ensure-system-deps.sh test
+	$(MAKE) --no-print-directory $(VENV)/.installed messages
+
+services:
+	scripts/ensure-services.sh
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+## Compiled translations are built here, not committed.
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts
