@@ -1,5 +1,156 @@
-from django.shortcuts import render
+"""Public calendar, event pages, registration and the participant's own registrations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.selectors import organisation_list_for_member
+
+from . import documents, exceptions, selectors, services
+from .filters import EventFilter
+from .forms import RegistrationForm
+from .models import Event
 
 
 def event_list(request):
-    return render(request, "events/event_list.html", {})
+    past = request.GET.get("okres") == "archiwum"
+    base = selectors.event_list_past_public() if past else selectors.event_list_upcoming_public()
+    event_filter = EventFilter(request.GET or None, queryset=base.prefetch_related("target_groups"))
+    events = event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base.prefetch_related("target_groups")
+    page = Paginator(events, 12).get_page(request.GET.get("strona"))
+    query = request.GET.copy()
+    query.pop("strona", None)
+    return render(
+        request,
+        "events/event_list.html",
+        {"filter": event_filter, "page_obj": page, "past": past, "query_string": query.urlencode()},
+    )
+
+
+def event_detail(request, slug: str):
+    event = selectors.event_get_public(slug=slug, user=request.user)
+    my_registrations = (
+        selectors.registration_active_for_event(event=event, user=request.user) if request.user.is_authenticated else []
+    )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "places_free": selectors.event_places_free(event=event),
+            "waitlist_length": selectors.event_waitlist(event=event).count(),
+            "availability": selectors.event_registration_availability(event=event, user=request.user),
+            "my_registrations": my_registrations,
+            "agenda_days": _agenda_by_day(event),
+        },
+    )
+
+
+def _agenda_by_day(event: Event) -> list[tuple]:
+    days: dict = {}
+    for item in event.agenda_items.all():
+        days.setdefault(item.day, []).append(item)
+    return list(days.items())
+
+
+@login_required
+def registration_create(request, slug: str):
+    event = selectors.event_get_public(slug=slug, user=request.user)
+    availability = selectors.event_registration_availability(event=event, user=request.user)
+    if not availability.can_register:
+        messages.error(request, availability.reason)
+        return redirect(event)
+    organisations = organisation_list_for_member(user=request.user)
+    form = RegistrationForm(
+        request.POST or None,
+        event=event,
+        organisations=organisations,
+        colleagues=selectors.colleague_list(user=request.user, organisations=organisations),
+        user=request.user,
+        consent_text=selectors.consent_text_current(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_create(
+                event=event,
+                participant=form.cleaned_data["participant"],
+                organisation=form.cleaned_data["organisation"],
+                answers=form.answers(),
+                consent=form.cleaned_data["consent"],
+                actor=request.user,
+            )
+        except exceptions.AnswersInvalid as error:
+            form.add_answer_errors(error.errors)
+        except exceptions.ParticipantNotInOrganisation as error:
+            form.add_error("participant", str(error))
+        except exceptions.NotAMember as error:
+            form.add_error("organisation", str(error))
+        except exceptions.EventsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _registration_message(registration))
+            return redirect("events:my_registrations")
+    return render(
+        request,
+        "events/registration_form.html",
+        {
+            "event": event,
+            "form": form,
+            "places_free": selectors.event_places_free(event=event),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _registration_message(registration) -> str:
+    name = registration.participant.get_full_name() or registration.participant.email
+    if registration.status == registration.Status.CONFIRMED:
+        return _("Zgłoszenie przyjęte: %(name)s ma potwierdzone miejsce. Potwierdzenie wysłaliśmy e-mailem.") % {"name": name}
+    if registration.status == registration.Status.PENDING:
+        return _("Zgłoszenie przyjęte: %(name)s ma zarezerwowane miejsce, które czeka na akceptację organizatora.") % {"name": name}
+    return _("Brak wolnych miejsc: %(name)s jest na liście rezerwowej. Gdy zwolni się miejsce, wyślemy e-mail.") % {"name": name}
+
+
+@login_required
+def my_registrations(request):
+    registrations = list(selectors.registration_list_for_user(user=request.user))
+    now = timezone.now()
+    for registration in registrations:
+        registration.queue_position = selectors.waitlist_position(registration=registration)
+        registration.can_cancel = now <= registration.event.cancellation_closes_at
+    return render(request, "events/my_registrations.html", {"registrations": registrations})
+
+
+@login_required
+@require_POST
+def registration_cancel(request, pk: int):
+    registration = selectors.registration_get_for_user(user=request.user, pk=pk)
+    try:
+        services.registration_cancel(registration=registration, actor=request.user)
+    except exceptions.EventsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Zgłoszenie na „%(title)s” zostało anulowane.") % {"title": registration.event.title})
+    return redirect("events:my_registrations")
+
+
+def event_ics(request, slug: str):
+    event = selectors.event_get_public(slug=slug, user=request.user)
+    response = HttpResponse(documents.event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def events_feed(request):
+    region = getattr(request, "region", None)
+    name = _("Wydarzenia – kalendarz") if region is None else region.portal_title
+    response = HttpResponse(
+        documents.events_feed_ics(selectors.event_list_feed(), name=str(name)), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
+    return response

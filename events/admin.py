@@ -1,0 +1,232 @@
+"""Staff tools: events with agenda and questions, registrations with bulk actions and export."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportActionMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.selectors import region_get_current
+
+from . import documents, exceptions, services
+from .models import AgendaItem, ConsentText, Event, Question, Registration, TargetGroup
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 1
+    fields = ["day", "starts_at", "ends_at", "title", "speaker", "place", "address"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = ["position", "label", "kind", "choices", "is_required", "help_text"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "type", "starts_at", "venue_city", "state", "places_column", "registrations_link"]
+    list_filter = ["state", "type", "subregions", "target_groups", "funding_project"]
+    search_fields = ["title", "venue_city", "organiser"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["target_groups", "subregions"]
+    inlines = [AgendaItemInline, QuestionInline]
+    actions = ["publish", "cancel", "finish", "promote_waitlist", "attendance_list_pdf"]
+    fieldsets = (
+        (None, {"fields": ("type", "title", "slug", "summary", "description", "state")}),
+        (_("Termin i miejsce"), {"fields": (
+            "starts_at", "ends_at", "venue_name", "venue_street", "venue_postal_code", "venue_city", "online_url",
+        )}),
+        (_("Organizacja"), {"fields": (
+            "organiser", "contact_name", "contact_email", "contact_phone", "funding_project", "target_groups", "subregions",
+        )}),
+        (_("Zapisy"), {"fields": (
+            "registration_opens_at", "registration_closes_at", "cancellation_deadline",
+            "capacity", "per_organisation_limit", "requires_approval",
+        )}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            places_taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)),
+            waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        )
+
+    @admin.display(description=_("miejsca (zajęte / limit, wolne, rezerwa)"))
+    def places_column(self, obj):
+        free = max(obj.capacity - obj.places_taken, 0)
+        return _("%(taken)d / %(capacity)d · wolne: %(free)d · rezerwa: %(waitlisted)d") % {
+            "taken": obj.places_taken, "capacity": obj.capacity, "free": free, "waitlisted": obj.waitlisted,
+        }
+
+    @admin.display(description=_("zgłoszenia"))
+    def registrations_link(self, obj):
+        url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("lista zgłoszeń"))
+
+    def _run(self, request, queryset, service, done_message):
+        done = 0
+        for event in queryset:
+            try:
+                service(event=event, actor=request.user)
+                done += 1
+            except exceptions.EventsError as error:
+                self.message_user(request, f"{event}: {error}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Opublikuj wybrane wydarzenia"))
+    def publish(self, request, queryset):
+        self._run(request, queryset, services.event_publish, _("Opublikowano wydarzenia: %(count)d"))
+
+    @admin.action(description=_("Odwołaj wybrane wydarzenia (powiadomi zapisanych)"))
+    def cancel(self, request, queryset):
+        self._run(request, queryset, services.event_cancel, _("Odwołano wydarzenia: %(count)d"))
+
+    @admin.action(description=_("Oznacz jako zakończone"))
+    def finish(self, request, queryset):
+        self._run(request, queryset, services.event_finish, _("Zakończono wydarzenia: %(count)d"))
+
+    @admin.action(description=_("Przydziel wolne miejsca osobom z listy rezerwowej"))
+    def promote_waitlist(self, request, queryset):
+        promoted = sum(len(services.waitlist_promote(event=event, actor=request.user)) for event in queryset)
+        self.message_user(request, _("Przeniesiono z listy rezerwowej: %(count)d") % {"count": promoted}, messages.SUCCESS)
+
+    @admin.action(description=_("Pobierz listę obecności (PDF)"))
+    def attendance_list_pdf(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Wybierz dokładnie jedno wydarzenie."), messages.ERROR)
+            return None
+        event = queryset.get()
+        registrations = (
+            event.registrations.filter(status=Registration.Status.CONFIRMED)
+            .select_related("participant", "organisation")
+            .order_by("participant__last_name", "participant__first_name")
+        )
+        pdf = documents.attendance_list_pdf(event=event, registrations=registrations, region=region_get_current(request=request))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="lista-obecnosci-{event.slug}.pdf"'
+        return response
+
+
+class RegistrationResource(resources.ModelResource):
+    event_title = fields.Field(attribute="event__title", column_name=_("wydarzenie"))
+    first_name = fields.Field(attribute="participant__first_name", column_name=_("imię"))
+    last_name = fields.Field(attribute="participant__last_name", column_name=_("nazwisko"))
+    email = fields.Field(attribute="participant__email", column_name=_("e-mail"))
+    phone = fields.Field(attribute="participant__phone", column_name=_("telefon"))
+    organisation_name = fields.Field(attribute="organisation__name", column_name=_("organizacja"))
+    status_label = fields.Field(column_name=_("status"))
+    created = fields.Field(attribute="created_at", column_name=_("zgłoszono"))
+    registered_by_email = fields.Field(attribute="registered_by__email", column_name=_("zgłaszający"))
+    consent_version = fields.Field(attribute="consent_text__version", column_name=_("wersja zgody RODO"))
+    answers_text = fields.Field(column_name=_("odpowiedzi"))
+
+    class Meta:
+        model = Registration
+        fields = export_order = [
+            "id", "event_title", "first_name", "last_name", "email", "phone", "organisation_name", "status_label",
+            "created", "registered_by_email", "consent_version", "answers_text",
+        ]
+
+    def dehydrate_status_label(self, registration):
+        return str(registration.get_status_display())
+
+    def dehydrate_answers_text(self, registration):
+        labels = {str(q.pk): q.label for q in registration.event.questions.all()}
+        return "; ".join(f"{labels.get(key, key)}: {value}" for key, value in registration.answers.items())
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ExportActionMixin, SimpleHistoryAdmin):
+    resource_classes = [RegistrationResource]
+    list_display = ["participant", "participant_email", "organisation", "event", "status", "created_at", "waitlisted_at"]
+    list_filter = ["status", "event", "event__type", "organisation__kind"]
+    search_fields = ["participant__email", "participant__last_name", "organisation__name", "event__title"]
+    list_select_related = ["participant", "organisation", "event"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "event", "participant", "organisation", "registered_by", "status", "answers_display", "consent_text",
+        "consented_at", "created_at", "waitlisted_at", "status_changed_at",
+    ]
+    exclude = ["answers", "revision"]
+    actions = ["approve", "reject", "move_to_waitlist", "move_to_confirmed", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("e-mail"), ordering="participant__email")
+    def participant_email(self, obj):
+        return obj.participant.email
+
+    @admin.display(description=_("odpowiedzi"))
+    def answers_display(self, obj):
+        labels = {str(q.pk): q.label for q in obj.event.questions.all()}
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join_pairs((labels.get(key, key), value) for key, value in obj.answers.items()),
+        )
+
+    def _bulk(self, request, queryset, service, done_message):
+        done = 0
+        # Oldest first, so a bulk move keeps the waitlist order.
+        for registration in queryset.order_by("waitlisted_at", "created_at", "pk"):
+            try:
+                service(registration=registration, actor=request.user)
+                done += 1
+            except exceptions.EventsError as error:
+                self.message_user(request, f"{registration}: {error}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Zatwierdź wybrane zgłoszenia"))
+    def approve(self, request, queryset):
+        self._bulk(request, queryset, services.registration_approve, _("Zatwierdzono zgłoszenia: %(count)d"))
+
+    @admin.action(description=_("Odrzuć wybrane zgłoszenia"))
+    def reject(self, request, queryset):
+        self._bulk(request, queryset, services.registration_reject, _("Odrzucono zgłoszenia: %(count)d"))
+
+    @admin.action(description=_("Przenieś na listę rezerwową"))
+    def move_to_waitlist(self, request, queryset):
+        self._bulk(request, queryset, services.registration_move_to_waitlist, _("Przeniesiono na listę rezerwową: %(count)d"))
+
+    @admin.action(description=_("Przenieś z listy rezerwowej na listę uczestników"))
+    def move_to_confirmed(self, request, queryset):
+        self._bulk(request, queryset, services.registration_move_to_confirmed, _("Potwierdzono miejsca: %(count)d"))
+
+    @admin.action(description=_("Anuluj wybrane zgłoszenia"))
+    def cancel(self, request, queryset):
+        self._bulk(request, queryset, services.registration_cancel, _("Anulowano zgłoszenia: %(count)d"))
+
+
+def format_html_join_pairs(pairs):
+    from django.utils.html import format_html_join
+
+    return format_html_join("", "<dt>{}</dt><dd>{}</dd>", pairs)
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ["version", "is_active", "created_at"]
+    list_filter = ["is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version someone agreed to must never change: add a new version instead.
+        if obj is not None and obj.registrations.exists():
+            return ["version", "text"]
+        return []
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind"]

@@ -1,0 +1,58 @@
+"""Errors of the events app; their messages are shown to users as they are."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsError(Exception):
+    """Base class: an operation on an event or registration was refused."""
+
+    default_message = _("Operacja jest niemożliwa.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class RegistrationClosed(EventsError):
+    default_message = _("Zapisy na to wydarzenie są zamknięte.")
+
+
+class AlreadyRegistered(EventsError):
+    default_message = _("Ta osoba jest już zapisana na to wydarzenie.")
+
+
+class NotAMember(EventsError):
+    default_message = _("Nie możesz zgłaszać osób w imieniu organizacji, do której nie należysz.")
+
+
+class ParticipantNotInOrganisation(EventsError):
+    default_message = _("Wskazana osoba nie jest zatwierdzonym członkiem tej organizacji.")
+
+
+class AnswersInvalid(EventsError):
+    """Missing or invalid answers; ``errors`` maps a question id to its message."""
+
+    default_message = _("Uzupełnij odpowiedzi na wymagane pytania.")
+
+    def __init__(self, errors: dict[int, str], message=None):
+        self.errors = errors
+        super().__init__(message)
+
+
+class ConsentMissing(EventsError):
+    default_message = _("Zgłoszenie wymaga zapoznania się z informacją o przetwarzaniu danych osobowych i jej akceptacji.")
+
+
+class CancellationNotAllowed(EventsError):
+    default_message = _("Tego zgłoszenia nie można już anulować.")
+
+
+class InvalidTransition(EventsError):
+    default_message = _("Tej zmiany statusu nie można wykonać.")
+
+
+class NoPlacesLeft(EventsError):
+    default_message = _("Brak wolnych miejsc: najpierw zwolnij miejsce albo zwiększ limit.")

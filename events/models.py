@@ -1,0 +1,257 @@
+"""Events run by ROPS: the event, its agenda, registration questions and registrations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.models import Organisation
+
+
+class TargetGroup(models.Model):
+    """A kind of partner organisation an event is meant for (one row per Organisation.Kind)."""
+
+    kind = models.CharField(_("rodzaj organizacji"), max_length=10, choices=Organisation.Kind.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("grupa docelowa")
+        verbose_name_plural = _("grupy docelowe")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class ConsentText(models.Model):
+    """A version of the RODO information clause and consent participants agree to."""
+
+    version = models.CharField(_("wersja"), max_length=30, unique=True)
+    text = models.TextField(_("treść zgody"))
+    is_active = models.BooleanField(
+        _("obowiązująca"), default=True, help_text=_("Nowe zgłoszenia używają najnowszej obowiązującej wersji.")
+    )
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("treść zgody RODO")
+        verbose_name_plural = _("treści zgód RODO")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version}"
+
+
+class Event(models.Model):
+    """A meeting, training, conference or study visit organised by ROPS."""
+
+    class Type(models.TextChoices):
+        MEETING = "meeting", _("spotkanie")
+        WORKING_MEETING = "working_meeting", _("spotkanie robocze z warsztatami")
+        TRAINING = "training", _("szkolenie")
+        CONFERENCE = "conference", _("konferencja")
+        STUDY_VISIT = "study_visit", _("wizyta studyjna")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("szkic")
+        PUBLISHED = "published", _("opublikowane")
+        CANCELLED = "cancelled", _("odwołane")
+        FINISHED = "finished", _("zakończone")
+
+    type = models.CharField(_("rodzaj"), max_length=20, choices=Type.choices, db_index=True)
+    title = models.CharField(_("tytuł"), max_length=250)
+    slug = models.SlugField(_("adres"), max_length=120, unique=True)
+    summary = models.TextField(_("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane w kalendarzu."))
+    description = models.TextField(_("opis"), blank=True)
+    starts_at = models.DateTimeField(_("początek"), db_index=True)
+    ends_at = models.DateTimeField(_("koniec"))
+    venue_name = models.CharField(_("miejsce"), max_length=200, blank=True)
+    venue_street = models.CharField(_("ulica i numer"), max_length=200, blank=True)
+    venue_postal_code = models.CharField(_("kod pocztowy"), max_length=6, blank=True)
+    venue_city = models.CharField(_("miejscowość"), max_length=100, blank=True)
+    online_url = models.URLField(_("link do spotkania online"), blank=True)
+    organiser = models.CharField(_("organizator"), max_length=250)
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="events", verbose_name=_("grupy docelowe"))
+    subregions = models.ManyToManyField(
+        "partners.Subregion", blank=True, related_name="events", verbose_name=_("subregiony")
+    )
+    funding_project = models.ForeignKey(
+        "portal.FundingProject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("projekt finansujący"),
+    )
+    contact_name = models.CharField(_("osoba do kontaktu"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mail osoby do kontaktu"), blank=True)
+    contact_phone = models.CharField(_("telefon osoby do kontaktu"), max_length=60, blank=True)
+    state = models.CharField(_("stan"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+
+    registration_opens_at = models.DateTimeField(_("zapisy od"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("zapisy do"), null=True, blank=True)
+    cancellation_deadline = models.DateTimeField(
+        _("rezygnacja możliwa do"),
+        null=True,
+        blank=True,
+        help_text=_("Po tym terminie uczestnik nie zrezygnuje sam; puste pole oznacza: do początku wydarzenia."),
+    )
+    capacity = models.PositiveIntegerField(_("liczba miejsc"), default=0, help_text=_("0 oznacza brak zapisów online."))
+    per_organisation_limit = models.PositiveIntegerField(
+        _("limit miejsc na organizację"), null=True, blank=True, help_text=_("Puste pole oznacza brak limitu.")
+    )
+    requires_approval = models.BooleanField(
+        _("zgłoszenia wymagają akceptacji"),
+        default=False,
+        help_text=_("Zgłoszenie oczekujące na akceptację zajmuje miejsce, więc akceptacja nigdy nie przekracza limitu."),
+    )
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("wydarzenie")
+        verbose_name_plural = _("wydarzenia")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_multi_day(self) -> bool:
+        return timezone.localdate(self.starts_at) != timezone.localdate(self.ends_at)
+
+    @property
+    def venue_address(self) -> str:
+        city = " ".join(part for part in (self.venue_postal_code, self.venue_city) if part)
+        return ", ".join(part for part in (self.venue_name, self.venue_street, city) if part)
+
+    @property
+    def places_free_annotated(self) -> int:
+        """Free places, from the ``places_taken`` annotation of the public selectors."""
+        return max(self.capacity - getattr(self, "places_taken", 0), 0)
+
+    @property
+    def cancellation_closes_at(self):
+        return self.cancellation_deadline or self.starts_at
+
+
+class AgendaItem(models.Model):
+    """One point of the programme; for a study visit, one stop of the itinerary with its address."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("wydarzenie"))
+    day = models.DateField(_("dzień"))
+    starts_at = models.TimeField(_("od"))
+    ends_at = models.TimeField(_("do"), null=True, blank=True)
+    title = models.CharField(_("punkt programu"), max_length=250)
+    speaker = models.CharField(_("prowadzący / gospodarz"), max_length=250, blank=True)
+    place = models.CharField(_("miejsce"), max_length=250, blank=True)
+    address = models.CharField(_("adres"), max_length=250, blank=True)
+    description = models.TextField(_("opis"), blank=True)
+
+    class Meta:
+        verbose_name = _("punkt programu")
+        verbose_name_plural = _("program")
+        ordering = ["day", "starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.starts_at:%H:%M} {self.title}"
+
+
+class Question(models.Model):
+    """A question staff ask everyone registering for an event."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("tekst")
+        CHOICE = "choice", _("wybór z listy")
+        YES_NO = "yes_no", _("tak / nie")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("wydarzenie"))
+    kind = models.CharField(_("rodzaj"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    label = models.CharField(_("pytanie"), max_length=250)
+    help_text = models.CharField(_("podpowiedź"), max_length=250, blank=True)
+    choices = models.TextField(_("odpowiedzi do wyboru"), blank=True, help_text=_("Jedna odpowiedź w wierszu."))
+    is_required = models.BooleanField(_("wymagane"), default=False)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("pytanie w formularzu")
+        verbose_name_plural = _("pytania w formularzu")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class Registration(models.Model):
+    """A person's place (or place in the queue) at an event, on behalf of an organisation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("oczekuje na akceptację")
+        CONFIRMED = "confirmed", _("potwierdzone")
+        WAITLISTED = "waitlisted", _("lista rezerwowa")
+        CANCELLED = "cancelled", _("anulowane")
+        REJECTED = "rejected", _("odrzucone")
+
+    # Pending registrations hold a place: approving one never needs a free place.
+    HOLDING_PLACE = (Status.PENDING, Status.CONFIRMED)
+    ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("wydarzenie"))
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="event_registrations", verbose_name=_("uczestnik")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="event_registrations", verbose_name=_("organizacja")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("zgłaszający")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    answers = models.JSONField(_("odpowiedzi"), default=dict, blank=True)
+    consent_text = models.ForeignKey(
+        ConsentText, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("zgoda RODO (wersja)")
+    )
+    consented_at = models.DateTimeField(_("zgoda wyrażona"))
+    created_at = models.DateTimeField(_("zgłoszono"), default=timezone.now, db_index=True)
+    waitlisted_at = models.DateTimeField(_("na liście rezerwowej od"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("zmiana statusu"), default=timezone.now)
+    revision = models.PositiveIntegerField(
+        _("numer zmiany"), default=0, help_text=_("Rośnie przy każdej zmianie statusu; odróżnia kolejne powiadomienia.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zgłoszenie")
+        verbose_name_plural = _("zgłoszenia")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "participant"],
+                condition=Q(status__in=["pending", "confirmed", "waitlisted"]),
+                name="registration_one_active_per_participant",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="registration_waitlisted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "waitlisted_at"], name="registration_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.event}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

@@ -1,0 +1,365 @@
+"""Writes of the events app: registration with capacity, waitlist and notifications.
+
+Capacity rule: every write that can take or free a place locks the event row
+(``select_for_update``) first, then counts and decides. Pending registrations hold a
+place, so staff approval never overbooks. The partial unique constraint
+``registration_one_active_per_participant`` stops a double submit as a last resort.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import Organisation
+from partners.selectors import membership_is_approved
+from portal.models import User
+from portal.services import EmailAttachment, email_enqueue
+
+from . import documents, exceptions
+from .models import ConsentText, Event, Question, Registration
+from .selectors import consent_text_current
+
+REMINDER_LEAD_TIME = timedelta(days=2)
+Status = Registration.Status
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+def answers_clean(*, event: Event, answers: dict) -> dict[str, str]:
+    """Validate answers against the event's questions; return them keyed by question id."""
+    cleaned: dict[str, str] = {}
+    errors: dict[int, str] = {}
+    for question in event.questions.all():
+        raw = answers.get(question.pk, answers.get(str(question.pk), ""))
+        value = str(raw).strip() if raw is not None else ""
+        if question.kind == Question.Kind.YES_NO and value:
+            value = {"true": "tak", "false": "nie", "True": "tak", "False": "nie"}.get(value, value)
+            if value not in ("tak", "nie"):
+                errors[question.pk] = _("Wybierz „tak” albo „nie”.")
+                continue
+        if question.kind == Question.Kind.CHOICE and value and value not in question.choice_list:
+            errors[question.pk] = _("Wybierz jedną z podanych odpowiedzi.")
+            continue
+        if question.is_required and not value:
+            errors[question.pk] = _("Odpowiedź na to pytanie jest wymagana.")
+            continue
+        if len(value) > 2000:
+            errors[question.pk] = _("Odpowiedź może mieć najwyżej 2000 znaków.")
+            continue
+        if value:
+            cleaned[str(question.pk)] = value
+    if errors:
+        raise exceptions.AnswersInvalid(errors)
+    return cleaned
+
+
+# --- capacity ----------------------------------------------------------------------------
+
+
+def _lock_event(event_id: int) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _holding_counts(event: Event, organisation_id: int) -> tuple[int, int]:
+    holding = event.registrations.filter(status__in=Registration.HOLDING_PLACE)
+    return holding.count(), holding.filter(organisation_id=organisation_id).count()
+
+
+def _has_place(event: Event, organisation_id: int) -> bool:
+    total, for_organisation = _holding_counts(event, organisation_id)
+    if total >= event.capacity:
+        return False
+    return event.per_organisation_limit is None or for_organisation < event.per_organisation_limit
+
+
+def _place_status(event: Event) -> str:
+    return Status.PENDING if event.requires_approval else Status.CONFIRMED
+
+
+def _set_status(registration: Registration, status: str, now=None) -> None:
+    now = now or timezone.now()
+    registration.status = status
+    registration.status_changed_at = now
+    registration.revision += 1
+    if status == Status.WAITLISTED:
+        registration.waitlisted_at = now
+    registration.save(update_fields=["status", "status_changed_at", "revision", "waitlisted_at"])
+
+
+def _waitlist_promote(event: Event) -> list[Registration]:
+    """Give freed places to the oldest waitlisted registrations (event row already locked).
+
+    Someone whose organisation has reached its limit is skipped but keeps their position.
+    """
+    promoted: list[Registration] = []
+    queue = event.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    total, _unused = _holding_counts(event, 0)
+    if total >= event.capacity:
+        return promoted
+    for registration in queue.select_related("participant", "event"):
+        if total >= event.capacity:
+            break
+        if not _has_place(event, registration.organisation_id):
+            continue
+        _set_status(registration, _place_status(event))
+        total += 1
+        promoted.append(registration)
+        _notify(registration, "promoted")
+    return promoted
+
+
+# --- notifications -----------------------------------------------------------------------
+
+EMAIL_SUBJECTS = {
+    "confirmed": "Potwierdzenie udziału: {title}",
+    "pending": "Zgłoszenie przyjęte, czeka na akceptację: {title}",
+    "waitlisted": "Lista rezerwowa: {title}",
+    "promoted": "Zwolniło się miejsce: {title}",
+    "cancelled": "Rezygnacja przyjęta: {title}",
+    "rejected": "Zgłoszenie nieprzyjęte: {title}",
+    "event_cancelled": "Wydarzenie odwołane: {title}",
+    "reminder": "Przypomnienie: {title} już wkrótce",
+}
+
+
+def _notify(registration: Registration, kind: str, *, due_at=None, dedup_key: str | None = None) -> None:
+    """Queue one e-mail about a registration; the outbox sends it after commit, once."""
+    event = registration.event
+    attachments: Iterable[EmailAttachment] = ()
+    if registration.status == Status.CONFIRMED and kind in ("confirmed", "promoted", "reminder"):
+        attachments = (EmailAttachment(f"{event.slug}.ics", documents.event_ics(event), "text/calendar"),)
+    email_enqueue(
+        to=registration.participant.email,
+        subject=_(EMAIL_SUBJECTS[kind]).format(title=event.title),
+        template=f"events_{kind}",
+        context={"registration": registration, "event": event, "participant": registration.participant},
+        dedup_key=dedup_key or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
+        attachments=attachments,
+        due_at=due_at,
+    )
+
+
+# --- registration ------------------------------------------------------------------------
+
+
+def registration_create(
+    *,
+    event: Event,
+    participant: User,
+    organisation: Organisation,
+    answers: dict,
+    consent: bool,
+    actor: User,
+    now=None,
+) -> Registration:
+    """Register a participant for an event: a place if one is free, otherwise the waitlist."""
+    now = now or timezone.now()
+    if not consent:
+        raise exceptions.ConsentMissing()
+    if not membership_is_approved(user=actor, organisation=organisation):
+        raise exceptions.NotAMember()
+    if participant.pk != actor.pk and not membership_is_approved(user=participant, organisation=organisation):
+        raise exceptions.ParticipantNotInOrganisation()
+    cleaned_answers = answers_clean(event=event, answers=answers)
+    consent_text = consent_text_current()
+    if consent_text is None:
+        raise exceptions.RegistrationClosed(_("Zapisy są chwilowo wstrzymane: brak obowiązującej klauzuli RODO."))
+
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        _check_open(locked, now)
+        if locked.registrations.filter(participant=participant, status__in=Registration.ACTIVE).exists():
+            raise exceptions.AlreadyRegistered()
+        status = _place_status(locked) if _has_place(locked, organisation.pk) else Status.WAITLISTED
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event=locked,
+                    participant=participant,
+                    organisation=organisation,
+                    registered_by=actor,
+                    status=status,
+                    answers=cleaned_answers,
+                    consent_text=consent_text,
+                    consented_at=now,
+                    created_at=now,
+                    status_changed_at=now,
+                    waitlisted_at=now if status == Status.WAITLISTED else None,
+                )
+        except IntegrityError as error:
+            raise exceptions.AlreadyRegistered() from error
+        _notify(registration, status)
+    return registration
+
+
+def _check_open(event: Event, now) -> None:
+    if event.state == Event.State.CANCELLED:
+        raise exceptions.RegistrationClosed(_("Wydarzenie zostało odwołane: zapisy są niemożliwe."))
+    if event.state != Event.State.PUBLISHED or event.capacity == 0:
+        raise exceptions.RegistrationClosed(_("To wydarzenie nie przyjmuje zgłoszeń."))
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise exceptions.RegistrationClosed(_("Zapisy jeszcze się nie rozpoczęły."))
+    if (event.registration_closes_at and now > event.registration_closes_at) or now >= event.starts_at:
+        raise exceptions.RegistrationClosed(_("Termin zapisów minął."))
+
+
+def registration_cancel(*, registration: Registration, actor: User, now=None) -> Registration:
+    """Withdraw a registration (by the participant or the person who made it) and free its place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if actor.pk not in (registration.participant_id, registration.registered_by_id) and not actor.is_staff:
+            raise exceptions.CancellationNotAllowed(_("Nie możesz anulować cudzego zgłoszenia."))
+        if registration.status not in Registration.ACTIVE:
+            raise exceptions.CancellationNotAllowed(_("To zgłoszenie jest już nieaktywne."))
+        if not actor.is_staff and now > event.cancellation_closes_at:
+            raise exceptions.CancellationNotAllowed(
+                _("Termin rezygnacji minął; skontaktuj się z organizatorem wydarzenia.")
+            )
+        held_place = registration.status in Registration.HOLDING_PLACE
+        _set_status(registration, Status.CANCELLED, now)
+        _notify(registration, "cancelled")
+        if held_place and event.state == Event.State.PUBLISHED:
+            _waitlist_promote(event)
+    return registration
+
+
+def registration_approve(*, registration: Registration, actor: User) -> Registration:
+    """Confirm a pending registration (its place was already held)."""
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
+            pk=registration.pk
+        )
+        if registration.status != Status.PENDING:
+            raise exceptions.InvalidTransition(_("Zatwierdzić można tylko zgłoszenie oczekujące na akceptację."))
+        _set_status(registration, Status.CONFIRMED)
+        _notify(registration, "confirmed")
+    return registration
+
+
+def registration_reject(*, registration: Registration, actor: User) -> Registration:
+    """Refuse a pending or waitlisted registration; a freed place goes to the waitlist."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
+            pk=registration.pk
+        )
+        if registration.status not in (Status.PENDING, Status.WAITLISTED):
+            raise exceptions.InvalidTransition(_("Odrzucić można tylko zgłoszenie oczekujące lub z listy rezerwowej."))
+        held_place = registration.status == Status.PENDING
+        _set_status(registration, Status.REJECTED)
+        _notify(registration, "rejected")
+        if held_place and event.state == Event.State.PUBLISHED:
+            _waitlist_promote(event)
+    return registration
+
+
+def registration_move_to_waitlist(*, registration: Registration, actor: User) -> Registration:
+    """Move a confirmed or pending registration to the end of the waitlist (staff)."""
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
+            pk=registration.pk
+        )
+        if registration.status not in Registration.HOLDING_PLACE:
+            raise exceptions.InvalidTransition(_("Na listę rezerwową można przenieść tylko zgłoszenie z miejscem."))
+        _set_status(registration, Status.WAITLISTED)
+        _notify(registration, "waitlisted")
+    return registration
+
+
+def registration_move_to_confirmed(*, registration: Registration, actor: User) -> Registration:
+    """Give a waitlisted registration a confirmed place (staff); refused when the event is full."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
+            pk=registration.pk
+        )
+        if registration.status != Status.WAITLISTED:
+            raise exceptions.InvalidTransition(_("Potwierdzić miejsce można tylko zgłoszeniu z listy rezerwowej."))
+        if not _has_place(event, registration.organisation_id):
+            raise exceptions.NoPlacesLeft()
+        _set_status(registration, Status.CONFIRMED)
+        _notify(registration, "confirmed")
+    return registration
+
+
+def waitlist_promote(*, event: Event, actor: User | None = None) -> list[Registration]:
+    """Offer free places (e.g. after staff raised the capacity) to the waitlist, in order."""
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        if locked.state != Event.State.PUBLISHED:
+            return []
+        return _waitlist_promote(locked)
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+def event_publish(*, event: Event, actor: User) -> Event:
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        if locked.state != Event.State.DRAFT:
+            raise exceptions.InvalidTransition(_("Opublikować można tylko szkic."))
+        locked.state = Event.State.PUBLISHED
+        locked.save(update_fields=["state", "updated_at"])
+    return locked
+
+
+def event_cancel(*, event: Event, actor: User) -> Event:
+    """Call an event off and tell everyone holding a place or waiting for one."""
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        if locked.state not in (Event.State.DRAFT, Event.State.PUBLISHED):
+            raise exceptions.InvalidTransition(_("Odwołać można tylko wydarzenie planowane."))
+        locked.state = Event.State.CANCELLED
+        locked.save(update_fields=["state", "updated_at"])
+        for registration in locked.registrations.filter(status__in=Registration.ACTIVE).select_related("participant"):
+            registration.event = locked
+            _notify(registration, "event_cancelled", dedup_key=f"events:registration:{registration.pk}:event_cancelled")
+    return locked
+
+
+def event_finish(*, event: Event, actor: User) -> Event:
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        if locked.state != Event.State.PUBLISHED:
+            raise exceptions.InvalidTransition(_("Zakończyć można tylko opublikowane wydarzenie."))
+        locked.state = Event.State.FINISHED
+        locked.save(update_fields=["state", "updated_at"])
+    return locked
+
+
+def reminders_enqueue(*, now=None) -> int:
+    """Queue a reminder for every confirmed participant of a published event starting within two days.
+
+    The dedup key per (registration, kind) makes this safe to run as often as we like.
+    """
+    now = now or timezone.now()
+    registrations = Registration.objects.filter(
+        status=Status.CONFIRMED,
+        event__state=Event.State.PUBLISHED,
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + REMINDER_LEAD_TIME,
+    ).select_related("event", "participant")
+    created = 0
+    from portal.models import OutboundEmail
+
+    for registration in registrations:
+        key = f"events:registration:{registration.pk}:reminder"
+        if OutboundEmail.objects.filter(dedup_key=key).exists():
+            continue
+        with transaction.atomic():
+            _notify(registration, "reminder", dedup_key=key)
+        created += 1
+    return created
+
+
+def consent_text_create(*, version: str, text: str, actor: User | None = None) -> ConsentText:
+    return ConsentText.objects.create(version=version, text=text, is_active=True)
