@@ -158,6 +158,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
+    "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
 }
 
 SESSION_COOKIE_HTTPONLY = True
