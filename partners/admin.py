@@ -1,0 +1,254 @@
+"""ROPS staff keep the partner registry here: search, filters, history, CSV/XLSX import and export."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .exceptions import PartnersError
+from .models import (
+    ContactPerson,
+    Cooperation,
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    Subregion,
+    Tag,
+    TerritorialUnit,
+)
+from .resources import OrganisationResource
+from .selectors import organisation_find_likely_duplicates
+
+
+@admin.register(TerritorialUnit)
+class TerritorialUnitAdmin(admin.ModelAdmin):
+    list_display = ("teryt", "name", "level", "kind_name", "parent", "is_active", "valid_as_of")
+    list_filter = ("level", "is_active", "kind_code")
+    search_fields = ("teryt", "name")
+    list_select_related = ("parent",)
+    ordering = ("teryt",)
+
+    def has_delete_permission(self, request, obj=None):
+        # Units are marked inactive by the TERC import, never deleted: organisations refer to them.
+        return False
+
+
+@admin.register(Subregion)
+class SubregionAdmin(admin.ModelAdmin):
+    list_display = ("name", "powiat_list")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("powiats",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("powiats")
+
+    @admin.display(description=_("powiaty"))
+    def powiat_list(self, obj):
+        return ", ".join(p.name for p in obj.powiats.all())
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class SubregionListFilter(admin.SimpleListFilter):
+    title = _("subregion")
+    parameter_name = "subregion"
+
+    def lookups(self, request, model_admin):
+        return [(s.pk, s.name) for s in Subregion.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                Q(seat_gmina__parent__subregions=self.value()) | Q(served_subregion=self.value())
+            ).distinct()
+        return queryset
+
+
+class PowiatListFilter(admin.SimpleListFilter):
+    title = _("powiat siedziby")
+    parameter_name = "powiat"
+
+    def lookups(self, request, model_admin):
+        return [
+            (p.pk, p.name)
+            for p in TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True).order_by("name")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(seat_gmina__parent=self.value())
+        return queryset
+
+
+class CurrentStatusListFilter(admin.SimpleListFilter):
+    title = _("aktualny status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return OrganisationStatus.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            today = timezone.localdate()
+            return queryset.filter(
+                Q(statuses__valid_until__isnull=True) | Q(statuses__valid_until__gte=today),
+                statuses__kind=self.value(),
+                statuses__valid_from__lte=today,
+            ).distinct()
+        return queryset
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        label=_("Zapisz mimo podobnej organizacji"),
+        required=False,
+        help_text=_("Zaznacz, jeśli to na pewno inna organizacja niż ta o tej samej nazwie w tej samej gminie."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "kind", "legal_form", "jst_type", "name", "short_name", "seat_gmina", "street", "postal_code", "city",
+            "email", "phone", "website", "nip", "regon", "krs", "is_public", "is_verified", "description", "tags",
+            "served_subregion", "served_powiats",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        duplicates = organisation_find_likely_duplicates(
+            name=cleaned.get("name", ""), seat_gmina=cleaned.get("seat_gmina"), exclude_pk=self.instance.pk
+        )
+        if duplicates.exists() and not cleaned.get("confirm_duplicate"):
+            names = "; ".join(f"{o.name} (id {o.pk}, NIP {o.nip or '–'})" for o in duplicates[:5])
+            raise forms.ValidationError(
+                _("W tej gminie jest już organizacja o tej samej nazwie: %(names)s. Sprawdź, czy to nie duplikat; "
+                  "jeśli to inna organizacja, zaznacz „Zapisz mimo podobnej organizacji”.") % {"names": names},
+                code="likely_duplicate",
+            )
+        return cleaned
+
+
+class OrganisationStatusInline(admin.TabularInline):
+    model = OrganisationStatus
+    extra = 0
+    fields = ("kind", "decision_number", "issued_by", "valid_from", "valid_until", "note")
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+    fields = ("first_name", "last_name", "role", "email", "phone", "user", "is_public")
+    raw_id_fields = ("user",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "status", "position", "requested_at", "decided_at", "decided_by")
+    readonly_fields = ("requested_at", "decided_at", "decided_by")
+    raw_id_fields = ("user",)
+
+
+class CooperationInline(admin.TabularInline):
+    model = Cooperation
+    fk_name = "source"
+    extra = 0
+    fields = ("kind", "target", "started_on", "ended_on", "note")
+    raw_id_fields = ("target",)
+    verbose_name = _("współpraca z inną organizacją")
+    verbose_name_plural = _("współpraca z innymi organizacjami")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = OrganisationAdminForm
+    resource_classes = [OrganisationResource]
+    list_display = ("name", "kind", "kind_detail", "seat_gmina", "nip", "regon", "is_public", "is_verified")
+    list_filter = (
+        "kind", SubregionListFilter, PowiatListFilter, CurrentStatusListFilter, "legal_form", "jst_type",
+        "is_public", "is_verified", "tags",
+    )
+    search_fields = ("name", "short_name", "nip", "regon", "krs", "city", "email")
+    list_select_related = ("seat_gmina",)
+    autocomplete_fields = ("seat_gmina",)
+    filter_horizontal = ("served_powiats", "tags")
+    inlines = [OrganisationStatusInline, ContactPersonInline, MembershipInline, CooperationInline]
+    fieldsets = (
+        (None, {"fields": ("kind", "legal_form", "jst_type", "name", "short_name", "confirm_duplicate")}),
+        (_("Siedziba i kontakt"), {"fields": ("seat_gmina", "street", "postal_code", "city", "email", "phone", "website")}),
+        (_("Identyfikatory"), {"fields": ("nip", "regon", "krs")}),
+        (_("Katalog publiczny"), {"fields": ("is_public", "is_verified", "description", "tags")}),
+        (_("Obszar działania OWES"), {"fields": ("served_subregion", "served_powiats")}),
+    )
+
+    @admin.display(description=_("forma / typ"))
+    def kind_detail(self, obj):
+        return obj.get_legal_form_display() or obj.get_jst_type_display() or "–"
+
+
+@admin.register(OrganisationStatus)
+class OrganisationStatusAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "kind", "decision_number", "valid_from", "valid_until")
+    list_filter = ("kind",)
+    search_fields = ("organisation__name", "decision_number")
+    raw_id_fields = ("organisation",)
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "organisation", "role", "email", "phone", "user", "is_public")
+    search_fields = ("first_name", "last_name", "email", "organisation__name")
+    raw_id_fields = ("organisation", "user")
+
+
+@admin.register(Cooperation)
+class CooperationAdmin(SimpleHistoryAdmin):
+    list_display = ("source", "kind", "target", "started_on", "ended_on")
+    list_filter = ("kind", "tags")
+    search_fields = ("source__name", "target__name", "note")
+    raw_id_fields = ("source", "target")
+    filter_horizontal = ("tags",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "organisation", "role", "status", "position", "requested_at", "decided_by")
+    list_filter = ("status", "role", "organisation__kind")
+    search_fields = ("user__email", "user__last_name", "organisation__name")
+    raw_id_fields = ("user", "organisation")
+    readonly_fields = ("requested_at", "decided_at", "decided_by")
+    actions = ["approve_selected", "reject_selected"]
+    list_select_related = ("user", "organisation", "decided_by")
+
+    def _decide(self, request, queryset, service):
+        done, failed = 0, []
+        for membership in queryset:
+            try:
+                service(membership=membership, actor=request.user)
+                done += 1
+            except PartnersError as error:
+                failed.append(f"{membership}: {error.message}")
+        if done:
+            self.message_user(request, _("Rozpatrzono prośby: %(count)d.") % {"count": done}, messages.SUCCESS)
+        if failed:
+            self.message_user(
+                request, format_html_join("", "<br>{}", ((f,) for f in failed)), messages.WARNING
+            )
+
+    @admin.action(description=_("Zatwierdź zaznaczone prośby (i zweryfikuj nowe organizacje)"))
+    def approve_selected(self, request, queryset):
+        self._decide(request, queryset, services.membership_approve)
+
+    @admin.action(description=_("Odrzuć zaznaczone prośby"))
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, services.membership_reject)

@@ -1,0 +1,69 @@
+"""Forms of the partners app; services do the writing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Organisation, TerritorialUnit
+from .services import PUBLIC_PROFILE_FIELDS
+
+
+class GminaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        powiat = obj.parent.name if obj.parent_id else ""
+        return f"{obj.name} – {obj.kind_name} (pow. {powiat}, TERYT {obj.teryt})"
+
+
+class JoinRequestForm(forms.Form):
+    position = forms.CharField(
+        label=_("Twoje stanowisko lub funkcja w organizacji"),
+        max_length=150,
+        required=False,
+        help_text=_("Np. koordynatorka projektu, kierownik ośrodka."),
+    )
+
+
+class OrganisationProposeForm(forms.ModelForm):
+    seat_gmina = GminaChoiceField(
+        label=_("Gmina siedziby"),
+        queryset=TerritorialUnit.objects.filter(level=TerritorialUnit.Level.GMINA, is_active=True)
+        .select_related("parent")
+        .order_by("name", "teryt"),
+    )
+    position = forms.CharField(label=_("Twoje stanowisko lub funkcja"), max_length=150, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind", "legal_form", "jst_type", "name", "short_name", "seat_gmina", "street", "postal_code",
+            "city", "nip", "regon", "krs", "email", "phone", "website", "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "nip": _("10 cyfr, myślniki i spacje zostaną usunięte."),
+            "regon": _("9 lub 14 cyfr."),
+            "krs": _("10 cyfr, jeśli organizacja jest w KRS."),
+        }
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = list(PUBLIC_PROFILE_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+
+class MembershipDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("zatwierdź")), ("reject", _("odrzuć"))], widget=forms.HiddenInput
+    )
+    role = forms.ChoiceField(label=_("Rola"), choices=Membership.Role.choices, required=False)
+    note = forms.CharField(label=_("Uzasadnienie (przy odrzuceniu)"), max_length=500, required=False)
+
+
+def add_aria_to_errors(form: forms.BaseForm) -> forms.BaseForm:
+    """Mark invalid fields for assistive technology."""
+    if form.is_bound:
+        for name in form.errors:
+            if name in form.fields:
+                form.fields[name].widget.attrs["aria-invalid"] = "true"
+    return form
