@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -158,6 +159,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
+    "advisory-deadline-digest": {
+        "task": "advisory.tasks.advisory_deadline_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
 }
 
