@@ -1,0 +1,286 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportActionMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from partners.models import TerritorialUnit
+
+from . import selectors, services
+from .forms import AssignExpertForm
+from .models import (
+    AdvisoryRequest,
+    AdvisorySettings,
+    AdvisoryTopic,
+    CaseAttachment,
+    CaseEvent,
+    Consultation,
+    Expert,
+)
+
+
+@admin.register(AdvisoryTopic)
+class AdvisoryTopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(AdvisorySettings)
+class AdvisorySettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "first_response_working_days", "resolution_working_days", "contact_name"]
+    fieldsets = (
+        (_("Terminy (dni robocze, bez weekendów i świąt)"), {
+            "fields": ("first_response_working_days", "resolution_working_days", "warning_working_days")
+        }),
+        (_("Kontakt i oferta"), {"fields": ("contact_name", "contact_email", "contact_phone", "offer_text")}),
+        (_("Finansowanie"), {"fields": ("funding_project",)}),
+    )
+
+    def has_add_permission(self, request):
+        return not AdvisorySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "affiliation", "open_cases", "is_active"]
+    list_filter = ["is_active", "topics"]
+    search_fields = ["full_name", "email", "affiliation"]
+    filter_horizontal = ["topics"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            open_count=Count("requests", filter=Q(requests__status__in=AdvisoryRequest.OPEN_STATUSES))
+        )
+
+    @admin.display(description=_("otwarte sprawy"), ordering="open_count")
+    def open_cases(self, obj):
+        return obj.open_count
+
+
+class AdvisoryRequestResource(resources.ModelResource):
+    number = fields.Field(attribute="number", column_name=gettext("Numer"))
+    status = fields.Field(attribute="get_status_display", column_name=gettext("Status"))
+    organisation = fields.Field(attribute="organisation__name", column_name=gettext("Jednostka"))
+    powiat = fields.Field(column_name=gettext("Powiat"))
+    topics = fields.Field(column_name=gettext("Tematy"))
+    expert = fields.Field(attribute="expert__full_name", column_name=gettext("Ekspert"))
+    preferred_form = fields.Field(attribute="get_preferred_form_display", column_name=gettext("Forma"))
+    submitted_at = fields.Field(attribute="submitted_at", column_name=gettext("Złożono"))
+    due_on = fields.Field(attribute="due_on", column_name=gettext("Najbliższy termin"))
+    completed_at = fields.Field(attribute="completed_at", column_name=gettext("Zrealizowano"))
+    consultations = fields.Field(column_name=gettext("Liczba konsultacji"))
+    hours = fields.Field(column_name=gettext("Godziny konsultacji"))
+
+    class Meta:
+        model = AdvisoryRequest
+        fields = export_order = (
+            "number", "status", "organisation", "powiat", "topics", "expert", "preferred_form",
+            "submitted_at", "due_on", "completed_at", "consultations", "hours",
+        )
+
+    def dehydrate_powiat(self, obj):
+        return obj.powiat.name if obj.powiat else ""
+
+    def dehydrate_topics(self, obj):
+        return "; ".join(topic.name for topic in obj.topics.all())
+
+    def dehydrate_consultations(self, obj):
+        return len(obj.consultations.all())
+
+    def dehydrate_hours(self, obj):
+        return round(sum(c.duration_minutes for c in obj.consultations.all()) / 60, 2)
+
+
+class PowiatFilter(admin.SimpleListFilter):
+    title = _("powiat")
+    parameter_name = "powiat"
+
+    def lookups(self, request, model_admin):
+        powiats = TerritorialUnit.objects.filter(
+            level=TerritorialUnit.Level.POWIAT, children__organisations__advisory_requests__isnull=False
+        ).distinct()
+        return [(p.pk, p.name) for p in powiats]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(organisation__seat_gmina__parent_id=self.value())
+        return queryset
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("termin")
+    parameter_name = "termin"
+
+    def lookups(self, request, model_admin):
+        return [("po", _("po terminie")), ("blisko", _("termin się zbliża")), ("ok", _("w terminie"))]
+
+    def queryset(self, request, queryset):
+        today, horizon = selectors.deadline_bounds()
+        open_cases = queryset.filter(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__isnull=False)
+        if self.value() == "po":
+            return open_cases.filter(due_on__lt=today)
+        if self.value() == "blisko":
+            return open_cases.filter(due_on__gte=today, due_on__lte=horizon)
+        if self.value() == "ok":
+            return open_cases.filter(due_on__gt=horizon)
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["created_at", "kind", "is_internal", "author", "from_status", "to_status", "body"]
+    readonly_fields = fields
+
+
+class ConsultationInline(ReadOnlyInline):
+    model = Consultation
+    fields = ["held_on", "form", "duration_minutes", "expert", "recommendations"]
+    readonly_fields = fields
+
+
+class CaseAttachmentInline(ReadOnlyInline):
+    model = CaseAttachment
+    fields = ["download", "size", "is_internal", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("plik"))
+    def download(self, obj):
+        url = reverse("advisory:attachment_download", args=[obj.request_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+@admin.register(AdvisoryRequest)
+class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
+    resource_classes = [AdvisoryRequestResource]
+    list_display = ["number", "organisation", "powiat_name", "status_badge", "expert", "deadline", "submitted_at"]
+    list_display_links = ["number"]
+    list_filter = ["status", "topics", PowiatFilter, "expert", DeadlineFilter, "preferred_form"]
+    list_select_related = ["organisation__seat_gmina__parent", "expert"]
+    search_fields = ["number", "organisation__name", "contact_name", "contact_email", "description"]
+    date_hierarchy = "submitted_at"
+    ordering = ["due_on", "-submitted_at"]
+    actions = ["assign_expert"]
+    inlines = [ConsultationInline, CaseAttachmentInline, CaseEventInline]
+    readonly_fields = [
+        "workspace_link", "number", "status", "version", "organisation", "requester", "expert", "scheduled_for",
+        "description", "documents_concerned", "preferred_form", "preferred_dates", "contact_name",
+        "contact_email", "contact_phone", "rodo_consent_at", "rejection_reason", "submitted_at",
+        "first_responded_at", "first_response_due", "resolution_due", "due_on", "completed_at", "closed_at",
+        "card_generated_at",
+    ]
+    fieldsets = (
+        (None, {"fields": ("workspace_link", "number", "status", "version", "organisation", "requester", "expert",
+                           "scheduled_for", "topics", "funding_project")}),
+        (_("Wniosek"), {"fields": ("description", "documents_concerned", "preferred_form", "preferred_dates",
+                                    "contact_name", "contact_email", "contact_phone", "rodo_consent_at",
+                                    "rejection_reason")}),
+        (_("Terminy"), {"fields": ("submitted_at", "first_responded_at", "first_response_due", "resolution_due",
+                                    "due_on", "completed_at", "closed_at", "card_generated_at")}),
+    )
+    filter_horizontal = ["topics"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status=AdvisoryRequest.Status.DRAFT)
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).select_related(
+            "organisation__seat_gmina__parent", "expert"
+        ).prefetch_related("topics", "consultations")
+
+    def save_model(self, request, obj, form, change):
+        # Status, expert and dates change only through the workflow service; here just the
+        # classification fields, so that an admin save never overwrites a concurrent transition.
+        AdvisoryRequest.objects.filter(pk=obj.pk).update(funding_project=obj.funding_project)
+
+    @admin.display(description=_("obsługa sprawy"))
+    def workspace_link(self, obj):
+        url = reverse("advisory:case_detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Otwórz kartę sprawy (zmiana statusu, wpisy, konsultacje)"))
+
+    @admin.display(description=_("powiat"), ordering="organisation__seat_gmina__parent__name")
+    def powiat_name(self, obj):
+        return obj.powiat.name if obj.powiat else "–"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=_("termin"), ordering="due_on")
+    def deadline(self, obj):
+        if not obj.due_on or not obj.is_open:
+            return "–"
+        today, horizon = selectors.deadline_bounds()
+        date_text = obj.due_on.strftime("%d.%m.%Y")
+        if obj.due_on < today:
+            return format_html(
+                '<strong style="color:#9b1c10">⚠ {} {}</strong>', gettext("PO TERMINIE"), date_text
+            )
+        if obj.due_on <= horizon:
+            return format_html('<strong style="color:#7a4b00">{} {}</strong>', gettext("wkrótce"), date_text)
+        return date_text
+
+    @admin.action(description=_("Przydziel eksperta do zaznaczonych spraw"))
+    def assign_expert(self, request, queryset):
+        cases = list(queryset.order_by("pk"))
+        if "apply" in request.POST:
+            form = AssignExpertForm(request.POST)
+            if form.is_valid():
+                versions = {}
+                for case in cases:
+                    try:
+                        versions[case.pk] = int(request.POST.get(f"version_{case.pk}", ""))
+                    except ValueError:
+                        versions[case.pk] = case.version
+                done, refused = services.request_assign_expert_bulk(
+                    versions=versions, expert=form.cleaned_data["expert"], actor=request.user
+                )
+                if done:
+                    self.message_user(
+                        request,
+                        gettext("Przydzielono eksperta do spraw: %(count)d.") % {"count": len(done)},
+                        messages.SUCCESS,
+                    )
+                numbers = {case.pk: case.number for case in cases}
+                for pk, message in refused:
+                    self.message_user(request, f"{numbers.get(pk)}: {message}", messages.ERROR)
+                return None
+        else:
+            form = AssignExpertForm()
+        return render(
+            request,
+            "advisory/admin/assign_expert.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Przydziel eksperta"),
+                "cases": cases,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "today": timezone.localdate(),
+            },
+        )

@@ -1,0 +1,48 @@
+"""Errors of the advisory app; their messages are shown to users as they are (Polish)."""
+
+from django.utils.translation import gettext as _
+
+
+class AdvisoryError(Exception):
+    """Base class: `message` is a translated sentence ready to show."""
+
+    default_message = ""
+
+    def __init__(self, message: str | None = None):
+        self.message = message or str(self.default_message)
+        super().__init__(self.message)
+
+
+class NotJstMember(AdvisoryError):
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "Wniosek o doradztwo może złożyć tylko osoba, której członkostwo w jednostce samorządu "
+                "terytorialnego (JST) zostało zatwierdzone."
+            )
+        )
+
+
+class TransitionNotAllowed(AdvisoryError):
+    pass
+
+
+class ConcurrentChange(AdvisoryError):
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "Ktoś inny zmienił tę sprawę w międzyczasie. Twoja zmiana nie została zapisana – "
+                "odśwież stronę, sprawdź aktualny stan i spróbuj ponownie."
+            )
+        )
+
+
+class PermissionDenied(AdvisoryError):
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Nie masz uprawnień do wykonania tej czynności w tej sprawie."))
+
+
+class IncompleteRequest(AdvisoryError):
+    pass
