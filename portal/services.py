@@ -129,3 +129,24 @@ def outbox_send_due(*, limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(outbox_deliver(email_id=email_id) for email_id in due_ids)
+
+
+def user_anonymise(*, user, actor) -> None:
+    """Erase a user's personal data but keep the rows that statistics and project reports count."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        from .models import User
+
+        user = User.objects.select_for_update().get(pk=user.pk)
+        EmailAddress.objects.filter(user=user).delete()
+        user.email = f"usuniete-konto-{user.pk}@anonim.invalid"
+        user.first_name = ""
+        user.last_name = ""
+        user.phone = ""
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
+        logger.info("User %s anonymised by %s", user.pk, getattr(actor, "pk", None))

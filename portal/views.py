@@ -1,8 +1,17 @@
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+import json
 
-from . import selectors
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import AccountDeleteForm
 
 
 def home(request):
@@ -43,3 +52,34 @@ def region_image(request, field: str):
     if not image:
         raise Http404
     return FileResponse(image.open("rb"))
+
+
+@login_required
+def my_data(request):
+    """Show what the portal stores about the user, with export and account deletion (RODO)."""
+    data = selectors.personal_data_export(user=request.user)
+    return render(request, "portal/my_data.html", {"data": data, "delete_form": AccountDeleteForm(user=request.user)})
+
+
+@login_required
+def my_data_download(request):
+    data = selectors.personal_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="moje-dane.json"'
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request):
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        data = selectors.personal_data_export(user=request.user)
+        return render(request, "portal/my_data.html", {"data": data, "delete_form": form}, status=400)
+    services.user_anonymise(user=request.user, actor=request.user)
+    logout(request)
+    messages.success(request, _("Konto zostało usunięte, a Twoje dane osobowe zanonimizowane."))
+    return redirect("home")
