@@ -1,8 +1,19 @@
 """Factories of the partner registry, used by every app's tests."""
 
-import factory
+import datetime
 
-from partners.models import Membership, Organisation, Subregion, TerritorialUnit
+import factory
+from stdnum.pl import regon
+
+from partners.models import (
+    ContactPerson,
+    Cooperation,
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    Subregion,
+    TerritorialUnit,
+)
 from tests.factories import UserFactory
 
 
@@ -78,3 +89,49 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.MEMBER
     status = Membership.Status.APPROVED
+
+
+class OrganisationStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationStatus
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = OrganisationStatus.Kind.SOCIAL_ENTERPRISE
+    decision_number = factory.Sequence(lambda n: f"PS.{n}.2025")
+    valid_from = datetime.date(2025, 1, 1)
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPerson
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Kontaktowa{n}")
+    email = factory.Sequence(lambda n: f"kontakt{n}@example.org")
+
+
+class CooperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cooperation
+
+    source = factory.SubFactory(OrganisationFactory)
+    target = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.LGD)
+    kind = Cooperation.Kind.AGREEMENT
+
+
+def valid_nip(seed: int) -> str:
+    """Return a checksum-valid NIP built from a seed (test data only)."""
+    weights = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+    prefix = 101
+    while True:
+        body = f"{prefix:03d}{seed % 1_000_000:06d}"
+        check = sum(w * int(d) for w, d in zip(weights, body, strict=True)) % 11
+        if check != 10:
+            return body + str(check)
+        prefix += 1
+
+
+def valid_regon(seed: int) -> str:
+    body = f"{10 + seed % 80:02d}{seed:06d}"[-8:]
+    return body + regon.calc_check_digit(body)
