@@ -175,6 +175,8 @@ def registration_create(
         if locked.registrations.filter(participant=participant, status__in=Registration.ACTIVE).exists():
             raise exceptions.AlreadyRegistered()
         status = _place_status(locked) if _has_place(locked, organisation.pk) else Status.WAITLISTED
+        # Taken under the lock, so the queue order is the order in which places were decided.
+        decided_at = timezone.now()
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
@@ -186,9 +188,9 @@ def registration_create(
                     answers=cleaned_answers,
                     consent_text=consent_text,
                     consented_at=now,
-                    created_at=now,
-                    status_changed_at=now,
-                    waitlisted_at=now if status == Status.WAITLISTED else None,
+                    created_at=decided_at,
+                    status_changed_at=decided_at,
+                    waitlisted_at=decided_at if status == Status.WAITLISTED else None,
                 )
         except IntegrityError as error:
             raise exceptions.AlreadyRegistered() from error
