@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -545,8 +546,16 @@ def deadline_digest_send(*, today: date | None = None) -> int:
         return 0
     overdue = [case for case in cases if case.due_on < today]
     near = [case for case in cases if case.due_on >= today]
-    staff = User.objects.with_perm("advisory.view_advisoryrequest", include_superusers=True).filter(
-        is_staff=True, is_active=True
+    perm = {"codename": "view_advisoryrequest", "content_type__app_label": "advisory"}
+    staff = (
+        User.objects.filter(is_staff=True, is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(**{f"user_permissions__{key}": value for key, value in perm.items()})
+            | Q(**{f"groups__permissions__{key}": value for key, value in perm.items()})
+        )
+        .distinct()
+        .order_by("pk")
     )
     sent = 0
     for member in staff:
