@@ -41,7 +41,7 @@ def request_list(request):
 
 def _request_form_save(request, *, instance: AdvisoryRequest | None):
     organisations = selectors.jst_list_for_member(user=request.user)
-    submitting = "submit" in request.POST
+    submitting = bool(request.POST.get("submit"))
     initial = {"organisation": organisations.first()}
     if instance is not None:
         initial = {
