@@ -1,0 +1,154 @@
+"""Demo advisory service: contact point, experts (one with an account) and cases in several stages."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from partners.models import Membership, Organisation
+from portal.models import FundingProject, User
+
+from . import services
+from .models import AdvisoryRequest, AdvisorySettings, AdvisoryTopic, CaseEvent, Expert
+
+DEMO_PASSWORD = "demo-partner-2026"
+DEMO_JST_EMAIL = "jst@demo.rops.local"
+DEMO_EXPERT_EMAIL = "ekspert@demo.rops.local"
+DEMO_STAFF_EMAIL = "staff@demo.rops.local"
+MARKER = "[demo]"
+
+EXPERTS = [
+    (DEMO_EXPERT_EMAIL, "Tomasz", "Zielonka", "Doradca ds. strategii i programów społecznych",
+     ["Miejsce ekonomii społecznej w dokumentach strategicznych", "Lokalny plan rozwoju ekonomii społecznej",
+      "Programy dedykowane ekonomii społecznej"]),
+    ("h.brzozowska@demo.rops.local", "Halina", "Brzozowska", "Radczyni prawna, zamówienia i zlecanie zadań",
+     ["Zlecanie zadań publicznych podmiotom ekonomii społecznej", "Rady działalności pożytku publicznego"]),
+    ("r.kaszubowski@demo.rops.local", "Rafał", "Kaszubowski", "Ekspert ds. współpracy samorządu z NGO",
+     ["Obszary współpracy samorządu z podmiotami ekonomii społecznej", "Rola samorządu w rozwoju ekonomii społecznej"]),
+]
+
+CASES = [
+    # (stage, topic names, description, documents, form)
+    ("completed", ["Miejsce ekonomii społecznej w dokumentach strategicznych"],
+     "Aktualizujemy strategię rozwiązywania problemów społecznych i chcemy, aby spółdzielnie socjalne oraz "
+     "CIS znalazły w niej konkretne cele i wskaźniki.",
+     "Strategia Rozwiązywania Problemów Społecznych Gminy na lata 2026–2032 (projekt)", "on_site"),
+    ("in_progress", ["Zlecanie zadań publicznych podmiotom ekonomii społecznej"],
+     "Planujemy zlecić prowadzenie klubu seniora spółdzielni socjalnej. Potrzebujemy wsparcia w przygotowaniu "
+     "ogłoszenia i zasad rozliczenia zadania.", "Roczny program współpracy z organizacjami pozarządowymi", "online"),
+    ("submitted", ["Rady działalności pożytku publicznego"],
+     "Chcemy powołać gminną radę działalności pożytku publicznego i nie wiemy, od czego zacząć.", "", "phone"),
+    ("draft", ["Lokalny plan rozwoju ekonomii społecznej"],
+     "Szkic: lokalny plan rozwoju ekonomii społecznej – diagnoza i cele.", "", "on_site"),
+]
+
+
+def _user(email: str, first_name: str, last_name: str, *, staff: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first_name, last_name=last_name)
+        if staff:
+            user.is_staff = user.is_superuser = True
+            user.set_password("demo-rops-2026")
+            user.save()
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user
+
+
+def _jst_official() -> tuple[User, Organisation]:
+    user = _user(DEMO_JST_EMAIL, "Joanna", "Sołtysiak")
+    membership = (
+        Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.JST, status=Membership.Status.APPROVED)
+        .select_related("organisation")
+        .first()
+    )
+    if membership is None:
+        organisation, _ = Organisation.objects.get_or_create(
+            kind=Organisation.Kind.JST, name="Urząd Gminy Przywidz (demo)", defaults={"city": "Przywidz"}
+        )
+        membership, _ = Membership.objects.update_or_create(
+            user=user, organisation=organisation,
+            defaults={"status": Membership.Status.APPROVED, "position": "inspektor ds. polityki społecznej"},
+        )
+    return user, membership.organisation
+
+
+def load() -> None:
+    staff = _user(DEMO_STAFF_EMAIL, "Anna", "Koordynatorka", staff=True)
+    official, organisation = _jst_official()
+
+    settings_row = AdvisorySettings.load()
+    if not settings_row.contact_name:
+        settings_row.contact_name = "Katarzyna Wrzosek, koordynatorka doradztwa dla JST"
+        settings_row.contact_email = "doradztwo@demo.rops.local"
+        settings_row.contact_phone = "58 000 00 42"
+    settings_row.funding_project = settings_row.funding_project or FundingProject.objects.filter(is_active=True).first()
+    settings_row.save()
+
+    experts = []
+    for email, first_name, last_name, affiliation, topic_names in EXPERTS:
+        user = _user(email, first_name, last_name) if email == DEMO_EXPERT_EMAIL else None
+        expert, _ = Expert.objects.update_or_create(
+            email=email,
+            defaults={"user": user, "full_name": f"{first_name} {last_name}", "affiliation": affiliation,
+                      "phone": "58 000 00 5" + str(len(experts))},
+        )
+        expert.topics.set(AdvisoryTopic.objects.filter(name__in=topic_names))
+        experts.append(expert)
+    demo_expert = experts[0]
+
+    for stage, topic_names, description, documents, form in CASES:
+        text = f"{description} {MARKER}"
+        if AdvisoryRequest.objects.filter(organisation=organisation, description=text).exists():
+            continue
+        case = services.request_draft_save(
+            actor=official, organisation=organisation, topics=list(AdvisoryTopic.objects.filter(name__in=topic_names)),
+            description=text, documents_concerned=documents, preferred_form=form,
+            preferred_dates="wtorki i czwartki, 9:00–13:00", contact_name=official.get_full_name(),
+            contact_email=official.email, contact_phone="58 000 11 22", rodo_consent=True,
+        )
+        if stage == "draft":
+            continue
+        case = _step(case, "submit", official)
+        if stage == "submitted":
+            continue
+        case = _step(case, "accept", staff)
+        case = _step(case, "assign_expert", staff, expert=demo_expert)
+        case = _step(case, "schedule", demo_expert.user, scheduled_for=timezone.now() - timedelta(days=10))
+        case = _step(case, "start", demo_expert.user)
+        services.case_message_post(
+            request_id=case.pk, actor=demo_expert.user,
+            body="Dziękuję za przesłane materiały. Proszę o dane o liczbie PES działających w gminie.",
+        )
+        services.case_message_post(
+            request_id=case.pk, actor=staff, internal=True,
+            body="Gmina korzystała już z doradztwa w 2025 r. – warto nawiązać do tamtych rekomendacji.",
+        )
+        services.case_message_post(
+            request_id=case.pk, actor=official,
+            body="W gminie działają dwie spółdzielnie socjalne i jeden CIS; dane przesyłamy w załączniku do strategii.",
+        )
+        if stage == "in_progress":
+            continue
+        for days_ago, minutes, advice in (
+            (8, 120, "Wpisać do strategii cel operacyjny „Rozwój przedsiębiorczości społecznej” z dwoma wskaźnikami."),
+            (3, 90, "Zastosować klauzule społeczne w zamówieniach na usługi opiekuńcze i cateringowe."),
+        ):
+            services.consultation_record(
+                request_id=case.pk, actor=demo_expert.user, held_on=timezone.localdate() - timedelta(days=days_ago),
+                form=form, duration_minutes=minutes, recommendations=advice,
+                notes="Spotkanie z zespołem ds. strategii; omówiono diagnozę i zapisy celów.",
+            )
+        _step(case, "complete", demo_expert.user)
+
+    # Make one submitted case visibly overdue in the queue.
+    AdvisoryRequest.objects.filter(
+        organisation=organisation, status=AdvisoryRequest.Status.SUBMITTED, description__endswith=MARKER
+    ).update(due_on=timezone.localdate() - timedelta(days=2), first_response_due=timezone.localdate() - timedelta(days=2))
+    assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, is_internal=False).exists()
+
+
+def _step(case: AdvisoryRequest, action: str, actor, **kwargs) -> AdvisoryRequest:
+    return services.request_transition(
+        request_id=case.pk, action=action, expected_version=case.version, actor=actor, **kwargs
+    )
