@@ -21,7 +21,7 @@ from .models import (
     Tag,
     TerritorialUnit,
 )
-from .resources import OrganisationResource
+from .resources import IMPORT_FORMATS, OrganisationResource
 from .selectors import organisation_find_likely_duplicates
 
 
@@ -173,6 +173,7 @@ class CooperationInline(admin.TabularInline):
 class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
+    formats = IMPORT_FORMATS
     list_display = ("name", "kind", "kind_detail", "seat_gmina", "nip", "regon", "is_public", "is_verified")
     list_filter = (
         "kind", SubregionListFilter, PowiatListFilter, CurrentStatusListFilter, "legal_form", "jst_type",

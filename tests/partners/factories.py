@@ -135,3 +135,59 @@ def valid_nip(seed: int) -> str:
 def valid_regon(seed: int) -> str:
     body = f"{10 + seed % 80:02d}{seed:06d}"[-8:]
     return body + regon.calc_check_digit(body)
+
+
+IMPORT_HEADERS = [
+    "rodzaj", "nazwa", "forma_prawna", "typ_jst", "teryt_gminy", "ulica", "kod_pocztowy", "miejscowosc",
+    "nip", "regon", "krs", "email", "telefon", "www", "zgoda_na_publikacje",
+]
+# Each kind of bad row and the reason the import must give for it.
+BAD_ROW_KINDS = ["nip", "regon", "krs", "teryt", "rodzaj", "forma_prawna"]
+
+
+def organisation_import_rows(*, count: int, gmina_codes: list[str], bad_every: int = 0, seed: int = 0):
+    """Rows of an organisation spreadsheet; every bad_every-th row is invalid (in turn, each way)."""
+    rows, bad = [], []
+    for index in range(count):
+        number = seed + index
+        row = {
+            "rodzaj": "pes" if index % 3 == 0 else ("Lokalna Grupa Działania (LGD)" if index % 3 == 1 else "ops"),
+            "nazwa": f"Organizacja importowana {number}",
+            "forma_prawna": "spółdzielnia socjalna" if index % 3 == 0 else "",
+            "typ_jst": "",
+            "teryt_gminy": gmina_codes[index % len(gmina_codes)],
+            "ulica": f"ul. Długa {index % 200 + 1}",
+            "kod_pocztowy": "80-001",
+            "miejscowosc": "Gdańsk",
+            "nip": f"{valid_nip(number)[:3]}-{valid_nip(number)[3:6]}-{valid_nip(number)[6:8]}-{valid_nip(number)[8:]}",
+            "regon": valid_regon(number),
+            "krs": f"{number:010d}",
+            "email": f"biuro{number}@example.org",
+            "telefon": "58 123 45 67",
+            "www": "",
+            "zgoda_na_publikacje": "tak" if index % 2 else "nie",
+        }
+        if bad_every and index % bad_every == bad_every - 1:
+            kind = BAD_ROW_KINDS[len(bad) % len(BAD_ROW_KINDS)]
+            if kind == "nip":
+                row["nip"] = valid_nip(number)[:9] + str((int(valid_nip(number)[9]) + 1) % 10)
+            elif kind == "regon":
+                row["regon"] = "123456789"
+            elif kind == "krs":
+                row["krs"] = "12345"
+            elif kind == "teryt":
+                row["teryt_gminy"] = "9999999"
+            elif kind == "rodzaj":
+                row["rodzaj"] = "bank"
+            else:
+                row["rodzaj"], row["forma_prawna"] = "pes", ""
+            bad.append((index + 1, kind))
+        rows.append([row[column] for column in IMPORT_HEADERS])
+    return rows, bad
+
+
+def organisation_import_dataset(**kwargs):
+    import tablib
+
+    rows, bad = organisation_import_rows(**kwargs)
+    return tablib.Dataset(*rows, headers=IMPORT_HEADERS), bad
