@@ -15,7 +15,6 @@ DEMO_PASSWORD = "demo-partner-2026"
 DEMO_JST_EMAIL = "jst@demo.rops.local"
 DEMO_EXPERT_EMAIL = "ekspert@demo.rops.local"
 DEMO_STAFF_EMAIL = "staff@demo.rops.local"
-MARKER = "[demo]"
 
 EXPERTS = [
     (DEMO_EXPERT_EMAIL, "Tomasz", "Zielonka", "Doradca ds. strategii i programów społecznych",
@@ -98,7 +97,7 @@ def load() -> None:
     demo_expert = experts[0]
 
     for stage, topic_names, description, documents, form in CASES:
-        text = f"{description} {MARKER}"
+        text = description
         if AdvisoryRequest.objects.filter(organisation=organisation, description=text).exists():
             continue
         case = services.request_draft_save(
@@ -143,7 +142,7 @@ def load() -> None:
 
     # Make one submitted case visibly overdue in the queue.
     AdvisoryRequest.objects.filter(
-        organisation=organisation, status=AdvisoryRequest.Status.SUBMITTED, description__endswith=MARKER
+        organisation=organisation, status=AdvisoryRequest.Status.SUBMITTED, description=CASES[2][2]
     ).update(due_on=timezone.localdate() - timedelta(days=2), first_response_due=timezone.localdate() - timedelta(days=2))
     assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, is_internal=False).exists()
 
