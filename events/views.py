@@ -93,7 +93,8 @@ def registration_create(request, slug: str):
         except exceptions.EventsError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _registration_message(registration))
+            level = messages.WARNING if registration.status == registration.Status.WAITLISTED else messages.SUCCESS
+            messages.add_message(request, level, _registration_message(registration))
             return redirect("events:my_registrations")
     return render(
         request,
