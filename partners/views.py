@@ -23,6 +23,11 @@ from .models import Membership, Organisation
 PAGE_SIZE = 20
 
 
+def _post_data(request):
+    """Bind forms on every POST, even an empty one (an empty QueryDict is falsy)."""
+    return request.POST if request.method == "POST" else None
+
+
 def organisation_list(request):
     filterset = OrganisationCatalogueFilter(request.GET or None, queryset=selectors.organisation_list_public())
     add_aria_to_errors(filterset.form)
@@ -72,7 +77,7 @@ def organisation_detail(request, pk: int):
 @login_required
 def membership_request(request, pk: int):
     organisation = selectors.organisation_get_for_viewer(user=request.user, pk=pk)
-    form = add_aria_to_errors(JoinRequestForm(request.POST or None))
+    form = add_aria_to_errors(JoinRequestForm(_post_data(request)))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_request(
@@ -92,7 +97,7 @@ def membership_request(request, pk: int):
 
 @login_required
 def organisation_propose(request):
-    form = add_aria_to_errors(OrganisationProposeForm(request.POST or None))
+    form = add_aria_to_errors(OrganisationProposeForm(_post_data(request)))
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "position"}
         try:
@@ -128,7 +133,7 @@ def my_organisations(request):
 @login_required
 def organisation_profile_edit(request, pk: int):
     organisation = selectors.organisation_get_for_admin(user=request.user, pk=pk)
-    form = OrganisationProfileForm(request.POST or None, instance=organisation)
+    form = OrganisationProfileForm(_post_data(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.fields}
         organisation.refresh_from_db()
