@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.selectors import region_get_current
 
-from . import documents, exceptions, services
+from . import documents, exceptions, selectors, services
 from .models import AgendaItem, ConsentText, Event, Question, Registration, TargetGroup
 
 
@@ -51,6 +51,18 @@ class EventAdmin(admin.ModelAdmin):
             "capacity", "per_organisation_limit", "requires_approval",
         )}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # More places or a higher per-organisation limit go to the waitlist at once, in order.
+        if change and {"capacity", "per_organisation_limit"} & set(form.changed_data):
+            promoted = services.waitlist_promote(event=obj, actor=request.user)
+            if promoted:
+                self.message_user(
+                    request,
+                    _("Przeniesiono z listy rezerwowej: %(count)d") % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -157,6 +169,16 @@ class RegistrationAdmin(ExportActionMixin, SimpleHistoryAdmin):
     ]
     exclude = ["answers", "revision"]
     actions = ["approve", "reject", "move_to_waitlist", "move_to_confirmed", "cancel"]
+    change_list_template = "events/admin/registration_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        event_id = request.GET.get("event__id__exact")
+        if event_id and event_id.isdigit():
+            event = Event.objects.filter(pk=event_id).first()
+            if event is not None:
+                extra_context["places_summary"] = selectors.event_places_summary(event=event)
+        return super().changelist_view(request, extra_context=extra_context)
 
     def has_add_permission(self, request):
         return False

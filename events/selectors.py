@@ -75,6 +75,16 @@ def event_places_free(*, event: Event) -> int:
     return max(event.capacity - taken, 0)
 
 
+def event_places_summary(*, event: Event) -> dict:
+    """Return places taken, pending, free and waitlisted for the staff overview."""
+    counts = event.registrations.aggregate(
+        taken=Count("pk", filter=Q(status__in=Registration.HOLDING_PLACE)),
+        pending=Count("pk", filter=Q(status=Registration.Status.PENDING)),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return {"event": event, **counts, "free": max(event.capacity - counts["taken"], 0)}
+
+
 def event_waitlist(*, event: Event) -> QuerySet[Registration]:
     """Return the waitlist of an event in the order places are offered."""
     return event.registrations.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")

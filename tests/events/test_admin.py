@@ -130,3 +130,51 @@ def test_non_staff_cannot_open_registrations_admin(client):
     client.force_login(UserFactory())
     response = client.get(reverse("admin:events_registration_changelist"))
     assert response.status_code == 302
+
+
+def test_registration_list_for_one_event_shows_places_summary(staff_client):
+    event = EventFactory(capacity=4, title="Wizyta studyjna")
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status=Status.PENDING)
+    content = staff_client.get(
+        reverse("admin:events_registration_changelist"), {"event__id__exact": event.pk}
+    ).content.decode()
+    assert "zajęte miejsca 2 z 4 (w tym oczekujące na akceptację: 1) · wolne: 2 · lista rezerwowa: 0" in content
+    assert "Eksport" in content  # the export button is still there
+
+
+def test_raising_capacity_in_admin_promotes_waitlist_in_order(staff_client, django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    first = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
+    second = RegistrationFactory(
+        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now() + timezone.timedelta(seconds=1)
+    )
+    url = reverse("admin:events_event_change", args=[event.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if name in ("target_groups", "subregions"):
+            data[name] = [v.pk for v in value]
+        elif hasattr(value, "isoformat") and name.endswith("_at") or name in ("starts_at", "ends_at"):
+            local = timezone.localtime(value)
+            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        else:
+            data[name] = value
+    data["capacity"] = 2
+    for prefix in ("agenda_items", "questions"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Status.CONFIRMED, Status.WAITLISTED)
