@@ -118,6 +118,17 @@ class PowiatFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, label in AdvisoryRequest.Status.choices if value != "draft"]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 class DeadlineFilter(admin.SimpleListFilter):
     title = _("termin")
     parameter_name = "termin"
@@ -176,7 +187,7 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [AdvisoryRequestResource]
     list_display = ["number", "organisation", "powiat_name", "status_badge", "expert", "deadline", "submitted_at"]
     list_display_links = ["number"]
-    list_filter = ["status", "topics", PowiatFilter, "expert", DeadlineFilter, "preferred_form"]
+    list_filter = [StatusFilter, "topics", PowiatFilter, "expert", DeadlineFilter, "preferred_form"]
     list_select_related = ["organisation__seat_gmina__parent", "expert"]
     search_fields = ["number", "organisation__name", "contact_name", "contact_email", "description"]
     date_hierarchy = "submitted_at"

@@ -66,11 +66,12 @@ def _request_form_save(request, *, instance: AdvisoryRequest | None):
         form = RequestForm(request.POST, request.FILES, organisations=organisations, submitting=submitting)
         if form.is_valid():
             data = form.cleaned_data
+            saved = None
             try:
                 saved = services.request_draft_save(
                     actor=request.user,
                     request=instance,
-                    expected_version=int(request.POST.get("version") or 0) or None,
+                    expected_version=_posted_version(request) if instance else None,
                     organisation=data["organisation"],
                     topics=list(data["topics"]),
                     description=data["description"],
@@ -97,6 +98,8 @@ def _request_form_save(request, *, instance: AdvisoryRequest | None):
                 return redirect("advisory:request_edit", pk=saved.pk)
             except AdvisoryError as error:
                 messages.error(request, error.message)
+                if saved is not None:  # the draft itself was stored; nothing is lost
+                    return redirect("advisory:request_edit", pk=saved.pk)
             except ValidationError as error:
                 form.add_error("attachment", error)
     else:

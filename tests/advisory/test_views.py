@@ -328,12 +328,13 @@ def test_admin_queue_filters_export_and_bulk_assignment(client, cases):
     assert submitted.number in html and "Nie można wykonać czynności" in html
     assert set(AdvisoryRequest.objects.filter(expert=expert).values_list("pk", flat=True)) == {first.pk, second.pk}
 
-    export = client.post(
-        reverse("admin:advisory_advisoryrequest_export"), {"format": "0", "resource": "0",
-                                                            **{f"advisoryrequestresource_{f}": "on" for f in ["number", "status", "powiat", "topics", "expert", "hours"]}},
-    )
-    assert export.status_code == 200
-    assert first.number in export.content.decode()
+    columns = {f"advisoryrequestresource_{f}": "on" for f in ["number", "status", "powiat", "topics", "expert", "hours"]}
+    export_url = reverse("admin:advisory_advisoryrequest_export")
+    csv_export = client.post(export_url, {"format": "0", "resource": "0", **columns})
+    assert csv_export.status_code == 200
+    assert first.number in csv_export.content.decode() and powiat.name in csv_export.content.decode()
+    xlsx_export = client.post(export_url, {"format": "1", "resource": "0", **columns})
+    assert xlsx_export.status_code == 200 and xlsx_export.content.startswith(b"PK")
 
 
 def test_admin_change_page_links_to_the_workspace(client, cases):
@@ -341,3 +342,19 @@ def test_admin_change_page_links_to_the_workspace(client, cases):
     client.force_login(cases.staff)
     html = client.get(reverse("admin:advisory_advisoryrequest_change", args=[case.pk])).content.decode()
     assert reverse("advisory:case_detail", args=[case.pk]) in html
+
+
+def test_stale_draft_form_is_refused_and_bad_version_is_not_a_500(client):
+    user = jst_member()
+    client.force_login(user)
+    topic = AdvisoryTopicFactory()
+    client.post(reverse("advisory:request_create"), {**form_data(topic, user), "submit": "", "save_draft": "1"})
+    draft = AdvisoryRequest.objects.get()
+    edit_url = reverse("advisory:request_edit", args=[draft.pk])
+    for version in (draft.version - 1, "abc"):
+        response = client.post(edit_url, {**form_data(topic, user, description="Nowy opis"), "version": version},
+                               follow=True)
+        assert response.status_code == 200
+        assert "Ktoś inny zmienił tę sprawę" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == AdvisoryRequest.Status.DRAFT and draft.description != "Nowy opis"
