@@ -16,6 +16,17 @@ from . import documents, exceptions, selectors, services
 from .models import AgendaItem, ConsentText, Event, Question, Registration, TargetGroup
 
 
+def titled_filter(title):
+    """Return a choices filter with its own title (two related fields are both called "rodzaj")."""
+
+    class TitledChoicesFilter(admin.ChoicesFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return TitledChoicesFilter
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 1
@@ -70,7 +81,7 @@ class EventAdmin(admin.ModelAdmin):
             waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
         )
 
-    @admin.display(description=_("miejsca (zajęte / limit, wolne, rezerwa)"))
+    @admin.display(description=_("miejsca"))
     def places_column(self, obj):
         free = max(obj.capacity - obj.places_taken, 0)
         return _("%(taken)d / %(capacity)d · wolne: %(free)d · rezerwa: %(waitlisted)d") % {
@@ -159,7 +170,12 @@ class RegistrationResource(resources.ModelResource):
 class RegistrationAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [RegistrationResource]
     list_display = ["participant", "participant_email", "organisation", "event", "status", "created_at", "waitlisted_at"]
-    list_filter = ["status", "event", "event__type", "organisation__kind"]
+    list_filter = [
+        "status",
+        "event",
+        ("event__type", titled_filter(_("rodzaj wydarzenia"))),
+        ("organisation__kind", titled_filter(_("rodzaj organizacji"))),
+    ]
     search_fields = ["participant__email", "participant__last_name", "organisation__name", "event__title"]
     list_select_related = ["participant", "organisation", "event"]
     date_hierarchy = "created_at"
