@@ -8,24 +8,13 @@ from .models import AdvisoryRequest, AdvisoryTopic, Expert
 from .services import REQUIRED_FOR_SUBMISSION
 
 
-class AccessibleFormMixin:
-    """Mark invalid fields with aria-invalid and point them at their error list."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["aria-invalid"] = "true"
-
-
 def _validated_file(upload):
     if upload:
         validate_upload(upload, kinds=DOCUMENT_KINDS)
     return upload
 
 
-class RequestForm(AccessibleFormMixin, forms.Form):
+class RequestForm(forms.Form):
     """The JST's request; lenient for a draft, complete when submitted."""
 
     organisation = forms.ModelChoiceField(
@@ -101,7 +90,7 @@ class RequestForm(AccessibleFormMixin, forms.Form):
         return cleaned
 
 
-class MessageForm(AccessibleFormMixin, forms.Form):
+class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Treść wiadomości"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
     )
@@ -127,7 +116,7 @@ class MessageForm(AccessibleFormMixin, forms.Form):
         return cleaned
 
 
-class TransitionForm(AccessibleFormMixin, forms.Form):
+class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -142,7 +131,7 @@ class TransitionForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class ConsultationForm(AccessibleFormMixin, forms.Form):
+class ConsultationForm(forms.Form):
     held_on = forms.DateField(
         label=_("Data konsultacji"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
