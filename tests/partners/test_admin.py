@@ -112,3 +112,20 @@ def test_territorial_units_cannot_be_deleted_in_admin(staff_client):
     gmina = GminaFactory()
     response = staff_client.get(reverse("admin:partners_territorialunit_delete", args=[gmina.pk]))
     assert response.status_code == 403
+
+
+def test_admin_pages_open(staff_client):
+    organisation = OrganisationFactory()
+    MembershipFactory(organisation=organisation, status="pending")
+    for name, args in (
+        ("admin:partners_organisation_add", []),
+        ("admin:partners_organisation_change", [organisation.pk]),
+        ("admin:partners_organisation_changelist", []),
+        ("admin:partners_membership_changelist", []),
+        ("admin:partners_territorialunit_changelist", []),
+        ("admin:partners_subregion_add", []),
+        ("admin:partners_cooperation_add", []),
+        ("admin:partners_organisationstatus_add", []),
+        ("admin:partners_contactperson_add", []),
+    ):
+        assert staff_client.get(reverse(name, args=args)).status_code == 200, name
