@@ -500,6 +500,12 @@ def _recipients(*, request: AdvisoryRequest, event: CaseEvent, actor) -> list[tu
     """Return (e-mail, side) pairs; the actor is never told about their own action."""
     recipients: list[tuple[str, str]] = []
     actor_email = (getattr(actor, "email", "") or "").lower()
+    if event.kind == CaseEvent.Kind.STATUS and event.to_status == Status.SUBMITTED:
+        # A submission is confirmed to the requester and announced to the ROPS contact point.
+        actor_email = ""
+        contact_point = AdvisorySettings.load().contact_email
+        if contact_point:
+            recipients.append((contact_point.lower(), STAFF))
     if not event.is_internal:
         for email in {request.requester.email.lower(), (request.contact_email or "").lower()} - {"", actor_email}:
             if event.kind != CaseEvent.Kind.REPLY:
@@ -515,6 +521,8 @@ def _notify(*, request: AdvisoryRequest, event: CaseEvent, actor) -> None:
     for email, side in _recipients(request=request, event=event, actor=actor):
         if side == REQUESTER:
             path = reverse("advisory:request_detail", args=[request.pk])
+        elif side == STAFF:
+            path = reverse("admin:advisory_advisoryrequest_change", args=[request.pk])
         else:
             path = reverse("advisory:case_detail", args=[request.pk])
         if event.kind == CaseEvent.Kind.STATUS:

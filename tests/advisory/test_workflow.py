@@ -301,3 +301,18 @@ def test_requester_reply_notifies_the_expert_not_the_requester(cases):
     assert list(OutboundEmail.objects.values_list("to", flat=True)) == [cases.expert.email]
     reply = case.events.get(kind=CaseEvent.Kind.REPLY)
     assert reply.attachments.get().original_name == "uchwala.pdf"
+
+
+def test_submission_is_confirmed_to_the_requester_and_announced_to_the_contact_point(cases):
+    from advisory.models import AdvisorySettings
+
+    settings_row = AdvisorySettings.load()
+    settings_row.contact_email = "doradztwo@rops.example.org"
+    settings_row.save()
+    draft = cases.draft()
+    OutboundEmail.objects.all().delete()
+    case = cases.step(draft, "submit")
+    by_recipient = {m.to: m for m in OutboundEmail.objects.all()}
+    assert set(by_recipient) == {case.requester.email, case.contact_email, "doradztwo@rops.example.org"}
+    assert f"/admin/advisory/advisoryrequest/{case.pk}/" in by_recipient["doradztwo@rops.example.org"].body_text
+    assert "złożony" in by_recipient[case.requester.email].subject
