@@ -165,7 +165,7 @@ def load() -> None:
         extra = dict(extra)
         served = extra.pop("served", None)
         tags = extra.pop("tags", [])
-        domain = slugify(name)[:30].strip("-") or key
+        domain = key
         defaults = {
             "kind": kind,
             "seat_gmina": units[gmina_code],
