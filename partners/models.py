@@ -60,6 +60,8 @@ class TerritorialUnit(models.Model):
         if self.level == self.Level.GMINA and self.kind_name:
             return f"{self.name} ({self.kind_name})"
         if self.level == self.Level.POWIAT:
+            if self.kind_name == "miasto na prawach powiatu":
+                return f"{self.name} ({_('miasto na prawach powiatu')})"
             return f"{_('powiat')} {self.name}"
         return self.name
 

@@ -59,6 +59,20 @@ class ChoiceWidget(widgets.Widget):
         return value or ""
 
 
+class TextWidget(widgets.Widget):
+    """Text cell: empty cells (None in XLSX) become "", numbers lose a spurious ".0"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
 class IdentifierWidget(widgets.Widget):
     """Keep identifiers as text (spreadsheets turn them into numbers) and empty as None."""
 
@@ -125,8 +139,8 @@ class OrganisationResource(resources.ModelResource):
         attribute="kind", column_name="rodzaj",
         widget=ChoiceWidget(Organisation.Kind.choices, "rodzaj"),
     )
-    name = fields.Field(attribute="name", column_name="nazwa")
-    short_name = fields.Field(attribute="short_name", column_name="nazwa_skrocona")
+    name = fields.Field(attribute="name", column_name="nazwa", widget=TextWidget())
+    short_name = fields.Field(attribute="short_name", column_name="nazwa_skrocona", widget=TextWidget())
     legal_form = fields.Field(
         attribute="legal_form", column_name="forma_prawna",
         widget=ChoiceWidget(Organisation.LegalForm.choices, "forma_prawna"),
@@ -136,17 +150,17 @@ class OrganisationResource(resources.ModelResource):
         widget=ChoiceWidget(Organisation.JstType.choices, "typ_jst"),
     )
     seat_gmina = fields.Field(attribute="seat_gmina", column_name="teryt_gminy", widget=GminaTerytWidget())
-    street = fields.Field(attribute="street", column_name="ulica")
-    postal_code = fields.Field(attribute="postal_code", column_name="kod_pocztowy")
-    city = fields.Field(attribute="city", column_name="miejscowosc")
+    street = fields.Field(attribute="street", column_name="ulica", widget=TextWidget())
+    postal_code = fields.Field(attribute="postal_code", column_name="kod_pocztowy", widget=TextWidget())
+    city = fields.Field(attribute="city", column_name="miejscowosc", widget=TextWidget())
     nip = fields.Field(attribute="nip", column_name="nip", widget=IdentifierWidget())
     regon = fields.Field(attribute="regon", column_name="regon", widget=IdentifierWidget())
     krs = fields.Field(attribute="krs", column_name="krs", widget=IdentifierWidget())
-    email = fields.Field(attribute="email", column_name="email")
-    phone = fields.Field(attribute="phone", column_name="telefon")
-    website = fields.Field(attribute="website", column_name="www")
+    email = fields.Field(attribute="email", column_name="email", widget=TextWidget())
+    phone = fields.Field(attribute="phone", column_name="telefon", widget=TextWidget())
+    website = fields.Field(attribute="website", column_name="www", widget=TextWidget())
     is_public = fields.Field(attribute="is_public", column_name="zgoda_na_publikacje", widget=PolishBooleanWidget())
-    description = fields.Field(attribute="description", column_name="opis")
+    description = fields.Field(attribute="description", column_name="opis", widget=TextWidget())
 
     class Meta:
         model = Organisation

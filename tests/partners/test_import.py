@@ -153,3 +153,22 @@ def test_admin_import_of_semicolon_windows_1250_file_after_preview(client, gmina
     assert Organisation.objects.filter(name="Spółdzielnia „Łąka” Żółta").exists()
     history = Organisation.objects.get(name="Spółdzielnia „Łąka” Żółta").history.get()
     assert history.history_user.is_staff
+
+
+@pytest.mark.django_db
+def test_admin_xlsx_import_with_numbers_as_cells(client, gmina_codes):
+    client.force_login(StaffUserFactory())
+    dataset, _ = organisation_import_dataset(count=5, gmina_codes=gmina_codes)
+    # Spreadsheets store codes as numbers: REGON and TERYT lose nothing, a leading-zero TERYT gets it back.
+    dataset[0] = tuple(int(v) if h in ("regon", "teryt_gminy") else v for h, v in zip(IMPORT_HEADERS, dataset[0], strict=True))
+    upload = io.BytesIO(dataset.export("xlsx"))
+    upload.name = "organizacje.xlsx"
+    response = client.post(
+        reverse("admin:partners_organisation_import"), {"import_file": upload, "format": "1", "resource": "0"}
+    )
+    result = response.context["result"]
+    assert not result.has_validation_errors() and not result.has_errors(), [
+        e.error for row in result.rows for e in row.errors
+    ] + [e.error for e in result.base_errors]
+    response = client.post(reverse("admin:partners_organisation_process_import"), response.context["confirm_form"].initial)
+    assert response.status_code == 302 and Organisation.objects.count() == 5
