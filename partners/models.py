@@ -88,6 +88,19 @@ class Subregion(models.Model):
         return self.name
 
 
+class Tag(models.Model):
+    name = models.CharField(_("nazwa"), max_length=80, unique=True)
+    slug = models.SlugField(_("adres"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tagi")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     """A partner organisation: LGD, OWES, OPS, JST, PES, CUS, ..."""
 
@@ -183,8 +196,8 @@ class Organisation(models.Model):
         verbose_name=_("obsługiwane powiaty (OWES)"),
         help_text=_("Puste: OWES obsługuje wszystkie powiaty swojego subregionu."),
     )
-    tags = models.ManyToManyField("Tag", blank=True, related_name="organisations", verbose_name=_("tagi"))
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    tags = models.ManyToManyField(Tag, blank=True, related_name="organisations", verbose_name=_("tagi"))
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[served_powiats, tags])
 
     class Meta:
         verbose_name = _("organizacja")
@@ -239,19 +252,6 @@ class Organisation(models.Model):
         if not powiats and self.served_subregion_id:
             powiats = list(self.served_subregion.powiats.all())
         return powiats
-
-
-class Tag(models.Model):
-    name = models.CharField(_("nazwa"), max_length=80, unique=True)
-    slug = models.SlugField(_("adres"), max_length=80, unique=True)
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tagi")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class OrganisationStatus(models.Model):

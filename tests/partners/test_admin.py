@@ -129,3 +129,20 @@ def test_admin_pages_open(staff_client):
         ("admin:partners_contactperson_add", []),
     ):
         assert staff_client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_changes_of_served_powiats_and_tags_are_in_history(staff_client):
+    from partners.models import Tag
+
+    gmina = GminaFactory()
+    subregion = SubregionFactory(powiats=[gmina.parent])
+    organisation = OrganisationFactory(seat_gmina=gmina, served_subregion=subregion)
+    tag = Tag.objects.create(name="catering", slug="catering")
+    url = reverse("admin:partners_organisation_change", args=[organisation.pk])
+    data = _form_data(gmina, kind="owes", name=organisation.name, served_subregion=subregion.pk,
+                      served_powiats=[gmina.parent.pk], tags=[tag.pk])
+    assert staff_client.post(url, data).status_code == 302
+    latest = organisation.history.latest()
+    assert [p.territorialunit_id for p in latest.served_powiats.all()] == [gmina.parent.pk]
+    assert [t.tag_id for t in latest.tags.all()] == [tag.pk]
+    assert latest.history_user == staff_client.staff

@@ -73,7 +73,7 @@ def test_owes_by_subregion_page_lists_area_served(client, region_map):
     response = client.get(reverse("partners:owes_by_subregion"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "OWES Południe" in html and "powiat południowy" in html
+    assert "OWES Południe" in html and "Obsługiwane powiaty: południowy" in html
     subregions = dict((s.name, [o.name for o in owes]) for s, owes in response.context["subregions"])
     assert subregions == {"Północ": ["OWES Północ"], "Południe": ["OWES Południe"]}
 
