@@ -2,7 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +14,8 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .exceptions import PartnersError
+from .exceptions import PartnersError, TercImportError
+from .forms import TercUploadForm
 from .models import (
     ContactPerson,
     Cooperation,
@@ -32,6 +37,34 @@ class TerritorialUnitAdmin(admin.ModelAdmin):
     search_fields = ("teryt", "name")
     list_select_related = ("parent",)
     ordering = ("teryt",)
+    change_list_template = "partners/admin/territorialunit_change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import-terc/", self.admin_site.admin_view(self.import_terc_view), name="partners_territorialunit_import_terc"),
+            *super().get_urls(),
+        ]
+
+    def import_terc_view(self, request):
+        """Upload the GUS TERC file: the same import as `manage.py import_teryt`."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = TercUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.territory_import_terc(data=form.cleaned_data["file"].read(), actor=request.user)
+            except TercImportError as error:
+                form.add_error("file", _("%(error)s Nic nie zostało zapisane.") % {"error": error.message})
+            else:
+                self.message_user(request, result.summary(), messages.SUCCESS)
+                return redirect("admin:partners_territorialunit_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import rejestru TERC"),
+            "form": form,
+        }
+        return TemplateResponse(request, "partners/admin/terc_import.html", context)
 
     def has_delete_permission(self, request, obj=None):
         # Units are marked inactive by the TERC import, never deleted: organisations refer to them.

@@ -67,3 +67,20 @@ def add_aria_to_errors(form: forms.BaseForm) -> forms.BaseForm:
             if name in form.fields:
                 form.fields[name].widget.attrs["aria-invalid"] = "true"
     return form
+
+
+class TercUploadForm(forms.Form):
+    MAX_BYTES = 20 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("Plik TERC (CSV)"),
+        help_text=_("„TERC – wersja urzędowa” z eteryt.stat.gov.pl: kolumny WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".csv"):
+            raise forms.ValidationError(_("Wybierz plik CSV (rozszerzenie .csv)."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Plik jest za duży: pełny rejestr TERC ma poniżej 1 MB."))
+        return upload

@@ -131,3 +131,31 @@ def test_management_command_imports_and_reports(tmp_path: Path, capsys):
         call_command("import_teryt", str(path))
     with pytest.raises(CommandError, match="Nie znaleziono pliku"):
         call_command("import_teryt", str(tmp_path / "brak.csv"))
+
+
+def _upload(content: bytes, name: str = "TERC.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+@pytest.mark.django_db
+def test_staff_import_terc_in_admin(client):
+    from django.urls import reverse
+
+    from tests.factories import StaffUserFactory, UserFactory
+
+    url = reverse("admin:partners_territorialunit_import_terc")
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 302  # not staff: to the admin login
+    client.force_login(StaffUserFactory())
+    assert client.get(reverse("admin:partners_territorialunit_changelist")).status_code == 200
+    response = client.post(url, {"file": _upload((SMALL + "22;02;09;7;Zła;;2025-01-01\n").encode())})
+    assert response.status_code == 200
+    assert "Wiersz 8: nieznany rodzaj gminy" in response.content.decode()
+    assert TerritorialUnit.objects.count() == 0
+    response = client.post(url, {"file": _upload(b"%PDF-1.4", name="plik.pdf")})
+    assert "Wybierz plik CSV" in response.content.decode()
+    response = client.post(url, {"file": _upload(SMALL.encode("cp1250"))}, follow=True)
+    assert "Dodano 6" in response.content.decode()
+    assert TerritorialUnit.objects.count() == 6
