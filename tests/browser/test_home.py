@@ -41,3 +41,26 @@ def test_sign_up_page_is_accessible_and_shows_errors_next_to_fields(page):
     page.wait_for_load_state("load")
     assert "Wprowadź poprawny adres email" in page.content() or "poprawny adres e-mail" in page.content()
     assert_accessible(page, "signup-errors")
+
+
+def test_account_menu_offers_the_users_pages(page):
+    from tests.factories import UserFactory
+    from tests.partners.factories import JstFactory, MembershipFactory
+
+    from .conftest import login
+
+    demo.load()
+    official = UserFactory()
+    MembershipFactory(user=official, organisation=JstFactory())
+    login(page, official)
+    page.get_by_text("Moje konto").click()
+    menu = page.locator(".account-menu ul")
+    assert menu.get_by_role("link", name="Moje organizacje").is_visible()
+    assert menu.get_by_role("link", name="Moje zgłoszenia na wydarzenia").is_visible()
+    assert menu.get_by_role("link", name="Moje wnioski o doradztwo").is_visible()
+    assert menu.get_by_role("link", name="Sprawy doradcze").count() == 0
+    assert page.get_by_role("button", name="Wyloguj się").is_visible()
+    assert_accessible(page, "account-menu")
+    menu.get_by_role("link", name="Moje dane i ustawienia").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Moje dane"
+    assert_accessible(page, "my-data")
