@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 
 import pytest
+from celery import _state as celery_state
 from django.db import connection
 
 from events import services
@@ -19,6 +20,16 @@ from .factories import ConsentTextFactory, EventFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 Status = Registration.Status
+
+
+@pytest.fixture(autouse=True)
+def _restore_celery_join_flag():
+    """Undo a race in Celery's eager mode: ``apply()`` saves and restores a process-wide
+    "join will block" flag, so eager tasks in parallel threads can leave it set, and a
+    later ``result.get()`` in the main thread (e.g. the real-worker fixture) then refuses."""
+    before = celery_state.task_join_will_block()
+    yield
+    celery_state._set_task_join_will_block(before)
 
 
 def run_together(jobs):
