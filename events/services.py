@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
 from partners.selectors import membership_is_approved
@@ -115,14 +116,14 @@ def _waitlist_promote(event: Event) -> list[Registration]:
 # --- notifications -----------------------------------------------------------------------
 
 EMAIL_SUBJECTS = {
-    "confirmed": "Potwierdzenie udziału: {title}",
-    "pending": "Zgłoszenie przyjęte, czeka na akceptację: {title}",
-    "waitlisted": "Lista rezerwowa: {title}",
-    "promoted": "Zwolniło się miejsce: {title}",
-    "cancelled": "Rezygnacja przyjęta: {title}",
-    "rejected": "Zgłoszenie nieprzyjęte: {title}",
-    "event_cancelled": "Wydarzenie odwołane: {title}",
-    "reminder": "Przypomnienie: {title} już wkrótce",
+    "confirmed": gettext_lazy("Potwierdzenie udziału: {title}"),
+    "pending": gettext_lazy("Zgłoszenie przyjęte, czeka na akceptację: {title}"),
+    "waitlisted": gettext_lazy("Lista rezerwowa: {title}"),
+    "promoted": gettext_lazy("Zwolniło się miejsce: {title}"),
+    "cancelled": gettext_lazy("Rezygnacja przyjęta: {title}"),
+    "rejected": gettext_lazy("Zgłoszenie nieprzyjęte: {title}"),
+    "event_cancelled": gettext_lazy("Wydarzenie odwołane: {title}"),
+    "reminder": gettext_lazy("Przypomnienie: {title} już wkrótce"),
 }
 
 
@@ -134,7 +135,7 @@ def _notify(registration: Registration, kind: str, *, due_at=None, dedup_key: st
         attachments = (EmailAttachment(f"{event.slug}.ics", documents.event_ics(event), "text/calendar"),)
     email_enqueue(
         to=registration.participant.email,
-        subject=_(EMAIL_SUBJECTS[kind]).format(title=event.title),
+        subject=str(EMAIL_SUBJECTS[kind]).format(title=event.title),
         template=f"events_{kind}",
         context={"registration": registration, "event": event, "participant": registration.participant},
         dedup_key=dedup_key or f"events:registration:{registration.pk}:{kind}:{registration.revision}",

@@ -114,6 +114,11 @@ def _registration_message(registration) -> str:
         return _("Zgłoszenie przyjęte: %(name)s ma potwierdzone miejsce. Potwierdzenie wysłaliśmy e-mailem.") % {"name": name}
     if registration.status == registration.Status.PENDING:
         return _("Zgłoszenie przyjęte: %(name)s ma zarezerwowane miejsce, które czeka na akceptację organizatora.") % {"name": name}
+    if selectors.event_places_free(event=registration.event) > 0:
+        return _(
+            "Organizacja wykorzystała limit miejsc na tym wydarzeniu: %(name)s jest na liście rezerwowej. "
+            "Gdy zwolni się miejsce dla organizacji, wyślemy e-mail."
+        ) % {"name": name}
     return _("Brak wolnych miejsc: %(name)s jest na liście rezerwowej. Gdy zwolni się miejsce, wyślemy e-mail.") % {"name": name}
 
 

@@ -349,3 +349,15 @@ def test_single_event_ics(client):
     event = EventFactory()
     response = client.get(reverse("events:event_ics", args=[event.slug]))
     assert response.status_code == 200 and b"BEGIN:VEVENT" in response.content
+
+
+def test_waitlisted_because_of_organisation_limit_is_told_so(client):
+    event = EventFactory(capacity=5, per_organisation_limit=1)
+    user, organisation = member()
+    RegistrationFactory(event=event, organisation=organisation)
+    client.force_login(user)
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]), form_data(organisation, user), follow=True
+    )
+    assert "Organizacja wykorzystała limit miejsc" in response.content.decode()
+    assert Registration.objects.get(event=event, participant=user).status == Status.WAITLISTED
