@@ -97,6 +97,7 @@ class RegistrationAvailability:
     can_register: bool
     reason: str = ""
     needs_login: bool = False
+    needs_membership: bool = False
 
 
 def event_registration_availability(*, event: Event, user, now=None) -> RegistrationAvailability:
@@ -121,6 +122,7 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
         return RegistrationAvailability(
             False,
             _("Zapisy prowadzimy dla przedstawicieli organizacji partnerskich: dołącz do swojej organizacji w katalogu partnerów."),
+            needs_membership=True,
         )
     return RegistrationAvailability(True)
 

@@ -129,13 +129,16 @@ def test_user_without_organisation_is_told_to_join_one(client):
     client.force_login(UserFactory())
     content = client.get(EventFactory().get_absolute_url()).content.decode()
     assert "dołącz do swojej organizacji" in content
+    assert reverse("partners:organisation_list") in content
 
 
 def test_draft_is_404_for_public_and_visible_to_staff(client):
     draft = EventFactory(state=Event.State.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     client.force_login(StaffUserFactory())
-    assert client.get(draft.get_absolute_url()).status_code == 200
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert f"/admin/events/registration/?event__id__exact={draft.pk}" in response.content.decode()
 
 
 # --- registration ------------------------------------------------------------------------
