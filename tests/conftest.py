@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from portal.celery import app as celery_app
 
@@ -22,6 +23,14 @@ ARTIFACTS_DIR = PROJECT_ROOT / "test-artifacts"
 # Redis never take each other's tasks.
 SESSION_QUEUE = f"portal-test-{uuid.uuid4().hex[:12]}"
 celery_app.conf.task_default_queue = SESSION_QUEUE
+
+
+@pytest.fixture(autouse=True)
+def _polish_by_default():
+    """Start every test in the site's default language, whatever an earlier request activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,8 @@ def test_pdf_fetcher_allows_own_static_files():
 
 
 def test_rendered_pdf_escapes_user_text_and_embeds_nothing_foreign(tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    settings.TEMPLATES = [engine]
     (tmp_path / "probe.html").write_text(
         '<html><head><link rel="stylesheet" href="static://css/pdf.css"></head>'
         "<body><h1>Karta</h1><p>{{ text }}</p>{{ raw|safe }}</body></html>"
