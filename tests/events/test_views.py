@@ -364,3 +364,10 @@ def test_waitlisted_because_of_organisation_limit_is_told_so(client):
     )
     assert "Organizacja wykorzystała limit miejsc" in response.content.decode()
     assert Registration.objects.get(event=event, participant=user).status == Status.WAITLISTED
+
+
+@pytest.mark.parametrize("params", [{"miesiac": "2026-13"}, {"subregion": "nie-ma"}, {"typ": "x"}, {"strona": "abc"}])
+def test_bad_filter_values_never_500(client, params):
+    EventFactory()
+    response = client.get(reverse("events:event_list"), params)
+    assert response.status_code == 200
