@@ -2,18 +2,30 @@
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.selectors import region_get_current
-
-from . import documents, exceptions, selectors, services
-from .models import AgendaItem, ConsentText, Event, Question, Registration, TargetGroup
+from . import exceptions, selectors, services
+from .forms import MaterialForm, PostulateForm, ReportPhotoForm
+from .models import (
+    AgendaItem,
+    Attendance,
+    Certificate,
+    ConsentText,
+    Event,
+    Material,
+    Postulate,
+    Question,
+    Registration,
+    Report,
+    ReportPhoto,
+    TargetGroup,
+)
 
 
 def titled_filter(title):
@@ -39,15 +51,32 @@ class QuestionInline(admin.TabularInline):
     fields = ["position", "label", "kind", "choices", "is_required", "help_text"]
 
 
+class MaterialInline(admin.TabularInline):
+    model = Material
+    form = MaterialForm
+    extra = 1
+    fields = ["position", "title", "file", "visibility", "file_type", "file_size"]
+    readonly_fields = ["file_type", "file_size"]
+
+
+class PostulateInline(admin.StackedInline):
+    model = Postulate
+    form = PostulateForm
+    extra = 1
+    fields = [("position", "topic", "status"), "text", "addressee", ("forwarded_on", "decided_on"), "decision_note"]
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "type", "starts_at", "venue_city", "state", "places_column", "registrations_link"]
+    list_display = [
+        "title", "type", "starts_at", "venue_city", "state", "places_column", "registrations_link", "checkin_link",
+    ]
     list_filter = ["state", "type", "subregions", "target_groups", "funding_project"]
     search_fields = ["title", "venue_city", "organiser"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["target_groups", "subregions"]
-    inlines = [AgendaItemInline, QuestionInline]
+    inlines = [AgendaItemInline, QuestionInline, MaterialInline, PostulateInline]
     actions = ["publish", "cancel", "finish", "promote_waitlist", "attendance_list_pdf"]
     fieldsets = (
         (None, {"fields": ("type", "title", "slug", "summary", "description", "state")}),
@@ -93,6 +122,19 @@ class EventAdmin(admin.ModelAdmin):
         url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("lista zgłoszeń"))
 
+    @admin.display(description=_("obecność"))
+    def checkin_link(self, obj):
+        if obj.state == Event.State.DRAFT:
+            return "–"
+        return format_html('<a href="{}">{}</a>', reverse("events:checkin", args=[obj.slug]), _("sprawdź obecność"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Material:
+            for material_form in formset.forms:
+                if material_form.has_changed() and material_form.instance.pk is None:
+                    material_form.instance.uploaded_by = request.user
+        super().save_formset(request, form, formset, change)
+
     def _run(self, request, queryset, service, done_message):
         done = 0
         for event in queryset:
@@ -126,16 +168,9 @@ class EventAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, _("Wybierz dokładnie jedno wydarzenie."), messages.ERROR)
             return None
-        event = queryset.get()
-        registrations = (
-            event.registrations.filter(status=Registration.Status.CONFIRMED)
-            .select_related("participant", "organisation")
-            .order_by("participant__last_name", "participant__first_name")
-        )
-        pdf = documents.attendance_list_pdf(event=event, registrations=registrations, region=region_get_current(request=request))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="lista-obecnosci-{event.slug}.pdf"'
-        return response
+        from .views import _attendance_pdf_response
+
+        return _attendance_pdf_response(request, queryset.get())
 
 
 class RegistrationResource(resources.ModelResource):
@@ -268,3 +303,153 @@ class ConsentTextAdmin(admin.ModelAdmin):
 @admin.register(TargetGroup)
 class TargetGroupAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind"]
+
+
+# --- after the event ---------------------------------------------------------------------
+
+
+class ReportPhotoInline(admin.TabularInline):
+    model = ReportPhoto
+    form = ReportPhotoForm
+    extra = 3
+    fields = ["position", "image", "alt_text", "caption", "credit", "size"]
+    readonly_fields = ["size"]
+
+    @admin.display(description=_("rozmiar"))
+    def size(self, obj):
+        return f"{obj.width} × {obj.height} px" if obj.pk else "–"
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "is_published", "published_at", "photo_count", "public_link"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "event__title"]
+    autocomplete_fields = ["event"]
+    fields = ["event", "title", "lead", "body", "is_published", "published_at", "author"]
+    readonly_fields = ["published_at", "author"]
+    inlines = [ReportPhotoInline]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event").annotate(photos_total=Count("photos"))
+
+    @admin.display(description=_("zdjęcia"))
+    def photo_count(self, obj):
+        return obj.photos_total
+
+    @admin.display(description=_("na stronie"))
+    def public_link(self, obj):
+        return format_html('<a href="{}#relacja">{}</a>', obj.event.get_absolute_url(), _("zobacz"))
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        # The check constraint wants a date on a published report; the service keeps the first one.
+        if obj.is_published and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Opublikuj wybrane relacje"))
+    def publish(self, request, queryset):
+        for report in queryset:
+            services.report_publish(report=report, actor=request.user)
+        self.message_user(request, _("Opublikowano relacje: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
+
+    @admin.action(description=_("Wycofaj publikację wybranych relacji"))
+    def unpublish(self, request, queryset):
+        for report in queryset:
+            services.report_unpublish(report=report, actor=request.user)
+        self.message_user(request, _("Wycofano relacje: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
+
+
+class PostulateResource(resources.ModelResource):
+    event_title = fields.Field(attribute="event__title", column_name=_("wydarzenie"))
+    event_date = fields.Field(column_name=_("data wydarzenia"))
+    topic_label = fields.Field(column_name=_("obszar"))
+    text = fields.Field(attribute="text", column_name=_("treść postulatu"))
+    addressee = fields.Field(attribute="addressee", column_name=_("adresat"))
+    status_label = fields.Field(column_name=_("status"))
+    forwarded_on = fields.Field(attribute="forwarded_on", column_name=_("przekazano dnia"))
+    decided_on = fields.Field(attribute="decided_on", column_name=_("data odpowiedzi"))
+    decision_note = fields.Field(attribute="decision_note", column_name=_("uwagi / odpowiedź adresata"))
+
+    class Meta:
+        model = Postulate
+        fields = export_order = [
+            "id", "event_title", "event_date", "topic_label", "text", "addressee", "status_label",
+            "forwarded_on", "decided_on", "decision_note",
+        ]
+
+    def dehydrate_event_date(self, postulate):
+        return timezone.localdate(postulate.event.starts_at).isoformat()
+
+    def dehydrate_topic_label(self, postulate):
+        return str(postulate.get_topic_display())
+
+    def dehydrate_status_label(self, postulate):
+        return str(postulate.get_status_display())
+
+
+@admin.register(Postulate)
+class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
+    resource_classes = [PostulateResource]
+    form = PostulateForm
+    list_display = ["short_text", "event", "topic", "addressee", "status", "forwarded_on", "decided_on"]
+    list_filter = ["status", "topic", "event"]
+    search_fields = ["text", "addressee", "event__title", "decision_note"]
+    list_select_related = ["event"]
+    autocomplete_fields = ["event"]
+
+    def get_fields(self, request, obj=None):
+        return ["event", *PostulateForm.Meta.fields]
+
+    @admin.display(description=_("postulat"))
+    def short_text(self, obj):
+        return str(obj)
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    form = MaterialForm
+    list_display = ["title", "event", "visibility", "file_type", "file_size", "created_at"]
+    list_filter = ["visibility", "file_type"]
+    search_fields = ["title", "event__title"]
+    autocomplete_fields = ["event"]
+
+    def get_fields(self, request, obj=None):
+        return ["event", *MaterialForm.Meta.fields]
+
+    def save_model(self, request, obj, form, change):
+        if obj.uploaded_by_id is None:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["registration", "day", "is_present", "marked_at", "marked_by"]
+    list_filter = ["is_present", "registration__event"]
+    search_fields = ["registration__participant__last_name", "registration__participant__email"]
+    list_select_related = ["registration__participant", "registration__event", "marked_by"]
+    readonly_fields = ["registration", "day", "is_present", "marked_at", "marked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["number", "registration", "issued_at", "download_link"]
+    search_fields = ["number", "registration__participant__last_name", "registration__event__title"]
+    list_select_related = ["registration__participant", "registration__event"]
+    readonly_fields = ["number", "registration", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("PDF"))
+    def download_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("events:certificate_download", args=[obj.registration_id]), _("pobierz")
+        )

@@ -71,9 +71,61 @@ def events_feed_ics(events, name: str) -> bytes:
     return calendar.to_ical()
 
 
-def attendance_list_pdf(*, event, registrations, region=None) -> bytes:
-    """Return the attendance list of an event (one row per confirmed participant) as a PDF."""
+def attendance_list_pdf(*, event, registrations, region=None, days=(), present_days=None) -> bytes:
+    """Return the attendance list of an event (one row per confirmed participant) as a PDF.
+
+    With ``present_days`` (registration id -> days marked present at check-in) each row says
+    on which days the person was present; the signature column stays for paper records.
+    """
+    present_days = present_days or {}
+    rows = [(registration, present_days.get(registration.pk, [])) for registration in registrations]
     return render_pdf(
         "pdf/events_attendance_list.html",
-        {"event": event, "registrations": registrations, "region": region, "generated_at": timezone.now()},
+        {
+            "event": event,
+            "rows": rows,
+            "registrations": [row[0] for row in rows],
+            "days": list(days),
+            "show_presence": present_days is not None,
+            "present_total": sum(1 for _registration, marked in rows if marked),
+            "region": region,
+            "generated_at": timezone.now(),
+        },
+    )
+
+
+def certificate_pdf(*, certificate, registration, present_days, agenda, region=None) -> bytes:
+    """Return a certificate of participation (zaświadczenie o udziale) as a PDF."""
+    return render_pdf(
+        "pdf/events_certificate.html",
+        {
+            "certificate": certificate,
+            "registration": registration,
+            "event": registration.event,
+            "participant": registration.participant,
+            "present_days": present_days,
+            "agenda": agenda,
+            "hours": _agenda_hours(agenda),
+            "region": region,
+        },
+    )
+
+
+def _agenda_hours(agenda) -> float | None:
+    """Return the programme's length in hours (sum of agenda items with an end time), if known."""
+    from datetime import date, datetime
+
+    minutes = 0
+    for item in agenda:
+        if item.ends_at:
+            start = datetime.combine(date.min, item.starts_at)
+            end = datetime.combine(date.min, item.ends_at)
+            minutes += max(int((end - start).total_seconds() // 60), 0)
+    return round(minutes / 60, 1) if minutes else None
+
+
+def demo_material_pdf(*, event, title: str, sections: list[tuple[str, str]], region=None) -> bytes:
+    """Return a small generated PDF used as a demo presentation (no binary files in the repository)."""
+    return render_pdf(
+        "pdf/events_demo_material.html", {"event": event, "title": title, "sections": sections, "region": region}
     )

@@ -56,3 +56,11 @@ class InvalidTransition(EventsError):
 
 class NoPlacesLeft(EventsError):
     default_message = _("Brak wolnych miejsc: najpierw zwolnij miejsce albo zwiększ limit.")
+
+
+class CheckInNotAllowed(EventsError):
+    default_message = _("Obecność może zaznaczać tylko pracownik ROPS.")
+
+
+class CertificateUnavailable(EventsError):
+    default_message = _("Zaświadczenie wystawiamy po zakończeniu wydarzenia osobom, które były na nim obecne.")

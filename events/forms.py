@@ -1,9 +1,13 @@
 """Forms of the events app; validation of business rules stays in services."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question
+from portal import uploads
+
+from .images import photo_web_version
+from .models import Material, Postulate, Question, ReportPhoto
 
 
 class RegistrationForm(forms.Form):
@@ -72,3 +76,65 @@ class RegistrationForm(forms.Form):
                 self.add_error(name, message)
             else:
                 self.add_error(None, message)
+
+
+# --- staff forms (admin): uploads are checked by content, photos scaled to a web size --------
+
+MATERIAL_KINDS = (uploads.PDF, uploads.PPTX, uploads.DOCX, uploads.XLSX, uploads.ODT)
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ["title", "file", "visibility", "position"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and isinstance(upload, UploadedFile):
+            kind = uploads.validate_upload(upload, kinds=MATERIAL_KINDS)
+            self.instance.file_type = kind.label
+            self.instance.file_size = upload.size
+        return upload
+
+
+class ReportPhotoForm(forms.ModelForm):
+    class Meta:
+        model = ReportPhoto
+        fields = ["image", "alt_text", "caption", "credit", "position"]
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if upload and isinstance(upload, UploadedFile):
+            uploads.validate_upload(upload, kinds=uploads.IMAGE_KINDS)
+            return photo_web_version(upload)
+        return upload
+
+    def clean_alt_text(self):
+        alt_text = (self.cleaned_data.get("alt_text") or "").strip()
+        if not alt_text:
+            raise forms.ValidationError(_("Tekst alternatywny jest wymagany: opisz, co widać na zdjęciu."))
+        return alt_text
+
+
+class PostulateForm(forms.ModelForm):
+    class Meta:
+        model = Postulate
+        fields = ["position", "text", "topic", "addressee", "status", "forwarded_on", "decided_on", "decision_note"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 50}), "decision_note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and status != Postulate.Status.PROPOSED and not cleaned.get("forwarded_on"):
+            self.add_error("forwarded_on", _("Podaj datę przekazania postulatu adresatowi."))
+        if status in (Postulate.Status.ACCEPTED, Postulate.Status.REJECTED) and not cleaned.get("decided_on"):
+            self.add_error("decided_on", _("Podaj datę odpowiedzi adresata."))
+        return cleaned
+
+
+class CheckInForm(forms.Form):
+    """One click on the check-in page: this registration, this day, present or absent."""
+
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    day = forms.DateField(widget=forms.HiddenInput)
+    present = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")

@@ -255,3 +255,209 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+# --- after the event: attendance, certificates, materials, report, postulates -------------
+
+
+class Attendance(models.Model):
+    """Whether a participant was present on one day of an event, and who recorded it when."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("zgłoszenie")
+    )
+    day = models.DateField(_("dzień"))
+    is_present = models.BooleanField(_("obecny(-a)"))
+    marked_at = models.DateTimeField(_("zapisano"), default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("zapisał(a)")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("obecność")
+        verbose_name_plural = _("obecności")
+        ordering = ["registration", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "day"], name="attendance_one_per_registration_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.day}: {'+' if self.is_present else '-'}"
+
+
+class Certificate(models.Model):
+    """A certificate of participation (zaświadczenie o udziale) with its unique number."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("zgłoszenie")
+    )
+    number = models.CharField(_("numer"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("wystawiono"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("zaświadczenie o udziale")
+        verbose_name_plural = _("zaświadczenia o udziale")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+def material_upload_to(instance, filename: str) -> str:
+    return f"events/{instance.event_id}/materials/{filename}"
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    return f"events/reports/{instance.report_id}/{filename}"
+
+
+class Material(models.Model):
+    """A file staff share about an event: a presentation, a handout, a spreadsheet."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("publiczny")
+        PARTICIPANTS = "participants", _("tylko dla uczestników")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials", verbose_name=_("wydarzenie"))
+    title = models.CharField(_("tytuł"), max_length=250)
+    file = models.FileField(_("plik"), upload_to=material_upload_to, max_length=300)
+    file_type = models.CharField(_("typ pliku"), max_length=10, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(_("rozmiar (bajty)"), default=0, editable=False)
+    visibility = models.CharField(
+        _("widoczność"), max_length=15, choices=Visibility.choices, default=Visibility.PUBLIC,
+        help_text=_("„Tylko dla uczestników”: osoby z potwierdzonym miejscem i pracownicy ROPS."),
+    )
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("dodał(a)"),
+    )
+    created_at = models.DateTimeField(_("dodano"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("materiał")
+        verbose_name_plural = _("materiały")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:material_download", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        import os
+
+        return os.path.basename(self.file.name)
+
+
+class Report(models.Model):
+    """The account of a past event (relacja) with a photo gallery."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("wydarzenie"))
+    title = models.CharField(_("tytuł relacji"), max_length=250)
+    lead = models.TextField(_("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane na liście relacji."))
+    body = models.TextField(
+        _("treść"), help_text=_("Dozwolone: akapity, nagłówki, listy, pogrubienia, odnośniki; reszta jest usuwana.")
+    )
+    is_published = models.BooleanField(_("opublikowana"), default=False)
+    published_at = models.DateTimeField(_("opublikowano"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("autor"),
+    )
+    updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("relacja")
+        verbose_name_plural = _("relacje")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False), name="report_published_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportPhoto(models.Model):
+    """A photo of a report; alt text is required, the author is credited as „Fot. …”."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("relacja"))
+    image = models.ImageField(
+        _("zdjęcie"), upload_to=photo_upload_to, max_length=300, width_field="width", height_field="height",
+        help_text=_("JPEG lub PNG; duże zdjęcia zmniejszamy do 1600 pikseli."),
+    )
+    width = models.PositiveIntegerField(_("szerokość"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("wysokość"), default=0, editable=False)
+    alt_text = models.CharField(
+        _("tekst alternatywny"), max_length=300,
+        help_text=_("Opisz, co widać na zdjęciu, dla osób korzystających z czytników ekranu."),
+    )
+    caption = models.CharField(_("podpis"), max_length=300, blank=True)
+    credit = models.CharField(_("autor zdjęcia"), max_length=150, help_text=_("Pokazywany jako „Fot. …”."))
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("zdjęcie")
+        verbose_name_plural = _("zdjęcia")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="report_photo_has_alt_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:photo", kwargs={"slug": self.report.event.slug, "pk": self.pk})
+
+
+class Postulate(models.Model):
+    """A proposal a meeting produced, followed from proposed to forwarded to a decision."""
+
+    class Topic(models.TextChoices):
+        JOINT_EVENTS = "joint_events", _("wspólne wydarzenia")
+        INFRASTRUCTURE = "infrastructure", _("infrastruktura współpracy")
+        PLATFORM = "platform", _("platformy współpracy w regionie")
+        SUPPORT_PATHS = "support_paths", _("indywidualne ścieżki wsparcia")
+        FINANCING = "financing", _("finansowanie i konkursy")
+        COMMISSIONING = "commissioning", _("zlecanie zadań i klauzule społeczne")
+        OTHER = "other", _("inne")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("zgłoszony")
+        FORWARDED = "forwarded", _("przekazany")
+        ACCEPTED = "accepted", _("przyjęty")
+        REJECTED = "rejected", _("odrzucony")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="postulates", verbose_name=_("wydarzenie"))
+    text = models.TextField(_("treść postulatu"))
+    topic = models.CharField(_("obszar"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
+    addressee = models.CharField(
+        _("adresat"), max_length=250, blank=True,
+        help_text=_("Np. Instytucja Zarządzająca programem Fundusze Europejskie dla Pomorza 2021–2027."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    forwarded_on = models.DateField(_("przekazano dnia"), null=True, blank=True)
+    decided_on = models.DateField(_("data odpowiedzi"), null=True, blank=True)
+    decision_note = models.TextField(_("uwagi / odpowiedź adresata"), blank=True)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("postulat")
+        verbose_name_plural = _("postulaty")
+        ordering = ["event", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="proposed") | Q(forwarded_on__isnull=False), name="postulate_forwarded_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,16 @@ from partners.models import Membership, Organisation
 from partners.selectors import organisation_list_for_member
 from portal.models import User
 
-from .models import ConsentText, Event, Registration
+from .models import (
+    Attendance,
+    ConsentText,
+    Event,
+    Material,
+    Postulate,
+    Registration,
+    Report,
+    ReportPhoto,
+)
 
 PUBLIC_STATES = (Event.State.PUBLISHED, Event.State.CANCELLED, Event.State.FINISHED)
 
@@ -143,6 +152,7 @@ def registration_list_for_user(*, user) -> QuerySet[Registration]:
     """Return registrations the user is the participant of or made for someone else."""
     return (
         Registration.objects.filter(Q(participant=user) | Q(registered_by=user))
+        .annotate(was_present=_was_present())
         .select_related("event", "organisation", "participant")
         .order_by("-event__starts_at", "-pk")
     )
@@ -175,3 +185,153 @@ def waitlist_position(*, registration: Registration) -> int | None:
         .count()
         + 1
     )
+
+
+# --- after the event: check-in, certificates, materials, reports, postulates ---------------
+
+
+def event_get_for_checkin(*, slug: str, user) -> Event:
+    """Return the event for the staff check-in page; 404 for anyone who is not staff."""
+    if not (user.is_authenticated and user.is_staff):
+        raise Http404
+    event = Event.objects.filter(slug=slug).exclude(state=Event.State.DRAFT).select_related("funding_project").first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def checkin_list(*, event: Event, day, search: str = "") -> QuerySet[Registration]:
+    """Return confirmed participants of the event with their attendance on ``day`` annotated."""
+    marks = Attendance.objects.filter(registration=OuterRef("pk"), day=day)
+    registrations = (
+        event.registrations.filter(status=Registration.Status.CONFIRMED)
+        .select_related("participant", "organisation")
+        .annotate(
+            is_present=Subquery(marks.values("is_present")[:1]),
+            marked_at=Subquery(marks.values("marked_at")[:1]),
+            marked_by_email=Subquery(marks.values("marked_by__email")[:1]),
+        )
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    for word in search.split():
+        registrations = registrations.filter(
+            Q(participant__first_name__icontains=word)
+            | Q(participant__last_name__icontains=word)
+            | Q(participant__email__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return registrations
+
+
+def checkin_summary(*, event: Event, day) -> dict:
+    """Return how many confirmed participants were marked present and absent on the day."""
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED)
+    marks = Attendance.objects.filter(registration__in=confirmed, day=day)
+    return {
+        "confirmed": confirmed.count(),
+        "present": marks.filter(is_present=True).count(),
+        "absent": marks.filter(is_present=False).count(),
+    }
+
+
+def attendance_days_by_registration(*, event: Event) -> dict[int, list]:
+    """Return, for each registration of the event, the days it was marked present."""
+    days: dict[int, list] = {}
+    for registration_id, day in (
+        Attendance.objects.filter(registration__event=event, is_present=True)
+        .order_by("day")
+        .values_list("registration_id", "day")
+    ):
+        days.setdefault(registration_id, []).append(day)
+    return days
+
+
+def _was_present():
+    return Exists(Attendance.objects.filter(registration=OuterRef("pk"), is_present=True))
+
+
+def registration_certificate_eligible(registration: Registration) -> bool:
+    """Say whether a certificate can be downloaded (needs the ``was_present`` annotation)."""
+    return (
+        registration.event.state == Event.State.FINISHED
+        and registration.status == Registration.Status.CONFIRMED
+        and bool(getattr(registration, "was_present", False))
+    )
+
+
+def registration_get_for_certificate(*, user, pk: int) -> Registration:
+    """Return a registration whose certificate the user may download, else 404.
+
+    Allowed: the participant, the colleague who registered them, staff; only for a finished
+    event the participant attended.
+    """
+    base = Registration.objects.all() if user.is_staff else registration_list_for_user(user=user)
+    registration = (
+        base.filter(pk=pk, status=Registration.Status.CONFIRMED, event__state=Event.State.FINISHED)
+        .filter(_was_present())
+        .select_related("event", "participant", "organisation")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def event_user_is_participant(*, event: Event, user) -> bool:
+    """Return True for staff and for people with a confirmed place at the event."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return event.registrations.filter(participant=user, status=Registration.Status.CONFIRMED).exists()
+
+
+def material_list_for_user(*, event: Event, user) -> QuerySet[Material]:
+    """Return the event's materials the user may download."""
+    materials = event.materials.all()
+    if not event_user_is_participant(event=event, user=user):
+        materials = materials.filter(visibility=Material.Visibility.PUBLIC)
+    return materials
+
+
+def material_get_for_user(*, event: Event, user, pk: int) -> Material:
+    material = material_list_for_user(event=event, user=user).filter(pk=pk).first()
+    if material is None:
+        raise Http404
+    return material
+
+
+def report_get_for_user(*, event: Event, user) -> Report | None:
+    """Return the event's report if published (staff also see an unpublished draft)."""
+    reports = Report.objects.filter(event=event)
+    if not (user.is_authenticated and user.is_staff):
+        reports = reports.filter(is_published=True)
+    return reports.prefetch_related("photos").first()
+
+
+def report_list_published() -> QuerySet[Report]:
+    """Return published reports of public events, newest first, with a cover photo at hand."""
+    return (
+        Report.objects.filter(is_published=True, event__state__in=PUBLIC_STATES)
+        .select_related("event")
+        .prefetch_related("photos")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def photo_get_for_user(*, slug: str, pk: int, user) -> ReportPhoto:
+    """Return a report photo: public only once its report is published, otherwise staff only."""
+    photos = ReportPhoto.objects.filter(pk=pk, report__event__slug=slug)
+    if not (user.is_authenticated and user.is_staff):
+        photos = photos.filter(report__is_published=True, report__event__state__in=PUBLIC_STATES)
+    photo = photos.first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def postulate_list_public(*, event: Event, report: Report | None = None) -> QuerySet[Postulate]:
+    """Return the event's postulates once the event is finished or its report is published."""
+    if event.state != Event.State.FINISHED and not (report and report.is_published):
+        return Postulate.objects.none()
+    return event.postulates.all()

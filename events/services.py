@@ -20,7 +20,7 @@ from portal.models import User
 from portal.services import EmailAttachment, email_enqueue
 
 from . import documents, exceptions
-from .models import ConsentText, Event, Question, Registration
+from .models import Attendance, Certificate, ConsentText, Event, Question, Registration, Report
 from .selectors import consent_text_current
 
 REMINDER_LEAD_TIME = timedelta(days=2)
@@ -366,3 +366,93 @@ def reminders_enqueue(*, now=None) -> int:
 
 def consent_text_create(*, version: str, text: str, actor: User | None = None) -> ConsentText:
     return ConsentText.objects.create(version=version, text=text, is_active=True)
+
+
+# --- check-in and certificates --------------------------------------------------------------
+
+
+def event_days(event: Event) -> list:
+    """Return every local calendar day the event runs on (one for a one-day event)."""
+    first, last = timezone.localdate(event.starts_at), timezone.localdate(event.ends_at)
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def attendance_mark(*, registration: Registration, day, is_present: bool, actor: User, now=None) -> Attendance:
+    """Record a participant as present or absent on one day; repeating the same mark changes nothing.
+
+    The registration row is locked first, so two staff members marking the same person at
+    once are serialised: one row per (registration, day), and the later decision wins.
+    """
+    if not actor.is_staff:
+        raise exceptions.CheckInNotAllowed()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        if registration.status != Status.CONFIRMED:
+            raise exceptions.InvalidTransition(_("Obecność można zaznaczyć tylko osobie z potwierdzonym miejscem."))
+        if day not in event_days(registration.event):
+            raise exceptions.InvalidTransition(_("Wydarzenie nie odbywa się w tym dniu."))
+        attendance = Attendance.objects.filter(registration=registration, day=day).first()
+        if attendance is None:
+            return Attendance.objects.create(
+                registration=registration, day=day, is_present=is_present, marked_at=now or timezone.now(), marked_by=actor
+            )
+        if attendance.is_present != is_present:
+            attendance.is_present = is_present
+            attendance.marked_at = now or timezone.now()
+            attendance.marked_by = actor
+            attendance.save(update_fields=["is_present", "marked_at", "marked_by"])
+        return attendance
+
+
+def certificate_number(registration: Registration) -> str:
+    """Return the certificate number: ZU/<year>/<event id>/<registration id>, unique by construction."""
+    year = timezone.localdate(registration.event.starts_at).year
+    return f"ZU/{year}/{registration.event_id:04d}/{registration.pk:05d}"
+
+
+def certificate_issue(*, registration: Registration, actor: User | None = None, now=None) -> Certificate:
+    """Issue (or return the already issued) certificate of a present participant of a finished event."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        present = registration.attendances.filter(is_present=True).exists()
+        if registration.event.state != Event.State.FINISHED or registration.status != Status.CONFIRMED or not present:
+            raise exceptions.CertificateUnavailable()
+        certificate, _created = Certificate.objects.get_or_create(
+            registration=registration,
+            defaults={"number": certificate_number(registration), "issued_at": now or timezone.now()},
+        )
+    return certificate
+
+
+def certificate_render(*, certificate: Certificate, region=None) -> bytes:
+    """Return the certificate as a PDF (rendered on demand, so it always shows current data)."""
+    registration = (
+        Registration.objects.select_related("event__funding_project", "participant", "organisation")
+        .get(pk=certificate.registration_id)
+    )
+    days = list(registration.attendances.filter(is_present=True).order_by("day").values_list("day", flat=True))
+    return documents.certificate_pdf(
+        certificate=certificate, registration=registration, present_days=days, region=region,
+        agenda=list(registration.event.agenda_items.all()),
+    )
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def report_publish(*, report: Report, actor: User, now=None) -> Report:
+    """Publish a report; the first publication date is kept when it is published again."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        report.is_published = True
+        report.published_at = report.published_at or now or timezone.now()
+        report.save(update_fields=["is_published", "published_at", "updated_at"])
+    return report
+
+
+def report_unpublish(*, report: Report, actor: User) -> Report:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        report.is_published = False
+        report.save(update_fields=["is_published", "updated_at"])
+    return report

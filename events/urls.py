@@ -9,7 +9,13 @@ urlpatterns = [
     path("kalendarz.ics", views.events_feed, name="events_feed"),
     path("moje-zgloszenia/", views.my_registrations, name="my_registrations"),
     path("zgloszenia/<int:pk>/anuluj/", views.registration_cancel, name="registration_cancel"),
+    path("zgloszenia/<int:pk>/zaswiadczenie.pdf", views.certificate_download, name="certificate_download"),
+    path("relacje/", views.report_list, name="report_list"),
     path("<slug:slug>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/zapisy/", views.registration_create, name="registration_create"),
     path("<slug:slug>/wydarzenie.ics", views.event_ics, name="event_ics"),
+    path("<slug:slug>/obecnosc/", views.checkin, name="checkin"),
+    path("<slug:slug>/obecnosc/lista.pdf", views.attendance_list_pdf, name="attendance_list_pdf"),
+    path("<slug:slug>/materialy/<int:pk>/", views.material_download, name="material_download"),
+    path("<slug:slug>/zdjecia/<int:pk>/", views.photo, name="photo"),
 ]

@@ -1,20 +1,24 @@
 """Public calendar, event pages, registration and the participant's own registrations."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.selectors import organisation_list_for_member
+from portal.files import private_file_response
+from portal.selectors import region_get_current
 
 from . import documents, exceptions, selectors, services
 from .filters import EventFilter
-from .forms import RegistrationForm
-from .models import Event
+from .forms import CheckInForm, RegistrationForm
+from .models import Event, Registration
 
 
 def event_list(request):
@@ -47,8 +51,20 @@ def event_detail(request, slug: str):
             "availability": selectors.event_registration_availability(event=event, user=request.user),
             "my_registrations": my_registrations,
             "agenda_days": _agenda_by_day(event),
+            **_after_event_context(event, request.user),
         },
     )
+
+
+def _after_event_context(event: Event, user) -> dict:
+    report = selectors.report_get_for_user(event=event, user=user)
+    materials = selectors.material_list_for_user(event=event, user=user)
+    return {
+        "materials": materials,
+        "hidden_materials": event.materials.count() - len(materials),
+        "report": report,
+        "postulates": selectors.postulate_list_public(event=event, report=report),
+    }
 
 
 def _agenda_by_day(event: Event) -> list[tuple]:
@@ -129,6 +145,7 @@ def my_registrations(request):
     for registration in registrations:
         registration.queue_position = selectors.waitlist_position(registration=registration)
         registration.can_cancel = now <= registration.event.cancellation_closes_at
+        registration.certificate_available = selectors.registration_certificate_eligible(registration)
     return render(request, "events/my_registrations.html", {"registrations": registrations})
 
 
@@ -160,3 +177,125 @@ def events_feed(request):
     )
     response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
     return response
+
+
+# --- check-in (staff) ----------------------------------------------------------------------
+
+
+@login_required
+def checkin(request, slug: str):
+    """Staff mark confirmed participants present or absent, one day at a time; works without JS."""
+    event = selectors.event_get_for_checkin(slug=slug, user=request.user)
+    days = services.event_days(event)
+    day = _pick_day(request.POST.get("day") or request.GET.get("dzien"), days)
+    search = (request.POST.get("szukaj") or request.GET.get("szukaj") or "").strip()[:100]
+    if request.method == "POST":
+        form = CheckInForm(request.POST)
+        if form.is_valid():
+            registration = event.registrations.filter(pk=form.cleaned_data["registration"]).select_related("participant").first()
+            if registration is None:
+                raise Http404
+            try:
+                services.attendance_mark(
+                    registration=registration, day=form.cleaned_data["day"],
+                    is_present=form.cleaned_data["present"], actor=request.user,
+                )
+            except exceptions.EventsError as error:
+                messages.error(request, str(error))
+            else:
+                name = registration.participant.get_full_name() or registration.participant.email
+                text = _("%(name)s: obecność zapisana.") if form.cleaned_data["present"] else _("%(name)s: nieobecność zapisana.")
+                messages.success(request, text % {"name": name})
+        else:
+            messages.error(request, _("Nie udało się zapisać obecności: odśwież stronę i spróbuj ponownie."))
+        query = QueryDict(mutable=True)
+        if len(days) > 1:
+            query["dzien"] = day.isoformat()
+        if search:
+            query["szukaj"] = search
+        anchor = f"#r{form.cleaned_data['registration']}" if form.is_valid() else ""
+        return redirect(f"{request.path}?{query.urlencode()}{anchor}" if query else f"{request.path}{anchor}")
+    return render(
+        request,
+        "events/checkin.html",
+        {
+            "event": event,
+            "days": days,
+            "day": day,
+            "search": search,
+            "registrations": selectors.checkin_list(event=event, day=day, search=search),
+            "summary": selectors.checkin_summary(event=event, day=day),
+        },
+    )
+
+
+def _pick_day(value: str | None, days: list):
+    """Return the requested day if the event runs on it, else today (if within) or the first day."""
+    try:
+        requested = date.fromisoformat(value) if value else None
+    except ValueError:
+        requested = None
+    if requested in days:
+        return requested
+    today = timezone.localdate()
+    return today if today in days else days[0]
+
+
+@login_required
+def attendance_list_pdf(request, slug: str):
+    event = selectors.event_get_for_checkin(slug=slug, user=request.user)
+    return _attendance_pdf_response(request, event)
+
+
+def _attendance_pdf_response(request, event):
+    registrations = (
+        event.registrations.filter(status=Registration.Status.CONFIRMED)
+        .select_related("participant", "organisation")
+        .order_by("participant__last_name", "participant__first_name")
+    )
+    pdf = documents.attendance_list_pdf(
+        event=event,
+        registrations=registrations,
+        region=region_get_current(request=request),
+        days=services.event_days(event),
+        present_days=selectors.attendance_days_by_registration(event=event),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lista-obecnosci-{event.slug}.pdf"'
+    return response
+
+
+# --- certificates, materials, photos, reports ----------------------------------------------
+
+
+@login_required
+def certificate_download(request, pk: int):
+    """Download a certificate of participation: the participant, who registered them, or staff."""
+    registration = selectors.registration_get_for_certificate(user=request.user, pk=pk)
+    try:
+        certificate = services.certificate_issue(registration=registration, actor=request.user)
+    except exceptions.CertificateUnavailable as error:
+        raise Http404 from error
+    pdf = services.certificate_render(certificate=certificate, region=region_get_current(request=request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"zaswiadczenie-{certificate.number.replace('/', '-')}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def material_download(request, slug: str, pk: int):
+    event = selectors.event_get_public(slug=slug, user=request.user)
+    material = selectors.material_get_for_user(event=event, user=request.user, pk=pk)
+    return private_file_response(material.file, download_name=material.download_name)
+
+
+def photo(request, slug: str, pk: int):
+    photo = selectors.photo_get_for_user(slug=slug, pk=pk, user=request.user)
+    # private, no-store (set by private_file_response): unpublishing a report hides its photos at once.
+    return private_file_response(photo.image, inline=True)
+
+
+def report_list(request):
+    page = Paginator(selectors.report_list_published(), 12).get_page(request.GET.get("strona"))
+    return render(request, "events/report_list.html", {"page_obj": page})
