@@ -3,10 +3,22 @@
 from datetime import timedelta
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from events.models import AgendaItem, ConsentText, Event, Question, Registration
-from tests.factories import FundingProjectFactory, UserFactory
+from events.models import (
+    AgendaItem,
+    Attendance,
+    ConsentText,
+    Event,
+    Material,
+    Postulate,
+    Question,
+    Registration,
+    Report,
+    ReportPhoto,
+)
+from tests.factories import FundingProjectFactory, StaffUserFactory, UserFactory
 from tests.partners.factories import MembershipFactory, OrganisationFactory
 
 
@@ -84,3 +96,89 @@ def member(organisation=None, **kwargs):
 
 
 __all__ = ["UserFactory", "member"]
+
+
+# --- after the event -------------------------------------------------------------------------
+
+
+def pdf_bytes(text: str = "Prezentacja") -> bytes:
+    """Return a tiny but real PDF rendered with the project's renderer."""
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{text}</p>").write_pdf()
+
+
+def image_bytes(size=(800, 600), fmt="PNG", color=(30, 110, 160)) -> bytes:
+    """Return a real PNG/JPEG generated with Pillow."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def office_bytes(marker: str) -> bytes:
+    """Return a minimal OOXML zip recognised by its marker part (e.g. ppt/presentation.xml)."""
+    from io import BytesIO
+    from zipfile import ZipFile
+
+    buffer = BytesIO()
+    with ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(marker, "<x/>")
+    return buffer.getvalue()
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Material
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Prezentacja {n}")
+    file = factory.LazyFunction(lambda: ContentFile(pdf_bytes(), name="prezentacja.pdf"))
+    file_type = "PDF"
+    visibility = Material.Visibility.PUBLIC
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    event = factory.SubFactory(EventFactory, state=Event.State.FINISHED)
+    title = factory.Sequence(lambda n: f"Relacja ze spotkania {n}")
+    lead = "Podsumowanie spotkania partnerów."
+    body = "<p>Spotkanie zgromadziło przedstawicieli OWES, LGD i OPS.</p>"
+    is_published = True
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ReportPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportPhoto
+
+    report = factory.SubFactory(ReportFactory)
+    image = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="zdjecie.png"))
+    alt_text = "Uczestnicy pracują w grupach przy stołach"
+    credit = "Anna Nowak"
+
+
+class PostulateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Postulate
+
+    event = factory.SubFactory(EventFactory, state=Event.State.FINISHED)
+    text = factory.Sequence(lambda n: f"Wspólny kalendarz wydarzeń OWES i LGD w subregionie nr {n}")
+    topic = Postulate.Topic.JOINT_EVENTS
+    addressee = "Instytucja Zarządzająca FEP 2021–2027"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    registration = factory.SubFactory(RegistrationFactory)
+    day = factory.LazyAttribute(lambda o: timezone.localdate(o.registration.event.starts_at))
+    is_present = True
+    marked_by = factory.SubFactory(StaffUserFactory)
