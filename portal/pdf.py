@@ -1,5 +1,6 @@
 """PDF rendering with WeasyPrint that never reaches the network or files outside static/."""
 
+import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -29,7 +30,13 @@ def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None):
             resolved = Path(found).resolve()
             allowed_roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
             if any(resolved.is_relative_to(root) for root in allowed_roots) or "/site-packages/" in str(resolved):
-                return {"file_obj": open(resolved, "rb"), "filename": resolved.name}  # noqa: SIM115
+                return {
+                    "file_obj": open(resolved, "rb"),  # noqa: SIM115 - WeasyPrint closes it
+                    "filename": resolved.name,
+                    # Without a MIME type WeasyPrint silently ignores a stylesheet.
+                    "mime_type": mimetypes.guess_type(resolved.name)[0] or "application/octet-stream",
+                    "redirected_url": url,
+                }
     raise BlockedResourceError(f"Blocked resource in PDF: {url[:100]}")
 
 

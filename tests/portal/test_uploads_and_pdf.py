@@ -72,3 +72,17 @@ def test_rendered_pdf_escapes_user_text_and_embeds_nothing_foreign(tmp_path, set
     assert '<img src="file:///etc/passwd">' in text  # shown as text, not fetched
     assert "root:" not in text
     assert sum(len(page.images) for page in reader.pages) == 0
+
+
+def test_pdf_stylesheet_is_applied(tmp_path, settings):
+    engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    settings.TEMPLATES = [engine]
+    (tmp_path / "styled.html").write_text(
+        '<html><head><link rel="stylesheet" href="static://css/pdf.css"></head><body><p>x</p></body></html>'
+    )
+    (tmp_path / "plain.html").write_text("<html><body><p>x</p></body></html>")
+    styled = PdfReader(io.BytesIO(pdf.render_pdf("styled.html", {}))).pages[0]
+    plain = PdfReader(io.BytesIO(pdf.render_pdf("plain.html", {}))).pages[0]
+    # pdf.css sets A4 with a page-number footer; the unstyled default has no footer text.
+    assert "1 / 1" in styled.extract_text()
+    assert "1 / 1" not in plain.extract_text()

@@ -66,3 +66,14 @@ def test_language_switch_to_english(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_polish_even_for_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="pl">' in response.content.decode()
+
+
+def test_chosen_language_sticks_across_pages(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get("/konto/login/", HTTP_ACCEPT_LANGUAGE="pl")
+    assert '<html lang="en">' in response.content.decode()
