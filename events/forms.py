@@ -101,6 +101,10 @@ class ReportPhotoForm(forms.ModelForm):
     class Meta:
         model = ReportPhoto
         fields = ["image", "alt_text", "caption", "credit", "position"]
+        error_messages = {
+            "alt_text": {"required": _("Tekst alternatywny jest wymagany: opisz, co widać na zdjęciu.")},
+            "credit": {"required": _("Podaj autora zdjęcia (pokazujemy go jako „Fot. …”).")},
+        }
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")

@@ -20,7 +20,6 @@ from .factories import (
     MaterialFactory,
     PostulateFactory,
     RegistrationFactory,
-    ReportFactory,
     ReportPhotoFactory,
     pdf_bytes,
 )
