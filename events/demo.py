@@ -1,14 +1,30 @@
 """Demo events of a Pomeranian ROPS: a study visit, meetings, a training, a conference; idempotent."""
 
 from datetime import datetime, time, timedelta
+from io import BytesIO
 
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageDraw
 
 from partners.models import Membership, Organisation, Subregion
 from portal.models import FundingProject, User
 
-from .models import AgendaItem, ConsentText, Event, Question, Registration, TargetGroup
+from .models import (
+    AgendaItem,
+    Attendance,
+    ConsentText,
+    Event,
+    Material,
+    Postulate,
+    Question,
+    Registration,
+    Report,
+    ReportPhoto,
+    TargetGroup,
+)
 
 DEMO_PASSWORD = "demo-partner-2026"
 DEMO_PARTNER_EMAIL = "partner@demo.rops.local"
@@ -235,7 +251,7 @@ def load() -> None:
         **common,
     )
 
-    _event(
+    forum = _event(
         "forum-lgd-owes-jesien",
         type=T.MEETING,
         title="Forum LGD i OWES: wspólne wydarzenia w subregionach",
@@ -244,6 +260,18 @@ def load() -> None:
         venue_name="Dom Kultury", venue_street="ul. Długa 5", venue_postal_code="83-400", venue_city="Kościerzyna",
         state=Event.State.FINISHED, capacity=30,
         target_kinds=[K.LGD, K.OWES], subregion_slugs=["poludniowy"],
+        description=(
+            "Przedstawiciele lokalnych grup działania i ośrodków wsparcia ekonomii społecznej z subregionu "
+            "południowego uzgodnili kalendarz wspólnych wydarzeń i zebrali postulaty dla instytucji zarządzającej."
+        ),
+        agenda=[
+            (0, time(10, 0), time(10, 30), "Powitanie i cele forum", "Koordynatorka projektu ROPS", "Sala widowiskowa", ""),
+            (0, time(10, 30), time(11, 30), "Co działa w subregionie: przegląd wspólnych inicjatyw LGD i OWES",
+             "Doradcy kluczowi OWES", "Sala widowiskowa", ""),
+            (0, time(11, 45), time(13, 15), "Warsztaty w grupach mieszanych: wydarzenia, infrastruktura, ścieżki wsparcia",
+             "Moderatorzy ROPS", "Sale warsztatowe", ""),
+            (0, time(13, 15), time(14, 0), "Lista postulatów i podsumowanie", "Moderatorzy grup", "Sala widowiskowa", ""),
+        ],
         **common,
     )
 
@@ -286,3 +314,150 @@ def load() -> None:
         _register(workshop, person, filler_org, consent, Registration.Status.CONFIRMED)
     _register(conference, jst, jst_org, consent, Registration.Status.CONFIRMED)
     _register(conference, colleague, partner_org, consent, Registration.Status.CONFIRMED)
+
+    _after_the_forum(
+        forum,
+        present=[(partner, partner_org), (jst, jst_org), (colleague, partner_org), (fillers[0], filler_org)],
+        absent=[(fillers[1], filler_org)],
+        consent=consent,
+    )
+
+
+# --- the finished forum: attendance, materials, a report with photos, postulates -------------
+
+
+def _staff() -> User:
+    staff = User.objects.filter(email="staff@demo.rops.local").first()
+    if staff is None:
+        staff = User.objects.create_superuser(
+            "staff@demo.rops.local", "demo-rops-2026", first_name="Anna", last_name="Koordynatorka"
+        )
+    return staff
+
+
+def _demo_photo(kind: int) -> bytes:
+    """Draw a simple illustration (no photo files in the repository): a room, a workshop table, a board."""
+    image = Image.new("RGB", (1200, 800), (226, 234, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 560, 1200, 800), fill=(176, 148, 118))  # floor
+    if kind == 0:  # rows of chairs facing a screen
+        draw.rectangle((380, 80, 820, 330), fill=(250, 250, 250), outline=(60, 60, 60), width=6)
+        draw.text((420, 180), "Wspolne wydarzenia LGD i OWES", fill=(20, 60, 110))
+        for row in range(3):
+            for seat in range(8):
+                x, y = 160 + seat * 115, 430 + row * 110
+                draw.rectangle((x, y, x + 70, y + 60), fill=(31, 94, 153))
+    elif kind == 1:  # a workshop table with sticky notes
+        draw.ellipse((250, 380, 950, 700), fill=(120, 84, 52))
+        colours = [(255, 214, 64), (120, 200, 120), (255, 150, 150), (140, 190, 255)]
+        for index in range(12):
+            x, y = 330 + (index % 6) * 90, 450 + (index // 6) * 90
+            draw.rectangle((x, y, x + 60, y + 60), fill=colours[index % 4])
+    else:  # a flipchart with the list of postulates
+        draw.rectangle((420, 60, 780, 620), fill=(255, 255, 255), outline=(80, 80, 80), width=5)
+        for line in range(7):
+            draw.line((460, 130 + line * 62, 740, 130 + line * 62), fill=(40, 90, 160), width=8)
+        draw.line((470, 620, 420, 780), fill=(80, 80, 80), width=10)
+        draw.line((730, 620, 780, 780), fill=(80, 80, 80), width=10)
+    buffer = BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _after_the_forum(forum: Event, *, present, absent, consent) -> None:
+    from . import documents
+
+    staff = _staff()
+    for person, organisation in [*present, *absent]:
+        _register(forum, person, organisation, consent, Registration.Status.CONFIRMED)
+    day = timezone.localdate(forum.starts_at)
+    marked_at = forum.starts_at + timedelta(minutes=20)
+    for people, is_present in ((present, True), (absent, False)):
+        for person, _organisation in people:
+            registration = forum.registrations.get(participant=person, status=Registration.Status.CONFIRMED)
+            Attendance.objects.get_or_create(
+                registration=registration, day=day,
+                defaults={"is_present": is_present, "marked_by": staff, "marked_at": marked_at},
+            )
+
+    materials = [
+        ("Prezentacja: wspólne wydarzenia LGD i OWES w subregionie", Material.Visibility.PUBLIC,
+         [("Po co wspólny kalendarz?", "Jedno miejsce z terminami targów, szkoleń i spotkań partnerów ułatwia planowanie."),
+          ("Co już działa", "Wspólne stoiska na jarmarkach i dni otwarte spółdzielni socjalnych."),
+          ("Propozycje", "Cztery wspólne wydarzenia w roku, po jednym w każdym powiecie subregionu.")]),
+        ("Notatka z warsztatów w grupach", Material.Visibility.PARTICIPANTS,
+         [("Grupa 1: wydarzenia", "Targi ekonomii społecznej przy okazji dożynek powiatowych."),
+          ("Grupa 2: infrastruktura", "Wspólna baza sal i sprzętu do wypożyczenia."),
+          ("Grupa 3: ścieżki wsparcia", "Doradca OWES dyżuruje w biurze LGD raz w miesiącu.")]),
+    ]
+    for position, (title, visibility, sections) in enumerate(materials, start=1):
+        if Material.objects.filter(event=forum, title=title).exists():
+            continue
+        content = documents.demo_material_pdf(event=forum, title=title, sections=sections)
+        material = Material(
+            event=forum, title=title, visibility=visibility, position=position, file_type="PDF",
+            file_size=len(content), uploaded_by=staff,
+        )
+        material.file.save(f"{slugify(title)[:60]}.pdf", ContentFile(content), save=False)
+        material.save()
+
+    report, _ = Report.objects.update_or_create(
+        event=forum,
+        defaults={
+            "title": "Wspólny kalendarz i pięć postulatów: relacja z forum LGD i OWES",
+            "lead": "Ponad dwadzieścia osób z lokalnych grup działania i OWES zaplanowało wspólne wydarzenia na przyszły rok.",
+            "body": (
+                "<p>Forum w Kościerzynie otworzyła koordynatorka projektu, przypominając, co partnerzy zrobili razem "
+                "w mijającym roku. Doradcy kluczowi OWES pokazali trzy inicjatywy, które warto powtórzyć.</p>"
+                "<h3>Warsztaty</h3><p>W grupach mieszanych uczestnicy pracowali nad trzema tematami:</p>"
+                "<ul><li>wspólne wydarzenia w powiatach,</li><li>infrastruktura współpracy,</li>"
+                "<li>indywidualne ścieżki wsparcia dla podmiotów ekonomii społecznej.</li></ul>"
+                "<p>Efektem jest lista postulatów, którą ROPS przekazał instytucji zarządzającej programem regionalnym.</p>"
+            ),
+            "is_published": True,
+            "published_at": forum.ends_at + timedelta(days=2),
+            "author": staff,
+        },
+    )
+    photos = [
+        ("Grafika poglądowa: sala z rzędami niebieskich krzeseł zwróconych do ekranu z tytułem prezentacji",
+         "Prezentacja wspólnych inicjatyw LGD i OWES"),
+        ("Grafika poglądowa: okrągły stół warsztatowy z kolorowymi karteczkami pomysłów",
+         "Praca w grupach mieszanych"),
+        ("Grafika poglądowa: flipchart z listą zapisanych postulatów", "Lista postulatów forum"),
+    ]
+    for position, (alt_text, caption) in enumerate(photos):
+        if ReportPhoto.objects.filter(report=report, position=position).exists():
+            continue
+        photo = ReportPhoto(report=report, alt_text=alt_text, caption=caption, credit="Joanna Brzezińska / ROPS",
+                            position=position)
+        photo.image.save(f"forum-{position + 1}.png", ContentFile(_demo_photo(position)), save=False)
+        photo.width, photo.height = 1200, 800
+        photo.save()
+
+    forwarded = timezone.localdate(forum.ends_at) + timedelta(days=7)
+    addressee = "Instytucja Zarządzająca programem Fundusze Europejskie dla Pomorza 2021–2027"
+    postulates = [
+        ("Wspólny kalendarz wydarzeń LGD i OWES w każdym subregionie, prowadzony na portalu ROPS.",
+         Postulate.Topic.JOINT_EVENTS, Postulate.Status.ACCEPTED, "ROPS uruchomi kalendarz w module wydarzeń portalu."),
+        ("Możliwość finansowania wspólnych stoisk PES na wydarzeniach lokalnych w ramach projektów OWES.",
+         Postulate.Topic.FINANCING, Postulate.Status.FORWARDED, ""),
+        ("Baza sal i sprzętu partnerów dostępna do wypożyczenia dla podmiotów ekonomii społecznej.",
+         Postulate.Topic.INFRASTRUCTURE, Postulate.Status.FORWARDED, ""),
+        ("Comiesięczne dyżury doradcy OWES w biurach LGD jako element indywidualnej ścieżki wsparcia.",
+         Postulate.Topic.SUPPORT_PATHS, Postulate.Status.REJECTED,
+         "Zadanie mieści się w obecnych standardach OWES; do ustalenia w porozumieniach partnerów."),
+        ("Regionalna platforma współpracy LGD, OWES i OPS spotykająca się dwa razy w roku.",
+         Postulate.Topic.PLATFORM, Postulate.Status.PROPOSED, ""),
+    ]
+    for position, (text, topic, status, note) in enumerate(postulates, start=1):
+        decided = status in (Postulate.Status.ACCEPTED, Postulate.Status.REJECTED)
+        Postulate.objects.update_or_create(
+            event=forum, position=position,
+            defaults={
+                "text": text, "topic": topic, "status": status, "addressee": addressee,
+                "forwarded_on": forwarded if status != Postulate.Status.PROPOSED else None,
+                "decided_on": forwarded + timedelta(days=21) if decided else None,
+                "decision_note": note,
+            },
+        )

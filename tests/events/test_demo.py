@@ -1,17 +1,41 @@
 import pytest
 
-from events import demo
-from events.models import AgendaItem, Event, Question, Registration
+from events import demo, selectors
+from events.models import AgendaItem, Attendance, Event, Material, Postulate, Question, Registration, Report, ReportPhoto
+
+MODELS = (Event, AgendaItem, Question, Registration, Attendance, Material, Report, ReportPhoto, Postulate)
 
 
 @pytest.mark.django_db
-def test_demo_load_is_idempotent_and_works_alone():
+def test_demo_load_is_idempotent_and_works_alone(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     demo.load()
-    counts = [Model.objects.count() for Model in (Event, AgendaItem, Question, Registration)]
+    counts = [Model.objects.count() for Model in MODELS]
+    files = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
     demo.load()
-    assert [Model.objects.count() for Model in (Event, AgendaItem, Question, Registration)] == counts
+    assert [Model.objects.count() for Model in MODELS] == counts
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == files
     visit = Event.objects.get(slug="wizyta-studyjna-wielkopolska")
     assert visit.is_multi_day and visit.agenda_items.count() >= 8
     full = Event.objects.get(slug="spotkanie-konwentu-ops")
     assert full.registrations.filter(status=Registration.Status.CONFIRMED).count() == full.capacity
     assert full.registrations.filter(status=Registration.Status.WAITLISTED).exists()
+
+
+@pytest.mark.django_db
+def test_demo_finished_forum_has_materials_report_postulates_and_certificates(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    demo.load()
+    forum = Event.objects.get(slug="forum-lgd-owes-jesien")
+    assert forum.state == Event.State.FINISHED
+    assert {m.visibility for m in forum.materials.all()} == {"public", "participants"}
+    assert all(m.file.read(5) == b"%PDF-" for m in forum.materials.all())
+    assert forum.report.is_published and forum.report.photos.count() == 3
+    assert all(photo.alt_text and photo.width == 1200 for photo in forum.report.photos.all())
+    assert forum.postulates.count() == 5 and forum.postulates.filter(status="accepted").exists()
+    from portal.models import User
+
+    partner = User.objects.get(email=demo.DEMO_PARTNER_EMAIL)
+    mine = [r for r in selectors.registration_list_for_user(user=partner) if r.event_id == forum.pk]
+    assert mine and selectors.registration_certificate_eligible(mine[0])
+    assert forum.registrations.filter(attendances__is_present=False).exists()  # someone was absent
