@@ -1,7 +1,17 @@
 import pytest
 
 from events import demo, selectors
-from events.models import AgendaItem, Attendance, Event, Material, Postulate, Question, Registration, Report, ReportPhoto
+from events.models import (
+    AgendaItem,
+    Attendance,
+    Event,
+    Material,
+    Postulate,
+    Question,
+    Registration,
+    Report,
+    ReportPhoto,
+)
 
 MODELS = (Event, AgendaItem, Question, Registration, Attendance, Material, Report, ReportPhoto, Postulate)
 
