@@ -105,14 +105,14 @@ def certificate_pdf(*, certificate, registration, present_days, agenda, region=N
             "participant": registration.participant,
             "present_days": present_days,
             "agenda": agenda,
-            "hours": _agenda_hours(agenda),
+            "programme_minutes": _agenda_minutes(agenda),
             "region": region,
         },
     )
 
 
-def _agenda_hours(agenda) -> float | None:
-    """Return the programme's length in hours (sum of agenda items with an end time), if known."""
+def _agenda_minutes(agenda) -> tuple[int, int] | None:
+    """Return the programme's length as (hours, minutes), summing agenda items with an end time."""
     from datetime import date, datetime
 
     minutes = 0
@@ -121,7 +121,7 @@ def _agenda_hours(agenda) -> float | None:
             start = datetime.combine(date.min, item.starts_at)
             end = datetime.combine(date.min, item.ends_at)
             minutes += max(int((end - start).total_seconds() // 60), 0)
-    return round(minutes / 60, 1) if minutes else None
+    return divmod(minutes, 60) if minutes else None
 
 
 def demo_material_pdf(*, event, title: str, sections: list[tuple[str, str]], region=None) -> bytes:

@@ -138,7 +138,7 @@ def test_certificate_pdf_shows_participant_event_organiser_hours_and_cofinancing
     assert "Zaświadczenie" in text and certificate.number in text
     assert participant.last_name in text and "Forum LGD i OWES" in text
     assert "Regionalny Ośrodek Polityki Społecznej w Gdańsku" in text
-    assert "3.5 godz." in text or "3,5 godz." in text
+    assert "3 godz. 30 min" in text
     assert "Warsztaty w grupach" in text
     assert registration.event.funding_project.cofinancing_notice[:30] in text
 

@@ -1,0 +1,87 @@
+"""Benchmarks after the event: the check-in page and attendance PDF for 500 participants, a certificate."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from events import services
+from events.models import Attendance, Event, Registration
+from tests.events.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    ConsentTextFactory,
+    EventFactory,
+    RegistrationFactory,
+)
+from tests.factories import StaffUserFactory, UserFactory
+from tests.partners.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def big_event(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    staff = StaffUserFactory()
+    event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=2), capacity=500)
+    organisation = OrganisationFactory()
+    consent = ConsentTextFactory()
+    people = UserFactory.create_batch(500)
+    now = timezone.now()
+    registrations = Registration.objects.bulk_create(
+        Registration(event=event, participant=person, organisation=organisation, registered_by=person,
+                     status=Registration.Status.CONFIRMED, consent_text=consent, consented_at=now)
+        for person in people
+    )
+    day = timezone.localdate(event.starts_at)
+    Attendance.objects.bulk_create(
+        Attendance(registration=r, day=day, is_present=index % 5 != 0, marked_by=staff)
+        for index, r in enumerate(registrations[:400])
+    )
+    return event, staff
+
+
+def test_checkin_page_500_participants(benchmark, big_event, django_assert_max_num_queries):
+    event, staff = big_event
+    client = Client()
+    client.force_login(staff)
+    url = f"/wydarzenia/{event.slug}/obecnosc/"
+    with django_assert_max_num_queries(12):  # constant, whatever the number of participants
+        assert client.get(url).status_code == 200
+    response = benchmark(client.get, url)
+    assert response.content.count(b'name="present" value="1"') == 500
+
+
+def test_checkin_click(benchmark, big_event):
+    event, staff = big_event
+    registrations = list(event.registrations.all()[:200])
+    day = timezone.localdate(event.starts_at)
+    counter = iter(range(10_000))
+
+    def click():
+        registration = registrations[next(counter) % len(registrations)]
+        return services.attendance_mark(registration=registration, day=day, is_present=True, actor=staff)
+
+    benchmark.pedantic(click, rounds=100)
+
+
+def test_attendance_pdf_500_participants(benchmark, big_event):
+    event, staff = big_event
+    client = Client()
+    client.force_login(staff)
+    response = benchmark.pedantic(client.get, args=(f"/wydarzenia/{event.slug}/obecnosc/lista.pdf",), rounds=3)
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_certificate_download(benchmark):
+    event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=2))
+    for hour in range(9, 16):
+        AgendaItemFactory(event=event, starts_at=f"{hour:02d}:00", ends_at=f"{hour:02d}:45", title=f"Punkt {hour}")
+    registration = RegistrationFactory(event=event)
+    AttendanceFactory(registration=registration)
+    client = Client()
+    client.force_login(registration.participant)
+    response = benchmark.pedantic(client.get, args=(f"/wydarzenia/zgloszenia/{registration.pk}/zaswiadczenie.pdf",), rounds=10)
+    assert response.status_code == 200
