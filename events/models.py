@@ -1,5 +1,7 @@
 """Events run by ROPS: the event, its agenda, registration questions and registrations."""
 
+import os
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -348,8 +350,6 @@ class Material(models.Model):
 
     @property
     def download_name(self) -> str:
-        import os
-
         return os.path.basename(self.file.name)
 
 
