@@ -396,7 +396,7 @@ class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [PostulateResource]
     form = PostulateForm
     list_display = ["short_text", "event", "topic", "addressee", "status", "forwarded_on", "decided_on"]
-    list_filter = ["status", "topic", "event"]
+    list_filter = ["status", "topic", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["text", "addressee", "event__title", "decision_note"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]

@@ -1,5 +1,7 @@
 """Forms of the events app; validation of business rules stays in services."""
 
+import os
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -83,10 +85,38 @@ class RegistrationForm(forms.Form):
 MATERIAL_KINDS = (uploads.PDF, uploads.PPTX, uploads.DOCX, uploads.XLSX, uploads.ODT)
 
 
+class _PrivateLink:
+    """Stands in for a stored file in the widget: the link goes through our authorising view."""
+
+    def __init__(self, value, url: str):
+        self.value, self.url = value, url
+
+    def __str__(self) -> str:
+        return os.path.basename(str(self.value))
+
+
+class PrivateFileInput(forms.ClearableFileInput):
+    """File input whose "currently" link points to a view (MEDIA_URL is never served)."""
+
+    private_url: str | None = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.private_url:
+            context["widget"]["value"] = _PrivateLink(value, self.private_url)
+        return context
+
+
 class MaterialForm(forms.ModelForm):
     class Meta:
         model = Material
         fields = ["title", "file", "visibility", "position"]
+        widgets = {"file": PrivateFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.event_id:
+            self.fields["file"].widget.private_url = self.instance.get_absolute_url()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -101,10 +131,16 @@ class ReportPhotoForm(forms.ModelForm):
     class Meta:
         model = ReportPhoto
         fields = ["image", "alt_text", "caption", "credit", "position"]
+        widgets = {"image": PrivateFileInput}
         error_messages = {
             "alt_text": {"required": _("Tekst alternatywny jest wymagany: opisz, co widać na zdjęciu.")},
             "credit": {"required": _("Podaj autora zdjęcia (pokazujemy go jako „Fot. …”).")},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["image"].widget.private_url = self.instance.get_absolute_url()
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")

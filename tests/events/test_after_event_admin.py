@@ -207,3 +207,13 @@ def test_after_event_admin_pages_open(client, staff, model):
     PostulateFactory(event=registration.event)
     MaterialFactory(event=registration.event)
     assert client.get(reverse(f"admin:events_{model}_changelist")).status_code == 200
+
+
+def test_admin_links_to_stored_files_go_through_the_authorising_views(client, staff):
+    photo = ReportPhotoFactory()
+    material = MaterialFactory(event=photo.report.event)
+    report_page = client.get(reverse("admin:events_report_change", args=[photo.report.pk])).content.decode()
+    assert f'href="{photo.get_absolute_url()}"' in report_page and "/media-not-public/" not in report_page
+    event_page = client.get(reverse("admin:events_event_change", args=[material.event.pk])).content.decode()
+    assert f'href="{material.get_absolute_url()}"' in event_page and "/media-not-public/" not in event_page
+    assert client.get(material.get_absolute_url()).status_code == 200
