@@ -90,7 +90,9 @@ class EventAdmin(admin.ModelAdmin):
             "registration_opens_at", "registration_closes_at", "cancellation_deadline",
             "capacity", "per_organisation_limit", "requires_approval",
         )}),
+        (_("Po wydarzeniu"), {"fields": ("after_event_links",)}),
     )
+    readonly_fields = ["after_event_links"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -121,6 +123,22 @@ class EventAdmin(admin.ModelAdmin):
     def registrations_link(self, obj):
         url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("lista zgłoszeń"))
+
+    @admin.display(description=_("obecność, relacja"))
+    def after_event_links(self, obj):
+        if obj is None or obj.pk is None or obj.state == Event.State.DRAFT:
+            return _("Dostępne po opublikowaniu wydarzenia.")
+        report = Report.objects.filter(event=obj).first()
+        report_url = (
+            reverse("admin:events_report_change", args=[report.pk]) if report
+            else reverse("admin:events_report_add") + f"?event={obj.pk}"
+        )
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("events:checkin", args=[obj.slug]), _("rejestracja obecności"),
+            reverse("events:attendance_list_pdf", args=[obj.slug]), _("lista obecności (PDF)"),
+            report_url, _("relacja ze zdjęciami") if report else _("dodaj relację ze zdjęciami"),
+        )
 
     @admin.display(description=_("obecność"))
     def checkin_link(self, obj):

@@ -195,6 +195,9 @@ def test_event_change_form_with_inlines_and_checkin_link(client, staff):
     PostulateFactory(event=event)
     content = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert "materials-TOTAL_FORMS" in content and "postulates-TOTAL_FORMS" in content
+    assert reverse("events:checkin", args=[event.slug]) in content
+    assert reverse("events:attendance_list_pdf", args=[event.slug]) in content
+    assert f'{reverse("admin:events_report_add")}?event={event.pk}' in content
     changelist = client.get(reverse("admin:events_event_changelist")).content.decode()
     assert reverse("events:checkin", args=[event.slug]) in changelist
 
