@@ -39,8 +39,12 @@ def event_list(request):
 def event_detail(request, slug: str):
     event = selectors.event_get_public(slug=slug, user=request.user)
     my_registrations = (
-        selectors.registration_active_for_event(event=event, user=request.user) if request.user.is_authenticated else []
+        list(selectors.registration_active_for_event(event=event, user=request.user))
+        if request.user.is_authenticated
+        else []
     )
+    for registration in my_registrations:
+        registration.certificate_available = selectors.registration_certificate_eligible(registration)
     return render(
         request,
         "events/event_detail.html",

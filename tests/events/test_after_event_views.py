@@ -288,3 +288,14 @@ def test_material_file_missing_on_disk_is_404_not_500(client, materials):
     public.file.storage.delete(public.file.name)
     assert client.get(public.get_absolute_url()).status_code == 404
     assert pdf_bytes()  # the helper itself renders
+
+
+def test_event_page_offers_certificate_to_present_participant_only(client, attended):
+    url = reverse("events:certificate_download", args=[attended.pk])
+    login(client, attended.participant)
+    assert url in client.get(attended.event.get_absolute_url()).content.decode()
+    login(client, UserFactory())
+    assert url not in client.get(attended.event.get_absolute_url()).content.decode()
+    Attendance.objects.update(is_present=False)
+    login(client, attended.participant)
+    assert url not in client.get(attended.event.get_absolute_url()).content.decode()
