@@ -54,3 +54,65 @@ def personal_data_export(*, user) -> dict:
                 {"id": row["pk"], **row["fields"]} for row in serializers.serialize("python", rows)
             ]
     return data
+
+
+def staff_todo() -> list[dict]:
+    """Count what waits for ROPS staff in every app, with the admin list that shows it."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from advisory.models import AdvisoryRequest
+    from advisory.selectors import deadline_bounds
+    from events.models import Registration
+    from partners.models import Membership, Organisation
+
+    from .models import OutboundEmail
+
+    today, horizon = deadline_bounds()
+    cases = AdvisoryRequest.objects.aggregate(
+        submitted=Count("pk", filter=Q(status=AdvisoryRequest.Status.SUBMITTED)),
+        overdue=Count("pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__lt=today)),
+        near=Count(
+            "pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__gte=today, due_on__lte=horizon)
+        ),
+    )
+    items = [
+        (
+            _("Prośby o dołączenie do organizacji"),
+            Membership.objects.filter(status=Membership.Status.PENDING).count(),
+            reverse("admin:partners_membership_changelist") + "?status__exact=pending",
+        ),
+        (
+            _("Organizacje zaproponowane przez użytkowników do weryfikacji"),
+            Organisation.objects.filter(is_verified=False).count(),
+            reverse("admin:partners_organisation_changelist") + "?is_verified__exact=0",
+        ),
+        (
+            _("Zgłoszenia na wydarzenia czekające na akceptację"),
+            Registration.objects.filter(status=Registration.Status.PENDING).count(),
+            reverse("admin:events_registration_changelist") + "?status__exact=pending",
+        ),
+        (
+            _("Nowe wnioski o doradztwo do rozpatrzenia"),
+            cases["submitted"],
+            reverse("admin:advisory_advisoryrequest_changelist") + "?status=submitted",
+        ),
+        (
+            _("Sprawy doradcze po terminie"),
+            cases["overdue"],
+            reverse("admin:advisory_advisoryrequest_changelist") + "?termin=po",
+        ),
+        (
+            _("Sprawy doradcze, którym zbliża się termin"),
+            cases["near"],
+            reverse("admin:advisory_advisoryrequest_changelist") + "?termin=blisko",
+        ),
+        (
+            _("E-maile, których nie udało się wysłać"),
+            OutboundEmail.objects.filter(sent_at__isnull=True, attempts__gt=0, due_at__lte=timezone.now()).count(),
+            reverse("admin:portal_outboundemail_changelist") + "?sent_at__isnull=True",
+        ),
+    ]
+    return [{"label": label, "count": count, "url": url} for label, count, url in items]

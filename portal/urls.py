@@ -8,6 +8,7 @@ from . import views
 admin.site.site_header = _("Portal ekonomii społecznej – panel ROPS")
 admin.site.site_title = _("Panel ROPS")
 admin.site.index_title = _("Zarządzanie portalem")
+admin.site.index_template = "admin/portal_index.html"
 
 
 urlpatterns = [

@@ -14,3 +14,11 @@ ALLOWED_TAGS = {
 def sanitize_html(value: str) -> str:
     """Keep only harmless markup from text edited in the admin."""
     return mark_safe(nh3.clean(value or "", tags=ALLOWED_TAGS, link_rel="noopener noreferrer"))
+
+
+@register.simple_tag
+def staff_todo():
+    """What waits for staff, for the admin start page."""
+    from portal.selectors import staff_todo as select_staff_todo
+
+    return select_staff_todo()
