@@ -167,6 +167,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
+    "events-finish-ended": {"task": "events.tasks.events_finish_ended", "schedule": crontab(minute=5)},
 }
 
 SESSION_COOKIE_HTTPONLY = True
