@@ -329,7 +329,8 @@ def event_cancel(*, event: Event, actor: User) -> Event:
     return locked
 
 
-def event_finish(*, event: Event, actor: User) -> Event:
+def event_finish(*, event: Event, actor: User | None) -> Event:
+    """Mark a published event finished (certificates, postulates and the report then appear)."""
     with transaction.atomic():
         locked = _lock_event(event.pk)
         if locked.state != Event.State.PUBLISHED:
@@ -337,6 +338,26 @@ def event_finish(*, event: Event, actor: User) -> Event:
         locked.state = Event.State.FINISHED
         locked.save(update_fields=["state", "updated_at"])
     return locked
+
+
+def events_finish_ended(*, now=None) -> list[int]:
+    """Finish every published event whose end has passed; return the ids finished by this run.
+
+    Takes the same event row lock as ``event_finish`` and re-checks state and end under it, so
+    an event cancelled, finished or moved by staff in the meantime is left alone, and a second
+    run finds nothing to do.
+    """
+    now = now or timezone.now()
+    finished = []
+    ended = Event.objects.filter(state=Event.State.PUBLISHED, ends_at__lt=now).order_by("ends_at", "pk")
+    for event_id in ended.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = _lock_event(event_id)
+            if locked.state != Event.State.PUBLISHED or locked.ends_at >= now:
+                continue
+            event_finish(event=locked, actor=None)
+        finished.append(event_id)
+    return finished
 
 
 def reminders_enqueue(*, now=None) -> int:

@@ -1,16 +1,21 @@
 """Celery tasks of the events app and the e-mails they send through the outbox."""
 
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from events import services, tasks
+from events.models import Event
 from portal.models import OutboundEmail
 from tests.partners.factories import MembershipFactory
 
-from .factories import ConsentTextFactory, EventFactory, RegistrationFactory
+from .factories import AttendanceFactory, ConsentTextFactory, EventFactory, RegistrationFactory
 
 
 @pytest.mark.django_db
@@ -50,3 +55,86 @@ def test_confirmation_is_sent_by_the_real_worker_after_commit(celery_worker):
     assert email.sent_at is not None, "the worker did not send the confirmation"
     assert email.attempts == 1
     assert email.attachments[0]["mimetype"] == "text/calendar"
+
+
+# --- automatic finishing --------------------------------------------------------------------
+
+
+def _ended_event(**kwargs):
+    starts_at = timezone.now() - timedelta(days=1)
+    return EventFactory(
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=6), registration_opens_at=None,
+        registration_closes_at=None, **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_finish_task_run_twice_finishes_each_ended_event_once():
+    ended = _ended_event()
+    running = EventFactory(starts_at=timezone.now() - timedelta(hours=1), registration_opens_at=None,
+                           registration_closes_at=None)
+    upcoming = EventFactory()
+    cancelled = _ended_event(state=Event.State.CANCELLED)
+    draft = _ended_event(state=Event.State.DRAFT)
+
+    assert tasks.events_finish_ended.delay().get() == 1
+    ended.refresh_from_db()
+    finished_at = ended.updated_at
+    assert tasks.events_finish_ended.delay().get() == 0
+
+    states = dict(Event.objects.values_list("pk", "state"))
+    assert states[ended.pk] == Event.State.FINISHED
+    assert states[running.pk] == Event.State.PUBLISHED
+    assert states[upcoming.pk] == Event.State.PUBLISHED
+    assert states[cancelled.pk] == Event.State.CANCELLED
+    assert states[draft.pk] == Event.State.DRAFT
+    ended.refresh_from_db()
+    assert ended.updated_at == finished_at  # the second run did not touch it
+
+
+@pytest.mark.django_db
+def test_finish_uses_the_end_not_the_start():
+    with time_machine.travel(timezone.now() + timedelta(days=14, hours=3), tick=False):
+        event = EventFactory(starts_at=timezone.now() - timedelta(hours=2))  # still running: ends in 4 h
+        assert services.events_finish_ended() == []
+    assert services.events_finish_ended(now=event.ends_at + timedelta(seconds=1)) == [event.pk]
+
+
+@pytest.mark.django_db
+def test_finished_by_the_task_the_certificate_appears_without_staff(client):
+    event = _ended_event()
+    registration = RegistrationFactory(event=event)
+    AttendanceFactory(registration=registration, day=timezone.localdate(event.starts_at))
+    client.force_login(registration.participant)
+    certificate_url = reverse("events:certificate_download", args=[registration.pk])
+    assert certificate_url not in client.get(reverse("events:my_registrations")).content.decode()
+    assert client.get(certificate_url).status_code == 404
+
+    tasks.events_finish_ended.delay().get()
+
+    assert certificate_url in client.get(reverse("events:my_registrations")).content.decode()
+    response = client.get(certificate_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_finish_runs_at_once_finish_each_event_exactly_once():
+    events = [_ended_event() for _ in range(6)]
+    barrier = threading.Barrier(2)
+    results = [None, None]
+
+    def run(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = services.events_finish_ended()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert None not in results, "a run failed"
+    assert sorted(results[0] + results[1]) == sorted(e.pk for e in events)  # no event finished twice
+    assert set(Event.objects.values_list("state", flat=True)) == {Event.State.FINISHED}
