@@ -299,3 +299,17 @@ def test_event_page_offers_certificate_to_present_participant_only(client, atten
     Attendance.objects.update(is_present=False)
     login(client, attended.participant)
     assert url not in client.get(attended.event.get_absolute_url()).content.decode()
+
+
+def test_attendance_pdf_block_rows_keep_signature_column_and_days(client):
+    start = timezone.now() + timedelta(days=1)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(days=1, hours=6))
+    present = RegistrationFactory(event=event, participant=UserFactory(last_name="Dwudniowa"))
+    AttendanceFactory(registration=present, day=timezone.localdate(start) + timedelta(days=1))
+    login(client, StaffUserFactory())
+    response = client.get(reverse("events:attendance_list_pdf", args=[event.slug]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\n", " ")
+    second_day = (timezone.localdate(start) + timedelta(days=1)).strftime("%-d.%m")
+    assert "Podpis" in text and "Dwudniowa" in text
+    assert f"obecny(-a): {second_day}" in text
+    assert present.organisation.name in text
