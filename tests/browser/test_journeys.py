@@ -9,7 +9,7 @@ from portal import demo as portal_demo
 
 from .conftest import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -36,3 +36,40 @@ def test_english_version_of_main_pages(page, demo_data):
         assert page.locator("html").get_attribute("lang") == "en", path
         assert page.locator("h1").count() == 1, path
         assert_accessible(page, name)
+
+
+def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data):
+    import time
+
+    from django.core import mail
+    from playwright.sync_api import expect
+
+    from events.models import Registration
+
+    page.goto("/konto/login/")
+    page.locator("main form input[name=login]").fill("partner@demo.rops.local")
+    page.locator("main form input[name=password]").fill("demo-partner-2026")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
+
+    started = time.monotonic()
+    page.goto("/")
+    page.get_by_role("link", name="Zobacz kalendarz wydarzeń").click()
+    page.get_by_role("link", name="Wizyta studyjna: usługi społeczne i spółdzielnie socjalne w Wielkopolsce").click()
+    assert_accessible(page, "journey-events-detail")
+    page.get_by_role("link", name="Zapisz się").click()
+    page.get_by_role("group", name="Przejazd autokarem").get_by_label("tak").check()
+    page.get_by_role("group", name="Nocleg").get_by_label("pokój dwuosobowy").check()
+    page.get_by_role("group", name="Dieta").get_by_label("wegetariańska").check()
+    page.get_by_label("Zapoznałem/am się").check()
+    assert_accessible(page, "journey-events-form")
+    page.get_by_role("button", name="Wyślij zgłoszenie").click()
+    expect(page.get_by_text("ma potwierdzone miejsce")).to_be_visible()
+    elapsed = time.monotonic() - started
+    assert elapsed < 60, elapsed
+    assert_accessible(page, "journey-events-confirmed")
+
+    registration = Registration.objects.get(participant__email="partner@demo.rops.local", event__slug="wizyta-studyjna-wielkopolska")
+    assert registration.status == Registration.Status.CONFIRMED
+    sent = [m for m in mail.outbox if "partner@demo.rops.local" in m.to]
+    assert any(name.endswith(".ics") for m in sent for name, *_ in m.attachments)
