@@ -72,7 +72,17 @@ def _jst_official() -> tuple[User, Organisation]:
     return user, membership.organisation
 
 
+def _ensure_topics() -> None:
+    """Recreate the seeded topic catalogue if a flush removed what the data migration wrote."""
+    from importlib import import_module
+
+    topics = import_module("advisory.migrations.0002_seed_topics").TOPICS
+    for order, (name, description) in enumerate(topics, start=1):
+        AdvisoryTopic.objects.get_or_create(name=name, defaults={"description": description, "order": order * 10})
+
+
 def load() -> None:
+    _ensure_topics()
     staff = _user(DEMO_STAFF_EMAIL, "Anna", "Koordynatorka", staff=True)
     official, organisation = _jst_official()
 
