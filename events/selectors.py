@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -152,10 +153,26 @@ def registration_list_for_user(*, user) -> QuerySet[Registration]:
     """Return registrations the user is the participant of or made for someone else."""
     return (
         Registration.objects.filter(Q(participant=user) | Q(registered_by=user))
-        .annotate(was_present=_was_present())
+        .annotate(was_present=_was_present(), waitlist_ahead=_waitlist_ahead())
         .select_related("event", "organisation", "participant")
         .order_by("-event__starts_at", "-pk")
     )
+
+
+def _waitlist_ahead():
+    """Count the waitlisted registrations of the same event queued before this one."""
+    ahead = (
+        Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("event")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(ahead), 0)
 
 
 def registration_get_for_user(*, user, pk: int) -> Registration:
@@ -179,6 +196,8 @@ def waitlist_position(*, registration: Registration) -> int | None:
     """Return the 1-based position of a waitlisted registration in its queue."""
     if registration.status != Registration.Status.WAITLISTED:
         return None
+    if hasattr(registration, "waitlist_ahead"):
+        return registration.waitlist_ahead + 1
     return (
         event_waitlist(event=registration.event)
         .filter(Q(waitlisted_at__lt=registration.waitlisted_at) | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk))

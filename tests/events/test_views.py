@@ -371,3 +371,24 @@ def test_bad_filter_values_never_500(client, params):
     EventFactory()
     response = client.get(reverse("events:event_list"), params)
     assert response.status_code == 200
+
+
+def test_my_registrations_shows_queue_positions_with_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    user, organisation = member()
+    base = timezone.now()
+    for index in range(5):
+        event = EventFactory()
+        # Two people queued before the user on every event, one after.
+        for offset, participant in ((1, None), (2, None), (10, user), (20, None)):
+            RegistrationFactory(
+                event=event,
+                organisation=organisation,
+                status=Registration.Status.WAITLISTED,
+                waitlisted_at=base + timedelta(minutes=index * 100 + offset),
+                **({"participant": participant, "registered_by": participant} if participant else {}),
+            )
+    client.force_login(user)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("events:my_registrations"))
+    positions = [registration.queue_position for registration in response.context["registrations"]]
+    assert positions == [3] * 5
