@@ -129,6 +129,16 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
             False, _("Zaloguj się, aby zapisać siebie lub osoby ze swojej organizacji."), needs_login=True
         )
     if not organisation_list_for_member(user=user).exists():
+        pending = Membership.objects.filter(user=user, status=Membership.Status.PENDING).select_related("organisation").first()
+        if pending is not None:
+            return RegistrationAvailability(
+                False,
+                _(
+                    "Twoja prośba o dołączenie do organizacji „%(organisation)s” czeka na zatwierdzenie. "
+                    "Zapiszesz się, gdy administrator organizacji lub ROPS ją zatwierdzi."
+                )
+                % {"organisation": pending.organisation},
+            )
         return RegistrationAvailability(
             False,
             _("Zapisy prowadzimy dla przedstawicieli organizacji partnerskich: dołącz do swojej organizacji w katalogu partnerów."),

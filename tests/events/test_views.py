@@ -132,6 +132,14 @@ def test_user_without_organisation_is_told_to_join_one(client):
     assert reverse("partners:organisation_list") in content
 
 
+def test_user_with_pending_join_request_is_told_it_waits_for_approval(client):
+    membership = MembershipFactory(status=Membership.Status.PENDING, organisation=OrganisationFactory(name="OWES Południe"))
+    client.force_login(membership.user)
+    content = client.get(EventFactory().get_absolute_url()).content.decode()
+    assert "Twoja prośba o dołączenie do organizacji „OWES Południe” czeka na zatwierdzenie" in content
+    assert "dołącz do swojej organizacji" not in content
+
+
 def test_draft_is_404_for_public_and_visible_to_staff(client):
     draft = EventFactory(state=Event.State.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
@@ -268,7 +276,7 @@ def test_pending_membership_cannot_register(client):
     pending = MembershipFactory(status=Membership.Status.PENDING)
     client.force_login(pending.user)
     response = client.get(reverse("events:registration_create", args=[event.slug]), follow=True)
-    assert "dołącz do swojej organizacji" in response.content.decode()
+    assert "czeka na zatwierdzenie" in response.content.decode()
 
 
 def test_registration_requires_login(client):
