@@ -77,3 +77,20 @@ def test_chosen_language_sticks_across_pages(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get("/konto/login/", HTTP_ACCEPT_LANGUAGE="pl")
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_not_found_page_is_polish_and_uses_the_layout(client):
+    response = client.get("/nie-ma-takiej-strony/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Nie znaleziono strony" in html
+    assert "Przejdź do treści" in html
+
+
+def test_server_error_page_is_polish_and_standalone():
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Przepraszamy, wystąpił błąd" in response.content.decode()
