@@ -94,3 +94,11 @@ def test_server_error_page_is_polish_and_standalone():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Przepraszamy, wystąpił błąd" in response.content.decode()
+
+
+def test_import_preview_texts_that_the_package_leaves_untranslated_are_polish():
+    from django.utils import translation
+
+    with translation.override("pl"):
+        assert translation.gettext("Some rows failed to validate") == "Niektóre wiersze zawierają błędy"
+        assert translation.gettext("Row") == "Wiersz"
