@@ -25,3 +25,8 @@ WHITENOISE_AUTOREFRESH = True
 import uuid  # noqa: E402
 
 CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405
+
+# allauth silently skips a verification e-mail when a rate limit is hit; the suite signs up and
+# logs in many accounts from 127.0.0.1 within seconds, so limits would make e-mail assertions
+# depend on timing. Production keeps allauth's default limits.
+ACCOUNT_RATE_LIMITS = False
