@@ -102,3 +102,15 @@ def test_import_preview_texts_that_the_package_leaves_untranslated_are_polish():
     with translation.override("pl"):
         assert translation.gettext("Some rows failed to validate") == "Niektóre wiersze zawierają błędy"
         assert translation.gettext("Row") == "Wiersz"
+
+
+@pytest.mark.parametrize(
+    "count, expected",
+    [(1, "Znaleziono 1 wydarzenie."), (3, "Znaleziono 3 wydarzenia."), (5, "Znaleziono 5 wydarzeń."), (22, "Znaleziono 22 wydarzenia.")],
+)
+def test_polish_plurals_have_three_forms(count, expected):
+    from django.utils import translation
+
+    with translation.override("pl"):
+        text = translation.ngettext("Znaleziono %(counter)s wydarzenie.", "Znaleziono %(counter)s wydarzeń.", count)
+    assert text % {"counter": count} == expected
