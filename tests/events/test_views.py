@@ -85,7 +85,7 @@ def test_event_page_shows_agenda_free_places_and_cofinancing(client):
     content = client.get(event.get_absolute_url()).content.decode()
     assert "Plan wizyty dzień po dniu" in content
     assert "Dzień 2" in content and "ul. Szkolna 8, Wierzbno" in content
-    assert "Wolne miejsca: 4" in content
+    assert "4 wolne miejsca" in content
     assert event.funding_project.cofinancing_notice in content
     assert event.funding_project.sub_measure in content
 
