@@ -1,13 +1,12 @@
 """Two people acting on one case at the same moment: one wins, the other is told, nothing is lost."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from advisory import services
 from advisory.exceptions import AdvisoryError, ConcurrentChange
 from advisory.models import AdvisoryRequest, CaseEvent
+from tests.concurrency import run_together as run_concurrently
 from tests.factories import StaffUserFactory
 
 from .conftest import CaseBuilder
@@ -17,25 +16,9 @@ Status = AdvisoryRequest.Status
 
 
 def run_together(*calls):
-    """Run the calls in threads released at once by a barrier; return result or exception of each."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    """Run the calls at once; return the result or the exception of each."""
+    results, errors = run_concurrently(list(calls))
+    return [error if error is not None else result for result, error in zip(results, errors, strict=True)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from events import services
 from events.models import Attendance
+from tests.concurrency import run_together
 from tests.factories import StaffUserFactory
 
 from .factories import EventFactory, RegistrationFactory
-from .test_concurrency import run_together
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

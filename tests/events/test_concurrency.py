@@ -4,56 +4,21 @@ Each thread waits on a barrier so that all of them hit ``registration_create`` o
 ``registration_cancel`` at the same moment; a plain transactional test would hide the race.
 """
 
-import threading
 from collections import Counter
 
 import pytest
-from celery import _state as celery_state
 from django.db import connection
 
 from events import services
 from events.models import Registration
 from portal.models import OutboundEmail
+from tests.concurrency import run_together
 from tests.partners.factories import MembershipFactory, OrganisationFactory
 
 from .factories import ConsentTextFactory, EventFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def _restore_celery_join_flag():
-    """Undo a race in Celery's eager mode: ``apply()`` saves and restores a process-wide
-    "join will block" flag, so eager tasks in parallel threads can leave it set, and a
-    later ``result.get()`` in the main thread (e.g. the real-worker fixture) then refuses."""
-    before = celery_state.task_join_will_block()
-    yield
-    celery_state._set_task_join_will_block(before)
-
-
-def run_together(jobs):
-    """Run callables in threads released together; return (results, errors) in job order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-    errors = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
 
 
 def registration_job(event, membership):

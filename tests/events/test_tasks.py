@@ -1,18 +1,17 @@
 """Celery tasks of the events app and the e-mails they send through the outbox."""
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from events import services, tasks
 from events.models import Event
 from portal.models import OutboundEmail
+from tests.concurrency import run_together
 from tests.partners.factories import MembershipFactory
 
 from .factories import AttendanceFactory, ConsentTextFactory, EventFactory, RegistrationFactory
@@ -120,21 +119,7 @@ def test_finished_by_the_task_the_certificate_appears_without_staff(client):
 @pytest.mark.django_db(transaction=True)
 def test_two_finish_runs_at_once_finish_each_event_exactly_once():
     events = [_ended_event() for _ in range(6)]
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def run(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = services.events_finish_ended()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert None not in results, "a run failed"
+    results, errors = run_together([services.events_finish_ended, services.events_finish_ended])
+    assert errors == [None, None], errors
     assert sorted(results[0] + results[1]) == sorted(e.pk for e in events)  # no event finished twice
     assert set(Event.objects.values_list("state", flat=True)) == {Event.State.FINISHED}

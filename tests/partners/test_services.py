@@ -1,10 +1,8 @@
 """Join requests, decisions (who may decide), proposals, public profile edits and their history."""
 
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from partners import services
 from partners.exceptions import MembershipError, NotAllowedError
@@ -16,6 +14,7 @@ from partners.selectors import (
     organisation_list_for_member,
 )
 from portal.models import OutboundEmail
+from tests.concurrency import run_together
 from tests.factories import RegionFactory, StaffUserFactory, UserFactory
 
 from .factories import GminaFactory, JstFactory, MembershipFactory, OrganisationFactory
@@ -205,24 +204,9 @@ def test_public_profile_update_by_admin_is_limited_and_recorded_in_history(organ
 
 
 def _run_together(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results.append(target(index))
-        except Exception as error:  # noqa: BLE001 - collected for the assertion
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    """Run target(i) for i in range(count) at once; return the successes and the errors."""
+    results, errors = run_together([lambda i=i: target(i) for i in range(count)])
+    return [r for r, e in zip(results, errors, strict=True) if e is None], [e for e in errors if e is not None]
 
 
 @pytest.mark.django_db(transaction=True)
