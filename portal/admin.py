@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import FundingProject, NewsItem, OutboundEmail, Page, Region, User
+from .models import AuditLogEntry, FundingProject, NewsItem, OutboundEmail, Page, Region, User
 
 
 @admin.register(User)
@@ -60,4 +60,25 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         self.message_user(request, _("Wysłano wiadomości: %(count)d") % {"count": sent}, messages.SUCCESS)
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(admin.ModelAdmin):
+    """Read-only for everybody: the trail is written by the services, never edited by hand."""
+
+    list_display = ["created_at", "actor_label", "action", "object_repr", "summary"]
+    list_filter = ["action", "content_type", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["actor_label", "object_repr", "summary", "object_id", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
+    readonly_fields = [f.name for f in AuditLogEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -178,6 +178,44 @@ class OutboundEmail(models.Model):
         verbose_name = _("wiadomość e-mail")
         verbose_name_plural = _("wiadomości e-mail (kolejka)")
         ordering = ["-created_at"]
+        permissions = [("resend_outboundemail", _("Może wysłać zaległe wiadomości od razu"))]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class AuditLogEntry(models.Model):
+    """Who did what to which object: one row per service call that changes or discloses data.
+
+    Written by ``portal.audit.audit_record`` from inside each service's transaction, so an entry
+    exists exactly when the change it describes was committed.
+    """
+
+    created_at = models.DateTimeField(_("kiedy"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "portal.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("kto"),
+        help_text=_("Puste, gdy zmianę wykonał system (zadanie w tle)."),
+    )
+    actor_label = models.CharField(_("kto (opis)"), max_length=255, blank=True)
+    action = models.CharField(_("czynność"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("rodzaj obiektu")
+    )
+    object_id = models.CharField(_("identyfikator obiektu"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("obiekt"), max_length=300, blank=True)
+    summary = models.TextField(_("opis"), blank=True)
+    changes = models.JSONField(_("zmiany"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("wpis dziennika zdarzeń")
+        verbose_name_plural = _("dziennik zdarzeń")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '—'}: {self.action}"

@@ -27,8 +27,26 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffUserFactory(UserFactory):
+    """A ROPS superuser: every permission. Prefer RoleUserFactory where the role matters."""
+
     is_staff = True
     is_superuser = True
+
+
+class RoleUserFactory(UserFactory):
+    """A staff account in one role (a group from portal.roles), e.g.
+    ``RoleUserFactory(role=roles.EVENTS_COORDINATOR)``; ``role=None`` gives staff with no
+    permissions at all, the account every permission test must refuse."""
+
+    is_staff = True
+    is_superuser = False
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
