@@ -19,6 +19,28 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    @staticmethod
+    def _access(user) -> dict:
+        return {
+            "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser,
+            "is_active": user.is_active,
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+        }
+
+    def save_model(self, request, obj, form, change):
+        request._access_before = self._access(User.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.user_access_record(
+            user=form.instance,
+            actor=request.user,
+            before=getattr(request, "_access_before", {}),
+            after=self._access(form.instance),
+        )
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
@@ -54,7 +76,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
     actions = ["send_now"]
 
-    @admin.action(description=_("Wyślij zaległe teraz"))
+    def has_resend_permission(self, request):
+        return request.user.has_perm("portal.resend_outboundemail")
+
+    @admin.action(description=_("Wyślij zaległe teraz"), permissions=["resend"])
     def send_now(self, request, queryset):
         sent = sum(services.outbox_deliver(email_id=pk) for pk in queryset.values_list("pk", flat=True))
         self.message_user(request, _("Wysłano wiadomości: %(count)d") % {"count": sent}, messages.SUCCESS)

@@ -14,6 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .audit import audit_record
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -149,4 +150,28 @@ def user_anonymise(*, user, actor) -> None:
         user.is_superuser = False
         user.set_unusable_password()
         user.save()
+        audit_record(
+            actor=actor,
+            action="portal.user.anonymise",
+            target=user,
+            summary="Usunięto dane osobowe konta (anonimizacja)",
+        )
         logger.info("User %s anonymised by %s", user.pk, getattr(actor, "pk", None))
+
+
+def user_access_record(*, user, actor, before: dict, after: dict) -> None:
+    """Record a change of who may do what: staff flag, superuser flag and roles (groups).
+
+    The admin's user form saves these fields itself (Django's UserAdmin); this service writes
+    the audit entry for it, so granting a role is as traceable as any other change.
+    """
+    changes = {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+    if not changes:
+        return
+    audit_record(
+        actor=actor,
+        action="portal.user.access_change",
+        target=user,
+        summary="Zmiana uprawnień konta",
+        changes=changes,
+    )

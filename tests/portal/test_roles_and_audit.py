@@ -57,3 +57,44 @@ def test_staff_without_a_role_cannot_open_the_audit_trail(client):
     client.force_login(RoleUserFactory(role=None))
     response = client.get(reverse("admin:portal_auditlogentry_changelist"))
     assert response.status_code in (302, 403)
+
+
+def test_granting_a_role_in_the_admin_is_recorded_with_who_granted_it(client):
+    administrator = StaffUserFactory()
+    person = RoleUserFactory(role=None)
+    group = Group.objects.get(name=roles.EVENTS_COORDINATOR)
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:portal_user_change", args=[person.pk]),
+        {
+            "email": person.email, "first_name": person.first_name, "last_name": person.last_name,
+            "phone": "", "is_active": "on", "is_staff": "on", "groups": [group.pk],
+            "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = AuditLogEntry.objects.get(action="portal.user.access_change", object_id=str(person.pk))
+    assert entry.actor == administrator
+    assert entry.changes["groups"] == [[], [roles.EVENTS_COORDINATOR]]
+
+
+def test_resending_the_outbox_needs_its_permission(client):
+    from portal.models import OutboundEmail
+
+    email = OutboundEmail.objects.create(dedup_key="k1", to="a@example.org", subject="s", body_text="b")
+    client.force_login(RoleUserFactory(role=roles.REPORTING))
+    response = client.post(
+        reverse("admin:portal_outboundemail_changelist"), {"action": "send_now", "_selected_action": [email.pk]}
+    )
+    email.refresh_from_db()
+    assert email.sent_at is None
+    assert response.status_code in (302, 403)
+
+
+def test_anonymising_an_account_is_recorded():
+    from portal.services import user_anonymise
+
+    person = RoleUserFactory(role=None)
+    user_anonymise(user=person, actor=person)
+    entry = AuditLogEntry.objects.get(action="portal.user.anonymise", object_id=str(person.pk))
+    assert entry.actor_label.startswith("usuniete-konto-")
