@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .audit import audit_record
-from .models import OutboundEmail
+from .models import AuditLogEntry, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,8 @@ def user_anonymise(*, user, actor) -> None:
             target=user,
             summary="Usunięto dane osobowe konta (anonimizacja)",
         )
+        # The trail keeps what the person did, but not the address that was just erased.
+        AuditLogEntry.objects.filter(actor=user).update(actor_label=user.email)
         logger.info("User %s anonymised by %s", user.pk, getattr(actor, "pk", None))
 
 

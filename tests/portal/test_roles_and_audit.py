@@ -95,6 +95,9 @@ def test_anonymising_an_account_is_recorded():
     from portal.services import user_anonymise
 
     person = RoleUserFactory(role=None)
+    old_email = person.email
     user_anonymise(user=person, actor=person)
     entry = AuditLogEntry.objects.get(action="portal.user.anonymise", object_id=str(person.pk))
+    assert entry.actor_id == person.pk
     assert entry.actor_label.startswith("usuniete-konto-")
+    assert not AuditLogEntry.objects.filter(actor_label=old_email).exists()
