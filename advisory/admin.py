@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import TerritorialUnit
+from portal.exports import FormulaSafeModelResource
 
 from . import selectors, services
 from .forms import AssignExpertForm
@@ -68,7 +69,7 @@ class ExpertAdmin(admin.ModelAdmin):
         return obj.open_count
 
 
-class AdvisoryRequestResource(resources.ModelResource):
+class AdvisoryRequestResource(FormulaSafeModelResource):
     number = fields.Field(attribute="number", column_name=gettext("Numer"))
     status = fields.Field(attribute="get_status_display", column_name=gettext("Status"))
     organisation = fields.Field(attribute="organisation__name", column_name=gettext("Jednostka"))

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
+
+from portal.exports import FormulaSafeModelResource
 
 from . import exceptions, selectors, services
 from .forms import MaterialForm, PostulateForm, ReportPhotoForm
@@ -191,7 +193,7 @@ class EventAdmin(admin.ModelAdmin):
         return _attendance_pdf_response(request, queryset.get())
 
 
-class RegistrationResource(resources.ModelResource):
+class RegistrationResource(FormulaSafeModelResource):
     event_title = fields.Field(attribute="event__title", column_name=_("wydarzenie"))
     first_name = fields.Field(attribute="participant__first_name", column_name=_("imię"))
     last_name = fields.Field(attribute="participant__last_name", column_name=_("nazwisko"))
@@ -381,7 +383,7 @@ class ReportAdmin(admin.ModelAdmin):
         self.message_user(request, _("Wycofano relacje: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
 
 
-class PostulateResource(resources.ModelResource):
+class PostulateResource(FormulaSafeModelResource):
     event_title = fields.Field(attribute="event__title", column_name=_("wydarzenie"))
     event_date = fields.Field(column_name=_("data wydarzenia"))
     topic_label = fields.Field(column_name=_("obszar"))

@@ -1,8 +1,10 @@
 """CSV/XLSX import and export of organisations (django-import-export), with per-row checks."""
 
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.formats import base_formats
+
+from portal.exports import FormulaSafeModelResource, unescape_formula
 
 from .models import Organisation, TerritorialUnit
 from .validators import normalise_identifier
@@ -67,7 +69,8 @@ class TextWidget(widgets.Widget):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        # Our own export quotes text a spreadsheet would run as a formula; read it back as typed.
+        return unescape_formula(str(value).strip())
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
@@ -133,7 +136,7 @@ class PolishBooleanWidget(widgets.BooleanWidget):
         return _("tak") if value else _("nie")
 
 
-class OrganisationResource(resources.ModelResource):
+class OrganisationResource(FormulaSafeModelResource):
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True)
     kind = fields.Field(
         attribute="kind", column_name="rodzaj",

@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
     "events-finish-ended": {"task": "events.tasks.events_finish_ended", "schedule": crontab(minute=5)},
 }
 
+# Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export
+# strip a leading "=" from any resource that does not use it.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
