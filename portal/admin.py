@@ -56,7 +56,8 @@ class FundingProjectAdmin(admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "site", "updated_at"]
+    list_display = ["title", "slug", "site", "published_on", "content_updated_on", "updated_at"]
+    fields = ["site", "title", "slug", "published_on", "content_updated_on", "body"]
     prepopulated_fields = {"slug": ["title"]}
 
 

@@ -127,8 +127,31 @@ class Page(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pages", verbose_name=_("witryna"))
     slug = models.SlugField(_("adres"), max_length=100)
     title = models.CharField(_("tytuł"), max_length=200)
-    body = models.TextField(_("treść (HTML)"), help_text=_("Dozwolone podstawowe znaczniki HTML; reszta jest usuwana."))
-    updated_at = models.DateTimeField(_("aktualizacja"), auto_now=True)
+    body = models.TextField(
+        _("treść (HTML)"),
+        help_text=_(
+            "Dozwolone podstawowe znaczniki HTML (także identyfikatory id, span, time i listy definicji "
+            "potrzebne w deklaracji dostępności); skrypty i pozostałe znaczniki są usuwane."
+        ),
+    )
+    published_on = models.DateField(
+        _("data publikacji"),
+        null=True,
+        blank=True,
+        help_text=_("Pokazywana na stronie. W deklaracji dostępności: data publikacji portalu."),
+    )
+    content_updated_on = models.DateField(
+        _("data ostatniej istotnej aktualizacji"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pokazywana na stronie; ustawiana ręcznie po istotnej zmianie treści. W deklaracji "
+            "dostępności: data ostatniej istotnej aktualizacji portalu."
+        ),
+    )
+    updated_at = models.DateTimeField(_("ostatni zapis"), auto_now=True)
+
+    ACCESSIBILITY_STATEMENT_SLUG = "deklaracja-dostepnosci"
 
     class Meta:
         verbose_name = _("strona")
@@ -138,6 +161,10 @@ class Page(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_accessibility_statement(self) -> bool:
+        return self.slug == self.ACCESSIBILITY_STATEMENT_SLUG
 
 
 class NewsItem(models.Model):

@@ -1,19 +1,59 @@
+import re
+
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# What staff may use in pages, news and reports. The accessibility statement's official template
+# (warunki techniczne publikacji deklaracji dostępności) marks its parts with `a11y-*` ids on
+# headings, paragraphs, <span> and <time datetime>, so those survive; nothing that runs script does
+# (no <script>, <style>, event-handler attributes, style attributes or javascript: URLs).
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "em", "h2", "h3", "h4", "i", "li", "ol", "p",
     "strong", "ul", "table", "thead", "tbody", "tr", "th", "td", "caption", "figure", "figcaption",
+    "span", "time", "dl", "dt", "dd", "section",
 }
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "lang"},
+    "a": {"href", "hreflang"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "ol": {"start"},
+    "time": {"datetime"},
+    "th": {"colspan", "rowspan", "scope", "headers"},
+    "td": {"colspan", "rowspan", "headers"},
+}
+# Ids become fragment targets (#a11y-kontakt); anything else (quotes, spaces, names that clash
+# with the form fields Django generates, such as id_email) is dropped.
+_SAFE_ID = re.compile(r"[a-z][a-z0-9-]{0,63}")
+_SAFE_LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id" and not _SAFE_ID.fullmatch(value):
+        return None
+    if attribute == "lang" and not _SAFE_LANG.fullmatch(value):
+        return None
+    return value
+
+
+def clean_html(value: str) -> str:
+    """Keep only harmless markup from text edited in the admin."""
+    return nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        link_rel="noopener noreferrer",
+    )
 
 
 @register.filter
 def sanitize_html(value: str) -> str:
     """Keep only harmless markup from text edited in the admin."""
-    return mark_safe(nh3.clean(value or "", tags=ALLOWED_TAGS, link_rel="noopener noreferrer"))
+    return mark_safe(clean_html(value))
 
 
 @register.simple_tag
