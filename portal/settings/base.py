@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "partners",
     "events",
     "advisory",
+    "reporting",
 ]
 
 MIDDLEWARE = [
