@@ -13,7 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Dane osobowe"), {"fields": ("first_name", "last_name", "phone")}),
+        (_("Dane osobowe"), {"fields": ("first_name", "last_name", "phone", "position")}),
         (_("Uprawnienia"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Daty"), {"fields": ("last_login", "date_joined")}),
     )

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +21,77 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Hasło jest nieprawidłowe."))
         return password
+
+
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]{5,40}$")
+
+
+def _name_field(label, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=150, widget=forms.TextInput(attrs={"autocomplete": autocomplete})
+    )
+
+
+def clean_person_name(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise forms.ValidationError(_("To pole jest wymagane."))
+    if any(char.isdigit() or char in "<>@/\\" for char in value):
+        raise forms.ValidationError(_("Proszę wpisać samo imię lub nazwisko, bez cyfr i znaków specjalnych."))
+    return value
+
+
+class SignupForm(forms.Form):
+    """Extra fields of allauth's sign-up form: people are known by name, not by e-mail address.
+
+    allauth's adapter copies ``first_name`` and ``last_name`` from the cleaned data to the user.
+    """
+
+    first_name = _name_field(_("Imię"), "given-name")
+    last_name = _name_field(_("Nazwisko"), "family-name")
+
+    def clean_first_name(self):
+        return clean_person_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return clean_person_name(self.cleaned_data["last_name"])
+
+    def signup(self, request, user):
+        """Nothing more to store: the adapter saved the names with the user."""
+
+
+class ProfileForm(forms.Form):
+    """A person's own name, phone and position ("Moje dane osobowe")."""
+
+    first_name = _name_field(_("Imię"), "given-name")
+    last_name = _name_field(_("Nazwisko"), "family-name")
+    phone = forms.CharField(
+        label=_("Telefon"),
+        max_length=40,
+        required=False,
+        help_text=_("Na przykład 58 123 45 67 lub +48 600 000 000."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    position = forms.CharField(
+        label=_("Stanowisko"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+
+    def clean_first_name(self):
+        return clean_person_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return clean_person_name(self.cleaned_data["last_name"])
+
+    def clean_phone(self):
+        phone = " ".join(self.cleaned_data["phone"].split())
+        if phone and not PHONE_CHARACTERS.match(phone):
+            raise forms.ValidationError(
+                _("Numer telefonu może zawierać tylko cyfry, spacje, nawiasy, myślniki i znak + na początku.")
+            )
+        return phone
+
+    def clean_position(self):
+        return " ".join(self.cleaned_data["position"].split())

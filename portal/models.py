@@ -36,6 +36,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("imię"), max_length=150, blank=True)
     last_name = models.CharField(_("nazwisko"), max_length=150, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    position = models.CharField(_("stanowisko"), max_length=150, blank=True)
     is_staff = models.BooleanField(
         _("pracownik ROPS"),
         default=False,

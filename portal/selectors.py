@@ -37,6 +37,7 @@ def personal_data_export(*, user) -> dict:
             "imie": user.first_name,
             "nazwisko": user.last_name,
             "telefon": user.phone,
+            "stanowisko": user.position,
             "data_rejestracji": user.date_joined.isoformat(),
             "ostatnie_logowanie": user.last_login.isoformat() if user.last_login else None,
         }

@@ -145,6 +145,7 @@ def user_anonymise(*, user, actor) -> None:
         user.first_name = ""
         user.last_name = ""
         user.phone = ""
+        user.position = ""
         user.is_active = False
         user.is_staff = False
         user.is_superuser = False
@@ -177,3 +178,40 @@ def user_access_record(*, user, actor, before: dict, after: dict) -> None:
         summary="Zmiana uprawnień konta",
         changes=changes,
     )
+
+
+PROFILE_FIELDS = ["first_name", "last_name", "phone", "position"]
+
+
+def user_profile_update(
+    *, user, actor, first_name: str, last_name: str, phone: str = "", position: str = ""
+):
+    """Change a person's name, phone and position (their own page or staff on their behalf)."""
+    from .models import User
+
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        new_values = {
+            "first_name": first_name.strip(),
+            "last_name": last_name.strip(),
+            "phone": phone.strip(),
+            "position": position.strip(),
+        }
+        changes = {
+            field: [getattr(locked, field), value]
+            for field, value in new_values.items()
+            if getattr(locked, field) != value
+        }
+        if not changes:
+            return locked
+        for field, value in new_values.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=list(changes))
+        audit_record(
+            actor=actor,
+            action="portal.user.profile_update",
+            target=locked,
+            summary="Zmieniono dane osobowe konta",
+            changes=changes,
+        )
+    return locked

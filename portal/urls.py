@@ -18,6 +18,7 @@ urlpatterns = [
     path("strony/<slug:slug>/", views.page_detail, name="page"),
     path("region/<str:field>/", views.region_image, name="region_image"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/dane/", views.account_profile, name="account_profile"),
     path("konto/moje-dane/", views.my_data, name="my_data"),
     path("konto/moje-dane/pobierz/", views.my_data_download, name="my_data_download"),
     path("konto/usun/", views.account_delete, name="account_delete"),

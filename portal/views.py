@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import AccountDeleteForm
+from .forms import AccountDeleteForm, ProfileForm
 
 
 def home(request):
@@ -59,6 +59,28 @@ def my_data(request):
     """Show what the portal stores about the user, with export and account deletion (RODO)."""
     data = selectors.personal_data_export(user=request.user)
     return render(request, "portal/my_data.html", {"data": data, "delete_form": AccountDeleteForm(user=request.user)})
+
+
+@login_required
+def account_profile(request):
+    """Let a person correct their own name, phone and position."""
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.user_profile_update(user=user, actor=user, **form.cleaned_data)
+            messages.success(request, _("Zapisano dane osobowe."))
+            return redirect("account_profile")
+    else:
+        form = ProfileForm(
+            initial={
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "phone": user.phone,
+                "position": user.position,
+            }
+        )
+    return render(request, "portal/account_profile.html", {"form": form})
 
 
 @login_required

@@ -23,10 +23,14 @@ def test_sign_up_verify_email_and_log_in(client, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {"email": "Nowa.Osoba@Example.org", "password1": "Bezpieczne-Haslo-2026", "password2": "Bezpieczne-Haslo-2026"},
+            {
+                "first_name": "Zofia", "last_name": "Nowak-Wiśniewska", "email": "Nowa.Osoba@Example.org",
+                "password1": "Bezpieczne-Haslo-2026", "password2": "Bezpieczne-Haslo-2026",
+            },
         )
     assert response.status_code == 302
     user = User.objects.get(email="nowa.osoba@example.org")
+    assert (user.first_name, user.last_name) == ("Zofia", "Nowak-Wiśniewska")
     assert not EmailAddress.objects.get(user=user).verified
     # The verification e-mail went through the outbox, was sent once and is in Polish.
     stored = OutboundEmail.objects.get(to__iexact="nowa.osoba@example.org")
@@ -55,7 +59,10 @@ def test_sign_up_verify_email_and_log_in(client, django_capture_on_commit_callba
 def test_sign_up_with_mismatched_passwords_shows_polish_error(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "ktos@example.org", "password1": "Bezpieczne-Haslo-2026", "password2": "Inne-Haslo-2026"},
+        {
+            "first_name": "Jan", "last_name": "Kowalski", "email": "ktos@example.org",
+            "password1": "Bezpieczne-Haslo-2026", "password2": "Inne-Haslo-2026",
+        },
     )
     assert response.status_code == 200
     assert "Musisz wpisać za każdym razem to samo hasło" in response.content.decode()
