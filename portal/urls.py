@@ -27,6 +27,7 @@ urlpatterns = [
     path("wydarzenia/", include("events.urls")),
     path("partnerzy/", include("partners.urls")),
     path("doradztwo/", include("advisory.urls")),
+    path("raporty/", include("reporting.urls")),
 ]
 
 if settings.DEBUG:

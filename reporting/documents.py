@@ -1,0 +1,159 @@
+"""Report files of the reporting app: PDF (WeasyPrint) and XLSX (openpyxl), context in, bytes out."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from portal.exports import escape_formula
+from portal.models import Region
+from portal.pdf import render_pdf
+
+from . import charts, metrics, selectors
+from .metrics import Scope
+
+
+def scope_of(report) -> Scope:
+    return Scope(
+        start=report.period_start, end=report.period_end,
+        funding_project=report.funding_project, subregion=report.subregion,
+    )
+
+
+def activity_context(scope: Scope) -> dict:
+    data = selectors.dashboard(scope)
+    charts_data = {
+        key: charts.bar_chart_svg(data[key])
+        for key in ("events_by_type", "by_kind", "by_subregion", "advisory_by_topic", "postulates_by_status")
+    }
+    return {
+        "scope": scope,
+        "data": data,
+        "charts": charts_data,
+        "indicators": selectors.indicators_with_progress(
+            funding_project=scope.funding_project, start=scope.start, end=scope.end
+        )
+        if scope.funding_project is not None
+        else [],
+        "coverage": selectors.coverage(scope),
+        "region": Region.objects.select_related("site").first(),
+        "generated_at": timezone.now(),
+    }
+
+
+def postulates_rows(scope: Scope):
+    postulates = (
+        metrics._postulates(scope)
+        .filter(event__starts_at__date__gte=scope.start, event__starts_at__date__lte=scope.end)
+        .select_related("event")
+        .order_by("addressee", "status", "event__starts_at", "position")
+    )
+    return list(postulates)
+
+
+def report_pdf(report) -> bytes:
+    scope = scope_of(report)
+    if report.kind == report.Kind.POSTULATES:
+        context = {
+            "scope": scope, "postulates": postulates_rows(scope),
+            "region": Region.objects.first(), "generated_at": timezone.now(), "report": report,
+        }
+        return render_pdf("pdf/reporting_postulates.html", context)
+    context = activity_context(scope)
+    context["report"] = report
+    return render_pdf("pdf/reporting_activity.html", context)
+
+
+def _sheet(workbook, title: str, header: list[str], rows: list[list]):
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([escape_formula(str(cell)) for cell in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([escape_formula(value) if isinstance(value, str) else value for value in row])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 28
+    return sheet
+
+
+def _to_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def activity_xlsx(scope: Scope) -> bytes:
+    """The same figures as the activity report, one sheet per table."""
+    context = activity_context(scope)
+    data = context["data"]
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    summary = [
+        [_("Okres od"), scope.start.isoformat()],
+        [_("Okres do"), scope.end.isoformat()],
+        [_("Projekt"), str(scope.funding_project or _("wszystkie projekty"))],
+        [_("Subregion"), str(scope.subregion or _("całe województwo"))],
+        [_("Osoby obecne (bez powtórzeń)"), int(data["people"])],
+        [_("Organizacje objęte wsparciem"), int(data["organisations"])],
+        [_("JST, które otrzymały doradztwo"), int(data["jst_advised"])],
+        [_("Zrealizowane wydarzenia"), int(data["events_held"])],
+        [_("Godziny konsultacji"), float(data["consultation_hours"])],
+        [_("Zgłoszenia potwierdzone"), data["attendance"]["confirmed"]],
+        [_("w tym obecni co najmniej raz"), data["attendance"]["present"]],
+    ]
+    _sheet(workbook, _("Podsumowanie"), [_("Miara"), _("Wartość")], summary)
+    if context["indicators"]:
+        _sheet(
+            workbook, _("Wskaźniki"),
+            [_("Wskaźnik"), _("Jednostka"), _("Wartość"), _("Cel"), _("Termin"), _("Realizacja %")],
+            [
+                [p.indicator.name, p.indicator.unit, float(p.value), float(p.indicator.target_value),
+                 p.indicator.target_date.isoformat(), p.percent]
+                for p in context["indicators"]
+            ],
+        )
+    _sheet(workbook, _("Wydarzenia"), [_("Rodzaj"), _("Liczba")], [[r["label"], r["value"]] for r in data["events_by_type"]])
+    _sheet(
+        workbook, _("Uczestnicy wg rodzaju"), [_("Rodzaj organizacji"), _("Osoby"), _("Organizacje")],
+        [[r["label"], r["value"], r["organisations"]] for r in data["by_kind"]],
+    )
+    _sheet(
+        workbook, _("Uczestnicy wg powiatu"), [_("Powiat"), _("Osoby"), _("Organizacje")],
+        [[r["label"], r["value"], r["organisations"]] for r in data["by_powiat"]],
+    )
+    _sheet(workbook, _("Doradztwo wg tematu"), [_("Temat"), _("Sprawy")], [[r["label"], r["value"]] for r in data["advisory_by_topic"]])
+    _sheet(workbook, _("Postulaty wg statusu"), [_("Status"), _("Liczba")], [[r["label"], r["value"]] for r in data["postulates_by_status"]])
+    _sheet(
+        workbook, _("Pokrycie terytorialne"),
+        [_("Powiat"), _("TERYT"), _("Partnerzy"), _("Osoby"), _("Organizacje"), _("Sprawy doradcze"), _("Godziny")],
+        [[r["name"], r["teryt"], r["partners"], r["people"], r["organisations"], r["cases"], float(r["hours"])] for r in context["coverage"]],
+    )
+    return _to_bytes(workbook)
+
+
+def postulates_xlsx(scope: Scope) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(
+        workbook, _("Postulaty"),
+        [_("Adresat"), _("Status"), _("Postulat"), _("Obszar"), _("Spotkanie"), _("Data spotkania"),
+         _("Przekazano"), _("Data odpowiedzi"), _("Odpowiedź")],
+        [
+            [
+                p.addressee or "—", p.get_status_display(), p.text, p.get_topic_display(), p.event.title,
+                timezone.localdate(p.event.starts_at).isoformat(),
+                p.forwarded_on.isoformat() if p.forwarded_on else "",
+                p.decided_on.isoformat() if p.decided_on else "",
+                p.decision_note,
+            ]
+            for p in postulates_rows(scope)
+        ],
+    )
+    return _to_bytes(workbook)
+
+
+__all__ = ["activity_xlsx", "postulates_xlsx", "report_pdf"]

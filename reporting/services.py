@@ -1,0 +1,83 @@
+"""Writes of the reporting app: asking for a report and rendering it in the background."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.audit import audit_record
+
+from .models import GeneratedReport
+
+logger = logging.getLogger(__name__)
+
+
+def report_request(*, kind: str, start, end, funding_project=None, subregion=None, actor) -> GeneratedReport:
+    """Store the request for a PDF report and have a worker render it after commit."""
+    from .tasks import report_generate
+
+    with transaction.atomic():
+        report = GeneratedReport.objects.create(
+            kind=kind, period_start=start, period_end=end, funding_project=funding_project,
+            subregion=subregion, requested_by=actor,
+        )
+        audit_record(
+            actor=actor, action="reporting.report.request", target=report,
+            summary=f"{report.get_kind_display()} {start}–{end}",
+        )
+        report_id = report.pk
+        transaction.on_commit(lambda: _enqueue(report_generate, report_id))
+    return report
+
+
+def _enqueue(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - a lost broker must not fail the request; the page offers a retry
+        logger.exception("Could not enqueue %s%s", task.name, args)
+
+
+def report_render(*, report_id: int) -> bool:
+    """Render the PDF of a requested report; running it again simply renders it again."""
+    from . import documents
+
+    with transaction.atomic():
+        report = GeneratedReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            return False
+        try:
+            content = documents.report_pdf(report)
+        except Exception as error:  # noqa: BLE001 - the page shows the failure instead of waiting forever
+            logger.exception("Report %s failed", report_id)
+            report.status = GeneratedReport.Status.FAILED
+            report.error = str(error)[:2000]
+            report.save(update_fields=["status", "error"])
+            return False
+        old_name = report.pdf.name
+        report.pdf.save(f"sprawozdanie-{report.pk}.pdf", ContentFile(content), save=False)
+        report.status = GeneratedReport.Status.READY
+        report.finished_at = timezone.now()
+        report.error = ""
+        report.save(update_fields=["pdf", "status", "finished_at", "error"])
+        if old_name and old_name != report.pdf.name:
+            storage = report.pdf.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+        audit_record(actor=None, action="reporting.report.render", target=report, summary="PDF gotowy")
+    return True
+
+
+def report_retry(*, report: GeneratedReport, actor) -> GeneratedReport:
+    """Ask the worker again for a report that failed or was lost with the broker."""
+    from .tasks import report_generate
+
+    with transaction.atomic():
+        report = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+        report.status = GeneratedReport.Status.PENDING
+        report.save(update_fields=["status"])
+        audit_record(actor=actor, action="reporting.report.retry", target=report, summary="Ponowne przygotowanie")
+        report_id = report.pk
+        transaction.on_commit(lambda: _enqueue(report_generate, report_id))
+    return report

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="reporting.tasks.report_generate")
+def report_generate(report_id: int) -> bool:
+    """Render a requested report's PDF (safe to run twice: it overwrites the file)."""
+    return services.report_render(report_id=report_id)
