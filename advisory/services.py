@@ -311,8 +311,7 @@ def request_transition(
         )
         _notify(request=request, event=event, actor=actor)
         if action == "complete":
-            request_id_for_card = request.pk
-            transaction.on_commit(lambda: _enqueue_card(request_id_for_card))
+            _enqueue_card(request.pk)
     return request
 
 
@@ -461,9 +460,12 @@ def consultation_record(
 
 
 def _enqueue_card(request_id: int) -> None:
+    """Render the card in the background once the transaction commits (never failing the caller)."""
+    from portal.tasks import enqueue_on_commit
+
     from .tasks import advisory_card_generate
 
-    advisory_card_generate.delay(request_id)
+    enqueue_on_commit(advisory_card_generate, request_id)
 
 
 def card_generate(*, request_id: int) -> bool:
@@ -487,10 +489,20 @@ def card_generate(*, request_id: int) -> bool:
     return True
 
 
+def cards_generate_missing(*, limit: int = 20) -> int:
+    """Render the cards of completed cases that have none yet (a lost task, a broker outage)."""
+    missing = (
+        AdvisoryRequest.objects.filter(status__in=[Status.COMPLETED, Status.CLOSED], card_pdf="")
+        .order_by("completed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(card_generate(request_id=request_id) for request_id in list(missing))
+
+
 def card_request(*, request: AdvisoryRequest) -> None:
     """Ask for the card to be (re)rendered in the background."""
     if request.status in (Status.COMPLETED, Status.CLOSED):
-        transaction.on_commit(lambda: _enqueue_card(request.pk))
+        _enqueue_card(request.pk)
 
 
 # --- e-mail -----------------------------------------------------------------------------------

@@ -13,3 +13,9 @@ def advisory_card_generate(request_id: int) -> bool:
 def advisory_deadline_digest() -> int:
     """Send the daily deadline digest to staff; safe to run twice on the same day."""
     return services.deadline_digest_send()
+
+
+@shared_task(name="advisory.tasks.advisory_cards_missing")
+def advisory_cards_missing() -> int:
+    """Render the cards that a lost task or a broker outage left missing."""
+    return services.cards_generate_missing()

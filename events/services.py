@@ -6,6 +6,7 @@ place, so staff approval never overbooks. The partial unique constraint
 ``registration_one_active_per_participant`` stops a double submit as a last resort.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -22,6 +23,8 @@ from portal.services import EmailAttachment, email_enqueue
 from . import documents, exceptions
 from .models import Attendance, Certificate, ConsentText, Event, Question, Registration, Report
 from .selectors import consent_text_current
+
+logger = logging.getLogger(__name__)
 
 REMINDER_LEAD_TIME = timedelta(days=2)
 Status = Registration.Status
@@ -379,8 +382,13 @@ def reminders_enqueue(*, now=None) -> int:
         key = f"events:registration:{registration.pk}:reminder"
         if OutboundEmail.objects.filter(dedup_key=key).exists():
             continue
-        with transaction.atomic():
-            _notify(registration, "reminder", dedup_key=key)
+        # One participant's failure must not hold back everybody after them until the next run.
+        try:
+            with transaction.atomic():
+                _notify(registration, "reminder", dedup_key=key)
+        except Exception:  # noqa: BLE001 - logged; the next run retries this registration
+            logger.exception("Reminder for registration %s could not be queued", registration.pk)
+            continue
         created += 1
     return created
 

@@ -76,9 +76,9 @@ def email_enqueue(
             },
         )
         if created and email.due_at <= timezone.now():
-            from .tasks import outbox_send
+            from .tasks import enqueue_on_commit, outbox_send
 
-            transaction.on_commit(lambda: outbox_send.delay(email.pk))
+            enqueue_on_commit(outbox_send, email.pk)
     return email
 
 

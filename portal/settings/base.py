@@ -86,7 +86,14 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 REDIS_URL = env("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts and a per-process fallback: a Redis outage slows nothing and fails no sign-in.
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -162,6 +169,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# A request publishes after commit through portal.tasks.enqueue (no retries); these bound how
+# long one attempt to reach Redis may take, so an outage costs a request seconds, not minutes.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
@@ -169,6 +190,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advisory.tasks.advisory_deadline_digest",
         "schedule": crontab(hour=7, minute=0),
     },
+    "advisory-cards-missing": {"task": "advisory.tasks.advisory_cards_missing", "schedule": 600.0},
     "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
     "events-finish-ended": {"task": "events.tasks.events_finish_ended", "schedule": crontab(minute=5)},
 }
