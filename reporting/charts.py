@@ -9,12 +9,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 260
-BAR_AREA = 300
+LABEL_WIDTH = 300
+BAR_AREA = 260
 COLOURS = ["#1d5c8a", "#2f7d4f", "#8a4b1d", "#5c3d8a", "#8a1d4b", "#3d6f8a"]
 
 
-def _shorten(text: str, limit: int = 42) -> str:
+def _shorten(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -38,9 +38,9 @@ def bar_chart_svg(rows: list[dict], *, value_key: str = "value") -> SafeString:
         shown = escape(f"{row[value_key]}")
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.7:.1f}" text-anchor="end" '
-            f'font-size="13" fill="#1a1a1a">{label}</text>'
+            f'font-size="14" fill="#1a1a1a">{label}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar:.1f}" height="{BAR_HEIGHT}" fill="{colour}"/>'
-            f'<text x="{LABEL_WIDTH + bar + 6:.1f}" y="{y + BAR_HEIGHT * 0.7:.1f}" font-size="13" '
+            f'<text x="{LABEL_WIDTH + bar + 6:.1f}" y="{y + BAR_HEIGHT * 0.7:.1f}" font-size="14" '
             f'fill="#1a1a1a">{shown}</text>'
         )
     parts.append("</svg>")

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from advisory.models import AdvisoryRequest, Consultation
 from events.models import Attendance, Event, Postulate, Registration
@@ -219,9 +220,10 @@ def participation_by(scope: Scope, dimension: str) -> list[dict]:
         .order_by("-people", field)
     )
     labels = dict(Organisation.Kind.choices) if dimension == "kind" else {}
+    missing = {"kind": "—", "subregion": _("poza subregionami"), "powiat": _("bez gminy siedziby")}[dimension]
     return [
         {
-            "label": str(labels.get(row[field], row[field] or "—")),
+            "label": str(labels.get(row[field], row[field] or missing)),
             "value": row["people"],
             "organisations": row["organisations"],
         }
@@ -255,7 +257,7 @@ def advisory_by_topic(scope: Scope) -> list[dict]:
     rows = (
         _submitted_cases(scope).values("topics__name").annotate(count=Count("pk", distinct=True)).order_by("-count")
     )
-    return [{"label": row["topics__name"] or "—", "value": row["count"]} for row in rows]
+    return [{"label": row["topics__name"] or str(_("bez tematu")), "value": row["count"]} for row in rows]
 
 
 def advisory_by_status(scope: Scope) -> list[dict]:
@@ -294,4 +296,5 @@ def postulates_by(scope: Scope, dimension: str) -> list[dict]:
         .annotate(count=Count("pk"))
         .order_by("-count", field)
     )
-    return [{"label": str(labels.get(row[field], row[field] or "—")), "value": row["count"]} for row in rows]
+    missing = _("bez adresata") if dimension == "addressee" else "—"
+    return [{"label": str(labels.get(row[field], row[field] or missing)), "value": row["count"]} for row in rows]
