@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -30,8 +31,40 @@ from .resources import IMPORT_FORMATS, OrganisationResource
 from .selectors import organisation_find_likely_duplicates
 
 
+class RegistryServiceAdmin(admin.ModelAdmin):
+    """Saves and deletions go through partners.services, so each has its author in the audit trail."""
+
+    def changelist_view(self, request, extra_context=None):
+        # An action the user may not run is refused outright (Django would only redirect back).
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        services.registry_object_save(obj=obj, actor=request.user, created=not change, changed_fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.registry_object_delete(obj=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                services.registry_object_delete(obj=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.registry_object_delete(obj=obj, actor=request.user)
+        for obj in formset.new_objects:
+            services.registry_object_save(obj=obj, actor=request.user, created=True)
+        for obj, changed in formset.changed_objects:
+            services.registry_object_save(obj=obj, actor=request.user, created=False, changed_fields=changed)
+        formset.save_m2m()
+
+
 @admin.register(TerritorialUnit)
-class TerritorialUnitAdmin(admin.ModelAdmin):
+class TerritorialUnitAdmin(RegistryServiceAdmin):
     list_display = ("teryt", "name", "level", "kind_name", "parent", "is_active", "valid_as_of")
     list_filter = ("level", "is_active", "kind_code")
     search_fields = ("teryt", "name")
@@ -47,7 +80,7 @@ class TerritorialUnitAdmin(admin.ModelAdmin):
 
     def import_terc_view(self, request):
         """Upload the GUS TERC file: the same import as `manage.py import_teryt`."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not request.user.has_perm("partners.import_terc"):
             raise PermissionDenied
         form = TercUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
         if request.method == "POST" and form.is_valid():
@@ -55,6 +88,8 @@ class TerritorialUnitAdmin(admin.ModelAdmin):
                 result = services.territory_import_terc(data=form.cleaned_data["file"].read(), actor=request.user)
             except TercImportError as error:
                 form.add_error("file", _("%(error)s Nic nie zostało zapisane.") % {"error": error.message})
+            except PartnersError as error:
+                raise PermissionDenied(error.message) from error
             else:
                 self.message_user(request, result.summary(), messages.SUCCESS)
                 return redirect("admin:partners_territorialunit_changelist")
@@ -66,13 +101,17 @@ class TerritorialUnitAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "partners/admin/terc_import.html", context)
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import_terc": request.user.has_perm("partners.import_terc")}
+        return super().changelist_view(request, extra_context)
+
     def has_delete_permission(self, request, obj=None):
         # Units are marked inactive by the TERC import, never deleted: organisations refer to them.
         return False
 
 
 @admin.register(Subregion)
-class SubregionAdmin(admin.ModelAdmin):
+class SubregionAdmin(RegistryServiceAdmin):
     list_display = ("name", "powiat_list")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("powiats",)
@@ -86,7 +125,7 @@ class SubregionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(RegistryServiceAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -185,11 +224,16 @@ class ContactPersonInline(admin.TabularInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: requests are decided in Członkostwa with the actions that notify the person."""
+
     model = Membership
     extra = 0
     fields = ("user", "role", "status", "position", "requested_at", "decided_at", "decided_by")
-    readonly_fields = ("requested_at", "decided_at", "decided_by")
-    raw_id_fields = ("user",)
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CooperationInline(admin.TabularInline):
@@ -203,8 +247,10 @@ class CooperationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(RegistryServiceAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = OrganisationAdminForm
+    readonly_fields = ("is_verified",)
+    actions = ["verify_selected"]
     resource_classes = [OrganisationResource]
     formats = IMPORT_FORMATS
     list_display = ("name", "kind", "kind_detail", "seat_gmina", "nip", "regon", "is_public", "is_verified")
@@ -229,9 +275,54 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def kind_detail(self, obj):
         return obj.get_legal_form_display() or obj.get_jst_type_display() or "–"
 
+    def has_verify_permission(self, request):
+        return request.user.has_perm("partners.verify_organisation")
+
+    @admin.action(description=_("Zweryfikuj zaznaczone organizacje"), permissions=["verify"])
+    def verify_selected(self, request, queryset):
+        done, failed = 0, []
+        for organisation in queryset:
+            try:
+                services.organisation_verify(organisation=organisation, actor=request.user)
+                done += 1
+            except PartnersError as error:
+                failed.append(f"{organisation}: {error.message}")
+        if done:
+            self.message_user(request, _("Zweryfikowano organizacje: %(count)d.") % {"count": done}, messages.SUCCESS)
+        if failed:
+            self.message_user(request, format_html_join("", "<br>{}", ((f,) for f in failed)), messages.WARNING)
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("partners.import_organisation")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("partners.export_organisation")
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        with transaction.atomic():
+            data = super().get_export_data(file_format, request, queryset, **kwargs)
+            try:
+                services.organisation_export_record(
+                    actor=request.user, count=queryset.count(), file_format=file_format.get_title()
+                )
+            except PartnersError as error:
+                raise PermissionDenied(error.message) from error
+        return data
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        with transaction.atomic():
+            result = super().process_dataset(dataset, form, request, **kwargs)
+            if not (result.has_errors() or result.has_validation_errors()):
+                services.organisation_import_record(
+                    actor=request.user,
+                    totals={key: value for key, value in result.totals.items() if value},
+                    file_name=form.cleaned_data.get("original_file_name", ""),
+                )
+        return result
+
 
 @admin.register(OrganisationStatus)
-class OrganisationStatusAdmin(SimpleHistoryAdmin):
+class OrganisationStatusAdmin(RegistryServiceAdmin, SimpleHistoryAdmin):
     list_display = ("organisation", "kind", "decision_number", "valid_from", "valid_until")
     list_filter = ("kind",)
     search_fields = ("organisation__name", "decision_number")
@@ -239,14 +330,14 @@ class OrganisationStatusAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(SimpleHistoryAdmin):
+class ContactPersonAdmin(RegistryServiceAdmin, SimpleHistoryAdmin):
     list_display = ("__str__", "organisation", "role", "email", "phone", "user", "is_public")
     search_fields = ("first_name", "last_name", "email", "organisation__name")
     raw_id_fields = ("organisation", "user")
 
 
 @admin.register(Cooperation)
-class CooperationAdmin(SimpleHistoryAdmin):
+class CooperationAdmin(RegistryServiceAdmin, SimpleHistoryAdmin):
     list_display = ("source", "kind", "target", "started_on", "ended_on")
     list_filter = ("kind", "tags")
     search_fields = ("source__name", "target__name", "note")
@@ -255,14 +346,18 @@ class CooperationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(RegistryServiceAdmin, SimpleHistoryAdmin):
     list_display = ("user", "organisation", "role", "status", "position", "requested_at", "decided_by")
     list_filter = ("status", "role", "organisation__kind")
     search_fields = ("user__email", "user__last_name", "organisation__name")
     raw_id_fields = ("user", "organisation")
-    readonly_fields = ("requested_at", "decided_at", "decided_by")
+    # The status changes only through the actions below, which record the decider and notify.
+    readonly_fields = ("status", "requested_at", "decided_at", "decided_by", "decision_note")
     actions = ["approve_selected", "reject_selected"]
     list_select_related = ("user", "organisation", "decided_by")
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("partners.decide_membership")
 
     def _decide(self, request, queryset, service):
         done, failed = 0, []
@@ -279,10 +374,10 @@ class MembershipAdmin(SimpleHistoryAdmin):
                 request, format_html_join("", "<br>{}", ((f,) for f in failed)), messages.WARNING
             )
 
-    @admin.action(description=_("Zatwierdź zaznaczone prośby (i zweryfikuj nowe organizacje)"))
+    @admin.action(description=_("Zatwierdź zaznaczone prośby (i zweryfikuj nowe organizacje)"), permissions=["decide"])
     def approve_selected(self, request, queryset):
         self._decide(request, queryset, services.membership_approve)
 
-    @admin.action(description=_("Odrzuć zaznaczone prośby"))
+    @admin.action(description=_("Odrzuć zaznaczone prośby"), permissions=["decide"])
     def reject_selected(self, request, queryset):
         self._decide(request, queryset, services.membership_reject)

@@ -55,6 +55,7 @@ class TerritorialUnit(models.Model):
         verbose_name = _("jednostka terytorialna")
         verbose_name_plural = _("jednostki terytorialne (TERYT)")
         ordering = ["teryt"]
+        permissions = [("import_terc", _("Może importować rejestr TERC"))]
 
     def __str__(self) -> str:
         if self.level == self.Level.GMINA and self.kind_name:
@@ -99,6 +100,20 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def publicly_visible_q(prefix: str = "") -> Q:
+    """The one rule for an organisation on public pages: verified by ROPS and agreed to publish.
+
+    ``prefix`` reaches an organisation through a relation, e.g. ``"target__"`` for a cooperation.
+    """
+    return Q(**{f"{prefix}is_public": True, f"{prefix}is_verified": True})
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def publicly_visible(self):
+        """Organisations that public pages may show (see publicly_visible_q)."""
+        return self.filter(publicly_visible_q())
 
 
 class Organisation(models.Model):
@@ -199,10 +214,17 @@ class Organisation(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="organisations", verbose_name=_("tagi"))
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[served_powiats, tags])
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organizacja")
         verbose_name_plural = _("organizacje")
         ordering = ["name"]
+        permissions = [
+            ("verify_organisation", _("Może weryfikować organizacje zaproponowane przez użytkowników")),
+            ("import_organisation", _("Może importować rejestr organizacji z pliku CSV/XLSX")),
+            ("export_organisation", _("Może eksportować rejestr organizacji do pliku CSV/XLSX")),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -233,6 +255,10 @@ class Organisation(models.Model):
             powiat_code = gmina.teryt[2:4]
             return self.JstType.CITY_COUNTY if powiat_code >= "61" else self.JstType.GMINA_URBAN
         return {"2": self.JstType.GMINA_RURAL, "3": self.JstType.GMINA_MIXED}.get(gmina.kind_code)
+
+    @property
+    def is_publicly_visible(self) -> bool:
+        return self.is_public and self.is_verified
 
     @property
     def seat_powiat(self):
@@ -410,6 +436,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("członkostwo")
         verbose_name_plural = _("członkostwa")
+        permissions = [("decide_membership", _("Może rozpatrywać prośby o dołączenie do każdej organizacji"))]
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation")]
 
     def __str__(self) -> str:

@@ -4,7 +4,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Organisation, Subregion, TerritorialUnit
+from .models import (
+    Cooperation,
+    Membership,
+    Organisation,
+    Subregion,
+    TerritorialUnit,
+    publicly_visible_q,
+)
 
 
 def organisation_list_for_member(*, user) -> QuerySet[Organisation]:
@@ -42,10 +49,38 @@ def jst_list_for_member(*, user) -> QuerySet[Organisation]:
     return organisation_list_for_member(user=user).filter(kind=Organisation.Kind.JST)
 
 
+def can_view_any_organisation(*, user) -> bool:
+    """Staff with the view permission also see unpublished and unverified organisations."""
+    return user.is_authenticated and user.has_perm("partners.view_organisation")
+
+
+def can_edit_profile(*, user, organisation: Organisation) -> bool:
+    """The organisation's administrator, or staff allowed to change any organisation."""
+    return user.is_authenticated and (
+        user.has_perm("partners.change_organisation") or membership_is_admin(user=user, organisation=organisation)
+    )
+
+
+def can_decide_memberships(*, user, organisation: Organisation) -> bool:
+    """Who may approve or reject join requests of this organisation.
+
+    Staff need ``decide_membership``, and for an organisation still waiting for verification also
+    ``verify_organisation`` (approving its proposer verifies it). An organisation's administrator
+    decides for a verified organisation only.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("partners.decide_membership") and (
+        organisation.is_verified or user.has_perm("partners.verify_organisation")
+    ):
+        return True
+    return organisation.is_verified and membership_is_admin(user=user, organisation=organisation)
+
+
 def organisation_list_public() -> QuerySet[Organisation]:
     """Return the organisations shown in the public catalogue: verified and agreed to publish."""
     return (
-        Organisation.objects.filter(is_public=True, is_verified=True)
+        Organisation.objects.publicly_visible()
         .select_related("seat_gmina__parent", "served_subregion")
         .prefetch_related("tags")
     )
@@ -57,31 +92,37 @@ def organisation_get_public(*, pk: int) -> Organisation:
 
 
 def organisation_get_for_viewer(*, user, pk: int) -> Organisation:
-    """Return an organisation the user may see: public ones, or ones they belong to, or any for staff."""
+    """Return an organisation the user may see: public ones, ones they belong to, any with the view permission."""
     queryset = Organisation.objects.select_related("seat_gmina__parent", "served_subregion")
-    if user.is_authenticated and user.is_staff:
+    if can_view_any_organisation(user=user):
         return get_object_or_404(queryset, pk=pk)
-    visible = Q(is_public=True, is_verified=True)
+    visible = publicly_visible_q()
     if user.is_authenticated:
         visible |= Q(memberships__user=user, memberships__status=Membership.Status.APPROVED)
     return get_object_or_404(queryset.filter(visible).distinct(), pk=pk)
 
 
 def organisation_get_for_admin(*, user, pk: int) -> Organisation:
-    """Return an organisation the user administers (or any, for staff), else raise Http404."""
-    queryset = Organisation.objects.select_related("seat_gmina__parent")
-    if user.is_authenticated and user.is_staff:
-        return get_object_or_404(queryset, pk=pk)
-    if not user.is_authenticated:
+    """Return an organisation whose public profile the user may edit, else raise Http404."""
+    organisation = get_object_or_404(Organisation.objects.select_related("seat_gmina__parent"), pk=pk)
+    if not can_edit_profile(user=user, organisation=organisation):
         raise Http404
-    return get_object_or_404(
-        queryset.filter(
-            memberships__user=user,
-            memberships__status=Membership.Status.APPROVED,
-            memberships__role=Membership.Role.ADMIN,
-        ).distinct(),
-        pk=pk,
-    )
+    return organisation
+
+
+def organisation_get_for_decider(*, user, pk: int) -> Organisation:
+    """Return an organisation whose join requests the user may decide, else raise Http404."""
+    organisation = get_object_or_404(Organisation.objects.select_related("seat_gmina__parent"), pk=pk)
+    if not can_decide_memberships(user=user, organisation=organisation):
+        raise Http404
+    return organisation
+
+
+def cooperation_list_public(*, organisation: Organisation) -> list[Cooperation]:
+    """Return the organisation's cooperations whose other side is publicly visible."""
+    outgoing = organisation.cooperations_out.select_related("target").filter(publicly_visible_q("target__"))
+    incoming = organisation.cooperations_in.select_related("source").filter(publicly_visible_q("source__"))
+    return [*outgoing, *incoming]
 
 
 def owes_list_by_subregion() -> list[tuple[Subregion, list[Organisation]]]:
@@ -120,8 +161,8 @@ def membership_list_for_user(*, user) -> QuerySet[Membership]:
 
 
 def membership_list_pending_for_decider(*, user, organisation: Organisation) -> QuerySet[Membership]:
-    """Return pending requests of an organisation the user administers (empty otherwise)."""
-    if not (user.is_authenticated and (user.is_staff or membership_is_admin(user=user, organisation=organisation))):
+    """Return pending requests of an organisation the user may decide on (empty otherwise)."""
+    if not can_decide_memberships(user=user, organisation=organisation):
         return Membership.objects.none()
     return Membership.objects.filter(
         organisation=organisation, status=Membership.Status.PENDING
@@ -133,9 +174,7 @@ def membership_get_pending_for_decider(*, user, pk: int) -> Membership:
     membership = get_object_or_404(
         Membership.objects.select_related("organisation", "user"), pk=pk, status=Membership.Status.PENDING
     )
-    if user.is_staff:
-        return membership
-    if not (membership.organisation.is_verified and membership_is_admin(user=user, organisation=membership.organisation)):
+    if not can_decide_memberships(user=user, organisation=membership.organisation):
         raise Http404
     return membership
 

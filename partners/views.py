@@ -55,21 +55,18 @@ def organisation_detail(request, pk: int):
     membership = None
     if request.user.is_authenticated:
         membership = Membership.objects.filter(user=request.user, organisation=organisation).first()
-    is_admin = request.user.is_authenticated and (
-        request.user.is_staff or selectors.membership_is_admin(user=request.user, organisation=organisation)
-    )
     return render(
         request,
         "partners/organisation_detail.html",
         {
             "organisation": organisation,
             "membership": membership,
-            "is_admin": is_admin,
+            "can_edit_profile": selectors.can_edit_profile(user=request.user, organisation=organisation),
+            "can_decide": selectors.can_decide_memberships(user=request.user, organisation=organisation),
             "contacts": organisation.contacts.filter(is_public=True),
             "statuses": organisation.statuses.all(),
             "served_powiats": organisation.served_powiat_list() if organisation.kind == Organisation.Kind.OWES else [],
-            "cooperations": list(organisation.cooperations_out.select_related("target").filter(target__is_public=True))
-            + list(organisation.cooperations_in.select_related("source").filter(source__is_public=True)),
+            "cooperations": selectors.cooperation_list_public(organisation=organisation),
         },
     )
 
@@ -152,7 +149,7 @@ def organisation_profile_edit(request, pk: int):
 
 @login_required
 def membership_requests(request, pk: int):
-    organisation = selectors.organisation_get_for_admin(user=request.user, pk=pk)
+    organisation = selectors.organisation_get_for_decider(user=request.user, pk=pk)
     pending = selectors.membership_list_pending_for_decider(user=request.user, organisation=organisation)
     members = organisation.memberships.filter(status=Membership.Status.APPROVED).select_related("user")
     return render(
