@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
-        label=_("Twoje hasło"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Hasło do konta"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     confirm = forms.BooleanField(
         label=_("Rozumiem, że konto zostanie usunięte, a moje dane osobowe zanonimizowane."),

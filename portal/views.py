@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import AccountDeleteForm, ProfileForm
+from .personal_data import personal_data_sections
 
 
 def home(request):
@@ -58,7 +59,11 @@ def region_image(request, field: str):
 def my_data(request):
     """Show what the portal stores about the user, with export and account deletion (RODO)."""
     data = selectors.personal_data_export(user=request.user)
-    return render(request, "portal/my_data.html", {"data": data, "delete_form": AccountDeleteForm(user=request.user)})
+    return render(
+        request,
+        "portal/my_data.html",
+        {"sections": personal_data_sections(data), "delete_form": AccountDeleteForm(user=request.user)},
+    )
 
 
 @login_required
@@ -100,8 +105,13 @@ def account_delete(request):
     form = AccountDeleteForm(request.POST, user=request.user)
     if not form.is_valid():
         data = selectors.personal_data_export(user=request.user)
-        return render(request, "portal/my_data.html", {"data": data, "delete_form": form}, status=400)
+        return render(
+            request,
+            "portal/my_data.html",
+            {"sections": personal_data_sections(data), "delete_form": form},
+            status=400,
+        )
     services.user_anonymise(user=request.user, actor=request.user)
     logout(request)
-    messages.success(request, _("Konto zostało usunięte, a Twoje dane osobowe zanonimizowane."))
+    messages.success(request, _("Konto zostało usunięte, a dane osobowe zanonimizowane."))
     return redirect("home")
