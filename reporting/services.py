@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import audit_record
+from portal.tasks import enqueue_on_commit
 
 from .models import GeneratedReport
 
@@ -28,16 +30,8 @@ def report_request(*, kind: str, start, end, funding_project=None, subregion=Non
             actor=actor, action="reporting.report.request", target=report,
             summary=f"{report.get_kind_display()} {start}–{end}",
         )
-        report_id = report.pk
-        transaction.on_commit(lambda: _enqueue(report_generate, report_id))
+        enqueue_on_commit(report_generate, report.pk)
     return report
-
-
-def _enqueue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - a lost broker must not fail the request; the page offers a retry
-        logger.exception("Could not enqueue %s%s", task.name, args)
 
 
 def report_render(*, report_id: int) -> bool:
@@ -78,6 +72,12 @@ def report_retry(*, report: GeneratedReport, actor) -> GeneratedReport:
         report.status = GeneratedReport.Status.PENDING
         report.save(update_fields=["status"])
         audit_record(actor=actor, action="reporting.report.retry", target=report, summary="Ponowne przygotowanie")
-        report_id = report.pk
-        transaction.on_commit(lambda: _enqueue(report_generate, report_id))
+        enqueue_on_commit(report_generate, report.pk)
     return report
+
+
+def reports_render_stale(*, older_than_minutes: int = 5) -> int:
+    """Render reports still pending after a while (their task was lost with the broker)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    pending = GeneratedReport.objects.filter(status=GeneratedReport.Status.PENDING, requested_at__lt=cutoff)
+    return sum(report_render(report_id=pk) for pk in pending.values_list("pk", flat=True)[:20])

@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE = {
     "advisory-cards-missing": {"task": "advisory.tasks.advisory_cards_missing", "schedule": 600.0},
     "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
     "events-finish-ended": {"task": "events.tasks.events_finish_ended", "schedule": crontab(minute=5)},
+    "reporting-render-stale": {"task": "reporting.tasks.reports_render_stale", "schedule": 300.0},
 }
 
 # Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export

@@ -147,3 +147,20 @@ def test_postulates_report_pdf_groups_by_addressee(django_capture_on_commit_call
     assert report.status == GeneratedReport.Status.READY
     text = "".join(page.extract_text() for page in PdfReader(report.pdf.open("rb")).pages)
     assert "Zarząd Województwa" in text and "Zestawienie postulatów" in text
+
+
+def test_a_report_whose_task_was_lost_is_rendered_by_the_beat_scan():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    world = build_world()
+    report = GeneratedReport.objects.create(
+        kind=GeneratedReport.Kind.POSTULATES, period_start=PERIOD[0], period_end=PERIOD[1],
+        funding_project=world.project, requested_at=timezone.now() - timedelta(minutes=10),
+    )
+    fresh = GeneratedReport.objects.create(kind=GeneratedReport.Kind.POSTULATES, period_start=PERIOD[0], period_end=PERIOD[1])
+    assert services.reports_render_stale() == 1
+    report.refresh_from_db()
+    fresh.refresh_from_db()
+    assert report.status == GeneratedReport.Status.READY and fresh.status == GeneratedReport.Status.PENDING
