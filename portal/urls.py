@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -13,6 +16,8 @@ admin.site.index_template = "admin/portal_index.html"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; the file itself is a static file.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("favicon.ico"))),
     path("aktualnosci/", views.news_list, name="news_list"),
     path("aktualnosci/<slug:slug>/", views.news_detail, name="news_detail"),
     path("strony/<slug:slug>/", views.page_detail, name="page"),
