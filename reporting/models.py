@@ -107,3 +107,20 @@ class GeneratedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"
+
+
+class Boundary(models.Model):
+    """The outline of a powiat or gmina (GeoJSON geometry, WGS 84), for the coverage map."""
+
+    unit = models.OneToOneField(
+        "partners.TerritorialUnit", on_delete=models.CASCADE, related_name="boundary", verbose_name=_("jednostka")
+    )
+    geometry = models.JSONField(_("geometria (GeoJSON)"))
+    imported_at = models.DateTimeField(_("zaimportowano"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("granica jednostki")
+        verbose_name_plural = _("granice jednostek")
+
+    def __str__(self) -> str:
+        return str(self.unit)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import audit_record
 from portal.files import private_file_response
 
-from . import charts, documents, selectors, services
+from . import boundaries, charts, documents, selectors, services
 from .forms import ReportRequestForm, ReportScopeForm
 from .metrics import Scope
 from .selectors import require_perm
@@ -62,6 +62,7 @@ def coverage(request):
     return render(request, "reporting/coverage.html", {
         "form": form, "scope": scope, "rows": rows, "level": level, "sort": sort, "descending": descending,
         "white_spots": [row for row in rows if not row["reached"]], "base_query": query.urlencode(),
+        "map_svg": boundaries.coverage_map_svg(rows),
     })
 
 
