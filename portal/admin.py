@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .forms import RegionForm
 from .models import AuditLogEntry, FundingProject, NewsItem, OutboundEmail, Page, Region, User
 
 
@@ -44,6 +45,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
+    form = RegionForm
     list_display = ["name", "centre_name", "site"]
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal i treści")
+
+    def ready(self):
+        from .files import connect_file_cleanup
+
+        connect_file_cleanup()

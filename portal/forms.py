@@ -1,7 +1,11 @@
 import re
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+
+from . import uploads
+from .models import Region
 
 
 class AccountDeleteForm(forms.Form):
@@ -95,3 +99,24 @@ class ProfileForm(forms.Form):
 
     def clean_position(self):
         return " ".join(self.cleaned_data["position"].split())
+
+
+class RegionForm(forms.ModelForm):
+    """The region's logos are public: checked by content and re-encoded with no metadata."""
+
+    class Meta:
+        model = Region
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field of the region
+
+    def _clean_image(self, field: str):
+        upload = self.cleaned_data.get(field)
+        if upload and isinstance(upload, UploadedFile):
+            uploads.validate_upload(upload, kinds=uploads.IMAGE_KINDS)
+            return uploads.image_reencode(upload)
+        return upload
+
+    def clean_logo(self):
+        return self._clean_image("logo")
+
+    def clean_cofinancing_logo(self):
+        return self._clean_image("cofinancing_logo")
