@@ -203,8 +203,8 @@ class OrganisationAdminForm(forms.ModelForm):
         if duplicates.exists() and not cleaned.get("confirm_duplicate"):
             names = "; ".join(f"{o.name} (id {o.pk}, NIP {o.nip or '–'})" for o in duplicates[:5])
             raise forms.ValidationError(
-                _("W tej gminie jest już organizacja o tej samej nazwie: %(names)s. Sprawdź, czy to nie duplikat; "
-                  "jeśli to inna organizacja, zaznacz „Zapisz mimo podobnej organizacji”.") % {"names": names},
+                _("W tej gminie jest już organizacja o tej samej nazwie: %(names)s. Prosimy sprawdzić, czy to nie duplikat; "
+                  "jeśli to inna organizacja, należy zaznaczyć „Zapisz mimo podobnej organizacji”.") % {"names": names},
                 code="likely_duplicate",
             )
         return cleaned

@@ -15,7 +15,7 @@ class GminaChoiceField(forms.ModelChoiceField):
 
 class JoinRequestForm(forms.Form):
     position = forms.CharField(
-        label=_("Twoje stanowisko lub funkcja w organizacji"),
+        label=_("Stanowisko lub funkcja w organizacji"),
         max_length=150,
         required=False,
         help_text=_("Np. koordynatorka projektu, kierownik ośrodka."),
@@ -29,7 +29,7 @@ class OrganisationProposeForm(forms.ModelForm):
         .select_related("parent")
         .order_by("name", "teryt"),
     )
-    position = forms.CharField(label=_("Twoje stanowisko lub funkcja"), max_length=150, required=False)
+    position = forms.CharField(label=_("Stanowisko lub funkcja"), max_length=150, required=False)
 
     class Meta:
         model = Organisation

@@ -32,7 +32,7 @@ PUBLIC_PROFILE_FIELDS = (
 def territory_import_terc(*, data: bytes, actor=None) -> teryt.TercImportResult:
     """Import a TERC file atomically (see partners.teryt.import_terc); actor None is the command line."""
     if actor is not None and not actor.has_perm("partners.import_terc"):
-        raise NotAllowedError(_("Nie masz uprawnień do importu rejestru TERC."))
+        raise NotAllowedError(_("Brak uprawnień do importu rejestru TERC."))
     with transaction.atomic():
         result = teryt.import_terc(data)
         audit_record(
@@ -51,7 +51,7 @@ def territory_import_terc(*, data: bytes, actor=None) -> teryt.TercImportResult:
 def membership_request(*, user, organisation: Organisation, position: str = "", actor) -> Membership:
     """Ask to act for an organisation; the organisation's administrators or ROPS decide."""
     if not user.is_authenticated:
-        raise NotAllowedError(_("Zaloguj się, aby dołączyć do organizacji."))
+        raise NotAllowedError(_("Aby dołączyć do organizacji, prosimy się zalogować."))
     if not organisation.is_verified:
         raise MembershipError(_("Ta organizacja czeka jeszcze na weryfikację przez ROPS."))
     with transaction.atomic():
@@ -60,9 +60,9 @@ def membership_request(*, user, organisation: Organisation, position: str = "", 
         )
         if membership is not None:
             if membership.status == Membership.Status.APPROVED:
-                raise MembershipError(_("Już działasz w imieniu tej organizacji."))
+                raise MembershipError(_("To konto jest już członkiem tej organizacji."))
             if membership.status == Membership.Status.PENDING:
-                raise MembershipError(_("Twoja prośba o dołączenie do tej organizacji czeka już na decyzję."))
+                raise MembershipError(_("Prośba o dołączenie do tej organizacji czeka już na decyzję."))
             membership.status = Membership.Status.PENDING
             membership.role = Membership.Role.MEMBER
             membership.position = position
@@ -81,7 +81,7 @@ def membership_request(*, user, organisation: Organisation, position: str = "", 
             except IntegrityError as error:
                 # A parallel request of the same user won the race.
                 raise MembershipError(
-                    _("Twoja prośba o dołączenie do tej organizacji czeka już na decyzję.")
+                    _("Prośba o dołączenie do tej organizacji czeka już na decyzję.")
                 ) from error
         audit_record(
             actor=actor,
@@ -98,7 +98,7 @@ def membership_request(*, user, organisation: Organisation, position: str = "", 
 def organisation_propose(*, user, data: dict, position: str = "", actor) -> Membership:
     """Propose a new organisation: it waits, hidden, for ROPS; the proposer becomes its administrator."""
     if not user.is_authenticated:
-        raise NotAllowedError(_("Zaloguj się, aby zaproponować organizację."))
+        raise NotAllowedError(_("Aby zaproponować organizację, prosimy się zalogować."))
     with transaction.atomic():
         organisation = Organisation(**data, is_verified=False, is_public=False)
         organisation.full_clean()
@@ -129,7 +129,7 @@ def membership_approve(*, membership: Membership, actor, role: str | None = None
         )
         organisation = membership.organisation
         if not can_decide_memberships(user=actor, organisation=organisation):
-            raise NotAllowedError(_("Nie możesz rozpatrywać próśb o dołączenie do tej organizacji."))
+            raise NotAllowedError(_("Brak uprawnień do rozpatrywania próśb o dołączenie do tej organizacji."))
         if membership.status != Membership.Status.PENDING:
             raise MembershipError(_("Ta prośba została już rozpatrzona."))
         old_role = membership.role
@@ -167,7 +167,7 @@ def membership_reject(*, membership: Membership, actor, note: str = "") -> Membe
             pk=membership.pk
         )
         if not can_decide_memberships(user=actor, organisation=membership.organisation):
-            raise NotAllowedError(_("Nie możesz rozpatrywać próśb o dołączenie do tej organizacji."))
+            raise NotAllowedError(_("Brak uprawnień do rozpatrywania próśb o dołączenie do tej organizacji."))
         if membership.status != Membership.Status.PENDING:
             raise MembershipError(_("Ta prośba została już rozpatrzona."))
         membership.status = Membership.Status.REJECTED
@@ -191,7 +191,7 @@ def membership_reject(*, membership: Membership, actor, note: str = "") -> Membe
 def organisation_verify(*, organisation: Organisation, actor) -> Organisation:
     """Confirm an organisation proposed by a user, so it may appear in the catalogue."""
     if not actor.has_perm("partners.verify_organisation"):
-        raise NotAllowedError(_("Nie masz uprawnień do weryfikacji organizacji."))
+        raise NotAllowedError(_("Brak uprawnień do weryfikacji organizacji."))
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation.is_verified:
@@ -253,7 +253,7 @@ def organisation_import_record(*, actor, totals: dict, file_name: str = "") -> N
 def organisation_export_record(*, actor, count: int, file_format: str) -> None:
     """Record that staff exported the register (it holds contact data of people)."""
     if not actor.has_perm("partners.export_organisation"):
-        raise NotAllowedError(_("Nie masz uprawnień do eksportu rejestru organizacji."))
+        raise NotAllowedError(_("Brak uprawnień do eksportu rejestru organizacji."))
     audit_record(
         actor=actor,
         action="partners.organisation.export",

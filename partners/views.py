@@ -108,7 +108,7 @@ def organisation_propose(request):
         else:
             messages.success(
                 request,
-                _("Dziękujemy. Pracownik ROPS sprawdzi dane organizacji i zatwierdzi Twoją prośbę."),
+                _("Dziękujemy. Pracownik ROPS sprawdzi dane organizacji i zatwierdzi prośbę."),
             )
             return redirect("partners:my_organisations")
         add_aria_to_errors(form)

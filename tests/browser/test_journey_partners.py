@@ -170,7 +170,7 @@ def test_new_user_joins_the_owes_of_a_powiat_and_staff_preview_a_bad_import(page
     assert_accessible(page, "journey-partners-owes-detail")
     page.get_by_role("link", name="Dołącz do tej organizacji").click()
     assert_accessible(page, "journey-partners-join-form")
-    page.get_by_label("Twoje stanowisko lub funkcja w organizacji").fill("animatorka ekonomii społecznej")
+    page.get_by_label("Stanowisko lub funkcja w organizacji").fill("animatorka ekonomii społecznej")
     page.get_by_role("button", name="Wyślij prośbę o dołączenie").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moje organizacje")
     expect(page.get_by_text("Wysłano prośbę o dołączenie")).to_be_visible()

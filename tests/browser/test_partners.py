@@ -87,7 +87,7 @@ def test_user_asks_to_join_and_organisation_admin_approves(page, chromium, live_
     assert_accessible(page, "partners-detail")
     page.get_by_role("link", name="Dołącz do tej organizacji").click()
     assert_accessible(page, "partners-join-request")
-    page.get_by_label("Twoje stanowisko lub funkcja w organizacji").fill("doradczyni kluczowa")
+    page.get_by_label("Stanowisko lub funkcja w organizacji").fill("doradczyni kluczowa")
     page.get_by_role("button", name="Wyślij prośbę o dołączenie").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moje organizacje")
     expect(page.get_by_text("Wysłano prośbę o dołączenie")).to_be_visible()

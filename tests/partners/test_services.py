@@ -65,7 +65,7 @@ def test_second_request_while_pending_or_approved_is_refused(organisation):
     with pytest.raises(MembershipError, match="czeka już na decyzję"):
         services.membership_request(user=user, organisation=organisation, actor=user)
     member = MembershipFactory(organisation=organisation).user
-    with pytest.raises(MembershipError, match="Już działasz"):
+    with pytest.raises(MembershipError, match="jest już członkiem"):
         services.membership_request(user=member, organisation=organisation, actor=member)
     assert Membership.objects.filter(organisation=organisation).count() == 2
 

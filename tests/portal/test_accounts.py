@@ -65,7 +65,7 @@ def test_sign_up_with_mismatched_passwords_shows_polish_error(client):
         },
     )
     assert response.status_code == 200
-    assert "Musisz wpisać za każdym razem to samo hasło" in response.content.decode()
+    assert "W obu polach trzeba wpisać to samo hasło" in response.content.decode()
     assert not User.objects.filter(email="ktos@example.org").exists()
 
 
