@@ -257,7 +257,7 @@ def organisation_export_record(*, actor, count: int, file_format: str) -> None:
     audit_record(
         actor=actor,
         action="partners.organisation.export",
-        summary=_("Eksport rejestru organizacji (%(format)s): %(count)d organizacji")
+        summary=_("Eksport rejestru organizacji (%(format)s), liczba organizacji: %(count)d")
         % {"format": file_format, "count": count},
         changes={"count": count, "format": file_format},
     )
