@@ -105,7 +105,7 @@ def test_registration_create(benchmark):
         membership = MembershipFactory(organisation=organisation)
         return (), {
             "event": event, "participant": membership.user, "organisation": organisation,
-            "answers": {question.pk: "odpowiedź"}, "consent": True, "actor": membership.user,
+            "answers": {question.pk: "odpowiedź"}, "actor": membership.user,
         }
 
     registration = benchmark.pedantic(services.registration_create, setup=setup, rounds=50)

@@ -1,7 +1,9 @@
 """Staff tools: events with agenda and questions, registrations with bulk actions and export."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,6 +30,57 @@ from .models import (
     ReportPhoto,
     TargetGroup,
 )
+
+
+def confirm_action(modeladmin, request, queryset, *, action: str, title, question, confirm_label):
+    """Return a confirmation page for a destructive admin action, or None once it was confirmed.
+
+    A plain form (no JavaScript): "yes" re-posts the action with the same selection.
+    """
+    if request.POST.get("confirmed") == "yes":
+        return None
+    return TemplateResponse(
+        request,
+        "events/admin/action_confirmation.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "title": title,
+            "question": question,
+            "confirm_label": confirm_label,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+class PermissionActionsMixin:
+    """``allowed_permissions`` names for admin actions, each one an ``events.*`` permission."""
+
+    def _has(self, request, codename: str) -> bool:
+        return request.user.has_perm(f"events.{codename}")
+
+    def has_publish_permission(self, request):
+        return self._has(request, "publish_event")
+
+    def has_cancel_permission(self, request):
+        return self._has(request, "cancel_event")
+
+    def has_finish_permission(self, request):
+        return self._has(request, "finish_event")
+
+    def has_manage_registrations_permission(self, request):
+        return self._has(request, "manage_registration")
+
+    def has_attendance_list_permission(self, request):
+        return self._has(request, "view_attendance_list")
+
+    def has_issue_certificates_permission(self, request):
+        return self._has(request, "issue_certificate")
+
+    def has_publish_report_permission(self, request):
+        return self._has(request, "publish_report")
 
 
 def titled_filter(title):
@@ -69,7 +122,7 @@ class PostulateInline(admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
     list_display = [
         "title", "type", "starts_at", "venue_city", "state", "places_column", "registrations_link", "checkin_link",
     ]
@@ -79,7 +132,7 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["target_groups", "subregions"]
     inlines = [AgendaItemInline, QuestionInline, MaterialInline, PostulateInline]
-    actions = ["publish", "cancel", "finish", "promote_waitlist", "attendance_list_pdf"]
+    actions = ["publish", "cancel", "finish", "promote_waitlist", "issue_certificates", "attendance_list_pdf"]
     fieldsets = (
         (None, {"fields": ("type", "title", "slug", "summary", "description", "state")}),
         (_("Termin i miejsce"), {"fields": (
@@ -94,19 +147,20 @@ class EventAdmin(admin.ModelAdmin):
         )}),
         (_("Po wydarzeniu"), {"fields": ("after_event_links",)}),
     )
-    readonly_fields = ["after_event_links"]
+    # The state changes only through the actions below (the services notify and record).
+    readonly_fields = ["state", "after_event_links"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
         # More places or a higher per-organisation limit go to the waitlist at once, in order.
-        if change and {"capacity", "per_organisation_limit"} & set(form.changed_data):
-            promoted = services.waitlist_promote(event=obj, actor=request.user)
-            if promoted:
-                self.message_user(
-                    request,
-                    _("Przeniesiono z listy rezerwowej: %(count)d") % {"count": len(promoted)},
-                    messages.SUCCESS,
-                )
+        promoted = services.event_save(
+            event=obj, actor=request.user, created=not change, changed_fields=list(form.changed_data)
+        )
+        if promoted:
+            self.message_user(
+                request,
+                _("Przeniesiono z listy rezerwowej: %(count)d") % {"count": len(promoted)},
+                messages.SUCCESS,
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -166,31 +220,54 @@ class EventAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Opublikuj wybrane wydarzenia"))
+    @admin.action(description=_("Opublikuj wybrane wydarzenia"), permissions=["publish"])
     def publish(self, request, queryset):
         self._run(request, queryset, services.event_publish, _("Opublikowano wydarzenia: %(count)d"))
 
-    @admin.action(description=_("Odwołaj wybrane wydarzenia (powiadomi zapisanych)"))
+    @admin.action(description=_("Odwołaj wybrane wydarzenia (powiadomi zapisanych)"), permissions=["cancel"])
     def cancel(self, request, queryset):
+        confirmation = confirm_action(
+            self, request, queryset, action="cancel", title=_("Odwołanie wydarzeń"),
+            question=_(
+                "Czy na pewno odwołać te wydarzenia? Wszyscy zapisani (także z listy rezerwowej) dostaną "
+                "e-mail o odwołaniu; tego nie da się cofnąć."
+            ),
+            confirm_label=_("Tak, odwołaj wydarzenia"),
+        )
+        if confirmation is not None:
+            return confirmation
         self._run(request, queryset, services.event_cancel, _("Odwołano wydarzenia: %(count)d"))
+        return None
 
-    @admin.action(description=_("Oznacz jako zakończone"))
+    @admin.action(description=_("Oznacz jako zakończone (wystawi zaświadczenia obecnym)"), permissions=["finish"])
     def finish(self, request, queryset):
         self._run(request, queryset, services.event_finish, _("Zakończono wydarzenia: %(count)d"))
 
-    @admin.action(description=_("Przydziel wolne miejsca osobom z listy rezerwowej"))
+    @admin.action(description=_("Przydziel wolne miejsca osobom z listy rezerwowej"), permissions=["manage_registrations"])
     def promote_waitlist(self, request, queryset):
         promoted = sum(len(services.waitlist_promote(event=event, actor=request.user)) for event in queryset)
         self.message_user(request, _("Przeniesiono z listy rezerwowej: %(count)d") % {"count": promoted}, messages.SUCCESS)
 
-    @admin.action(description=_("Pobierz listę obecności (PDF)"))
+    @admin.action(description=_("Wystaw brakujące zaświadczenia obecnym uczestnikom"), permissions=["issue_certificates"])
+    def issue_certificates(self, request, queryset):
+        issued = 0
+        for event in queryset:
+            try:
+                issued += len(services.certificates_issue_for_event(event=event, actor=request.user))
+            except exceptions.EventsError as error:
+                self.message_user(request, f"{event}: {error}", messages.ERROR)
+        self.message_user(request, _("Wystawione zaświadczenia: %(count)d") % {"count": issued}, messages.SUCCESS)
+
+    @admin.action(description=_("Pobierz listę obecności (PDF)"), permissions=["attendance_list"])
     def attendance_list_pdf(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Wybierz dokładnie jedno wydarzenie."), messages.ERROR)
             return None
         from .views import _attendance_pdf_response
 
-        return _attendance_pdf_response(request, queryset.get())
+        event = queryset.get()
+        services.attendance_list_download_record(event=event, actor=request.user)
+        return _attendance_pdf_response(request, event)
 
 
 class RegistrationResource(FormulaSafeModelResource):
@@ -222,7 +299,7 @@ class RegistrationResource(FormulaSafeModelResource):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(PermissionActionsMixin, ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [RegistrationResource]
     list_display = ["participant", "participant_email", "organisation", "event", "status", "created_at", "waitlisted_at"]
     list_filter = [
@@ -257,6 +334,20 @@ class RegistrationAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_export_permission(self, request):
+        return request.user.has_perm("events.export_registration")
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # Personal data leaves the portal here: the audit trail records who took what.
+        if not self.has_export_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        services.registration_export_record(
+            registrations=queryset, actor=request.user, file_format=file_format.get_title(),
+        )
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
     @admin.display(description=_("e-mail"), ordering="participant__email")
     def participant_email(self, obj):
         return obj.participant.email
@@ -281,25 +372,36 @@ class RegistrationAdmin(ExportActionMixin, SimpleHistoryAdmin):
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Zatwierdź wybrane zgłoszenia"))
+    @admin.action(description=_("Zatwierdź wybrane zgłoszenia"), permissions=["manage_registrations"])
     def approve(self, request, queryset):
         self._bulk(request, queryset, services.registration_approve, _("Zatwierdzono zgłoszenia: %(count)d"))
 
-    @admin.action(description=_("Odrzuć wybrane zgłoszenia"))
+    @admin.action(description=_("Odrzuć wybrane zgłoszenia"), permissions=["manage_registrations"])
     def reject(self, request, queryset):
         self._bulk(request, queryset, services.registration_reject, _("Odrzucono zgłoszenia: %(count)d"))
 
-    @admin.action(description=_("Przenieś na listę rezerwową"))
+    @admin.action(description=_("Przenieś na listę rezerwową"), permissions=["manage_registrations"])
     def move_to_waitlist(self, request, queryset):
         self._bulk(request, queryset, services.registration_move_to_waitlist, _("Przeniesiono na listę rezerwową: %(count)d"))
 
-    @admin.action(description=_("Przenieś z listy rezerwowej na listę uczestników"))
+    @admin.action(description=_("Przenieś z listy rezerwowej na listę uczestników"), permissions=["manage_registrations"])
     def move_to_confirmed(self, request, queryset):
         self._bulk(request, queryset, services.registration_move_to_confirmed, _("Potwierdzono miejsca: %(count)d"))
 
-    @admin.action(description=_("Anuluj wybrane zgłoszenia"))
+    @admin.action(description=_("Anuluj wybrane zgłoszenia (powiadomi uczestników)"), permissions=["manage_registrations"])
     def cancel(self, request, queryset):
+        confirmation = confirm_action(
+            self, request, queryset, action="cancel", title=_("Anulowanie zgłoszeń"),
+            question=_(
+                "Czy na pewno anulować te zgłoszenia? Każdy uczestnik dostanie e-mail, że organizator anulował "
+                "jego zgłoszenie, a zwolnione miejsca przejdą na osoby z listy rezerwowej."
+            ),
+            confirm_label=_("Tak, anuluj zgłoszenia"),
+        )
+        if confirmation is not None:
+            return confirmation
         self._bulk(request, queryset, services.registration_cancel, _("Anulowano zgłoszenia: %(count)d"))
+        return None
 
 
 def format_html_join_pairs(pairs):
@@ -341,13 +443,14 @@ class ReportPhotoInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(PermissionActionsMixin, admin.ModelAdmin):
     list_display = ["title", "event", "is_published", "published_at", "photo_count", "public_link"]
     list_filter = ["is_published"]
     search_fields = ["title", "event__title"]
     autocomplete_fields = ["event"]
     fields = ["event", "title", "lead", "body", "is_published", "published_at", "author"]
-    readonly_fields = ["published_at", "author"]
+    # Publication only through the actions (report_publish / report_unpublish), never by a checkbox.
+    readonly_fields = ["is_published", "published_at", "author"]
     inlines = [ReportPhotoInline]
     actions = ["publish", "unpublish"]
 
@@ -363,20 +466,15 @@ class ReportAdmin(admin.ModelAdmin):
         return format_html('<a href="{}#relacja">{}</a>', obj.event.get_absolute_url(), _("zobacz"))
 
     def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
-            obj.author = request.user
-        # The check constraint wants a date on a published report; the service keeps the first one.
-        if obj.is_published and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        services.report_save(report=obj, actor=request.user, created=not change, changed_fields=list(form.changed_data))
 
-    @admin.action(description=_("Opublikuj wybrane relacje"))
+    @admin.action(description=_("Opublikuj wybrane relacje"), permissions=["publish_report"])
     def publish(self, request, queryset):
         for report in queryset:
             services.report_publish(report=report, actor=request.user)
         self.message_user(request, _("Opublikowano relacje: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
 
-    @admin.action(description=_("Wycofaj publikację wybranych relacji"))
+    @admin.action(description=_("Wycofaj publikację wybranych relacji"), permissions=["publish_report"])
     def unpublish(self, request, queryset):
         for report in queryset:
             services.report_unpublish(report=report, actor=request.user)

@@ -42,10 +42,6 @@ class AnswersInvalid(EventsError):
         super().__init__(message)
 
 
-class ConsentMissing(EventsError):
-    default_message = _("Zgłoszenie wymaga zapoznania się z informacją o przetwarzaniu danych osobowych i jej akceptacji.")
-
-
 class CancellationNotAllowed(EventsError):
     default_message = _("Tego zgłoszenia nie można już anulować.")
 
@@ -59,8 +55,37 @@ class NoPlacesLeft(EventsError):
 
 
 class CheckInNotAllowed(EventsError):
-    default_message = _("Obecność może zaznaczać tylko pracownik ROPS.")
+    default_message = _("Obecność zaznaczają tylko osoby z uprawnieniem do rejestracji obecności.")
 
 
 class CertificateUnavailable(EventsError):
     default_message = _("Zaświadczenie wystawiamy po zakończeniu wydarzenia osobom, które były na nim obecne.")
+
+
+class NotAllowed(EventsError):
+    """The actor lacks the permission the operation needs (docs/permissions.md)."""
+
+    default_message = _("Nie mają Państwo uprawnień do tej czynności.")
+
+
+class ParticipantNameMissing(EventsError):
+    """The participant's account has no first or last name (needed on the attendance list and certificate)."""
+
+    default_message = _(
+        "Zgłoszenie wymaga imienia i nazwiska uczestnika: trafiają one na listę obecności i zaświadczenie. "
+        "Prosimy uzupełnić je w ustawieniach konta uczestnika."
+    )
+
+
+class HealthDataConsentMissing(EventsError):
+    default_message = _(
+        "Odpowiedzi o zdrowiu (np. dieta, potrzeby związane z dostępnością) przekażemy organizatorowi tylko "
+        "za wyraźną zgodą. Prosimy zaznaczyć zgodę albo usunąć te odpowiedzi."
+    )
+
+
+class InformationClauseChanged(EventsError):
+    default_message = _(
+        "Informacja o przetwarzaniu danych osobowych zmieniła się w trakcie wypełniania formularza. "
+        "Prosimy zapoznać się z nową wersją i wysłać zgłoszenie ponownie."
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import uploads
 
 from .images import photo_web_version
-from .models import Material, Postulate, Question, ReportPhoto
+from .models import Material, Postulate, Question, ReportPhoto, strip_credit_prefix
 
 
 class RegistrationForm(forms.Form):
@@ -38,26 +38,57 @@ class RegistrationForm(forms.Form):
             name = f"q_{question.pk}"
             self.question_fields.append(name)
             self.fields[name] = self._question_field(question)
-        consent_label = _("Zapoznałem/am się z informacją o przetwarzaniu danych osobowych i akceptuję ją.")
-        self.fields["consent"] = forms.BooleanField(
-            label=consent_label,
-            required=True,
-            error_messages={"required": _("Zgłoszenie wymaga akceptacji informacji o przetwarzaniu danych osobowych.")},
+        # Registration is a public task (art. 6(1)(e) RODO): the clause is shown, not agreed to;
+        # the version shown travels with the form so the registration records exactly that one.
+        self.fields["clause_version"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, max_length=30,
+            initial=consent_text.version if consent_text else "",
         )
+        self.health_questions = [q for q in event.questions.all() if q.is_health_data]
+        if self.health_questions:
+            self.fields["health_data_consent"] = forms.BooleanField(
+                label=_(
+                    "Wyrażam wyraźną zgodę na przetwarzanie przez organizatora danych o zdrowiu uczestnika "
+                    "podanych w odpowiedziach oznaczonych jako dane o zdrowiu, wyłącznie w celu zapewnienia "
+                    "odpowiedniego wyżywienia i dostępności wydarzenia (art. 9 ust. 2 lit. a RODO). "
+                    "Zgodę można wycofać w każdej chwili; bez niej te odpowiedzi pozostają puste."
+                ),
+                required=False,
+            )
         self.consent_text = consent_text
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.health_questions and not cleaned.get("health_data_consent"):
+            answered = [q for q in self.health_questions if (cleaned.get(f"q_{q.pk}") or "").strip()]
+            if answered:
+                self.add_error(
+                    "health_data_consent",
+                    _(
+                        "Odpowiedzi o zdrowiu przekażemy organizatorowi tylko za wyraźną zgodą. "
+                        "Prosimy zaznaczyć zgodę albo usunąć odpowiedzi oznaczone jako dane o zdrowiu."
+                    ),
+                )
+        return cleaned
 
     @staticmethod
     def _question_field(question: Question) -> forms.Field:
+        help_text = question.help_text
+        if question.is_health_data:
+            note = _("Dane o zdrowiu: podanie ich jest dobrowolne i wymaga osobnej zgody poniżej.")
+            help_text = f"{help_text} {note}" if help_text else note
         common = {
             "label": question.label,
-            "required": question.is_required,
-            "help_text": question.help_text,
+            # A health answer can never be compulsory: it needs a consent that may be refused.
+            "required": question.is_required and not question.is_health_data,
+            "help_text": help_text,
             "error_messages": {"required": _("Odpowiedź na to pytanie jest wymagana.")},
         }
         if question.kind == Question.Kind.CHOICE:
             choices = [(choice, choice) for choice in question.choice_list]
-            if not question.is_required:
-                choices = [("", _("— bez odpowiedzi —")), *choices]
+            if not common["required"]:
+                blank = _("nie podaję") if question.is_health_data else _("— bez odpowiedzi —")
+                choices = [("", blank), *choices]
             return forms.ChoiceField(choices=choices, widget=forms.RadioSelect if question.is_required else forms.Select, **common)
         if question.kind == Question.Kind.YES_NO:
             return forms.ChoiceField(
@@ -148,6 +179,12 @@ class ReportPhotoForm(forms.ModelForm):
             uploads.validate_upload(upload, kinds=uploads.IMAGE_KINDS)
             return photo_web_version(upload)
         return upload
+
+    def clean_credit(self):
+        credit = strip_credit_prefix(self.cleaned_data.get("credit") or "")
+        if not credit:
+            raise forms.ValidationError(_("Podaj autora zdjęcia (pokazujemy go jako „Fot. …”)."))
+        return credit
 
     def clean_alt_text(self):
         alt_text = (self.cleaned_data.get("alt_text") or "").strip()

@@ -1,6 +1,7 @@
 """Events run by ROPS: the event, its agenda, registration questions and registrations."""
 
 import os
+import re
 
 from django.conf import settings
 from django.db import models
@@ -28,18 +29,22 @@ class TargetGroup(models.Model):
 
 
 class ConsentText(models.Model):
-    """A version of the RODO information clause and consent participants agree to."""
+    """A version of the RODO information clause shown to everyone registering (art. 13 RODO).
+
+    Registration is a public task (art. 6(1)(e) RODO), so the clause informs; it does not ask
+    for consent. Each registration records the version it was shown.
+    """
 
     version = models.CharField(_("wersja"), max_length=30, unique=True)
-    text = models.TextField(_("treść zgody"))
+    text = models.TextField(_("treść klauzuli"))
     is_active = models.BooleanField(
         _("obowiązująca"), default=True, help_text=_("Nowe zgłoszenia używają najnowszej obowiązującej wersji.")
     )
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("treść zgody RODO")
-        verbose_name_plural = _("treści zgód RODO")
+        verbose_name = _("klauzula informacyjna RODO")
+        verbose_name_plural = _("klauzule informacyjne RODO")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -116,6 +121,14 @@ class Event(models.Model):
         verbose_name = _("wydarzenie")
         verbose_name_plural = _("wydarzenia")
         ordering = ["starts_at", "pk"]
+        # "view_event" also shows drafts on the site; see docs/permissions.md.
+        permissions = [
+            ("publish_event", _("Może publikować wydarzenia")),
+            ("cancel_event", _("Może odwoływać wydarzenia (powiadamia zapisanych)")),
+            ("finish_event", _("Może oznaczać wydarzenia jako zakończone")),
+            ("manage_checkin", _("Może rejestrować obecność uczestników")),
+            ("view_attendance_list", _("Może pobierać listy obecności")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
         ]
@@ -181,6 +194,14 @@ class Question(models.Model):
     help_text = models.CharField(_("podpowiedź"), max_length=250, blank=True)
     choices = models.TextField(_("odpowiedzi do wyboru"), blank=True, help_text=_("Jedna odpowiedź w wierszu."))
     is_required = models.BooleanField(_("wymagane"), default=False)
+    is_health_data = models.BooleanField(
+        _("dane o zdrowiu"),
+        default=False,
+        help_text=_(
+            "Zaznacz, gdy odpowiedź może ujawnić stan zdrowia (dieta, potrzeby związane z niepełnosprawnością). "
+            "Zgłaszający musi wtedy wyrazić osobną, wyraźną zgodę (art. 9 RODO)."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
 
     class Meta:
@@ -223,9 +244,14 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
     answers = models.JSONField(_("odpowiedzi"), default=dict, blank=True)
     consent_text = models.ForeignKey(
-        ConsentText, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("zgoda RODO (wersja)")
+        ConsentText, on_delete=models.PROTECT, related_name="registrations",
+        verbose_name=_("pokazana klauzula informacyjna RODO (wersja)"),
     )
-    consented_at = models.DateTimeField(_("zgoda wyrażona"))
+    consented_at = models.DateTimeField(_("klauzulę pokazano"))
+    health_data_consent_at = models.DateTimeField(
+        _("zgoda na dane o zdrowiu (art. 9 RODO)"), null=True, blank=True,
+        help_text=_("Kiedy zgłaszający wyraził wyraźną zgodę na przetwarzanie odpowiedzi o zdrowiu."),
+    )
     created_at = models.DateTimeField(_("zgłoszono"), default=timezone.now, db_index=True)
     waitlisted_at = models.DateTimeField(_("na liście rezerwowej od"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("zmiana statusu"), default=timezone.now)
@@ -238,6 +264,10 @@ class Registration(models.Model):
         verbose_name = _("zgłoszenie")
         verbose_name_plural = _("zgłoszenia")
         ordering = ["event", "created_at", "pk"]
+        permissions = [
+            ("manage_registration", _("Może zatwierdzać, odrzucać, przenosić i anulować zgłoszenia")),
+            ("export_registration", _("Może eksportować zgłoszenia (dane osobowe)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "participant"],
@@ -301,6 +331,10 @@ class Certificate(models.Model):
         verbose_name = _("zaświadczenie o udziale")
         verbose_name_plural = _("zaświadczenia o udziale")
         ordering = ["-issued_at", "-pk"]
+        permissions = [
+            ("issue_certificate", _("Może wystawiać zaświadczenia o udziale")),
+            ("download_certificate", _("Może pobierać zaświadczenia wszystkich uczestników")),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -341,6 +375,7 @@ class Material(models.Model):
         verbose_name = _("materiał")
         verbose_name_plural = _("materiały")
         ordering = ["position", "pk"]
+        permissions = [("download_private_material", _("Może pobierać materiały tylko dla uczestników"))]
 
     def __str__(self) -> str:
         return self.title
@@ -374,6 +409,7 @@ class Report(models.Model):
         verbose_name = _("relacja")
         verbose_name_plural = _("relacje")
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_report", _("Może publikować i wycofywać relacje"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_published=False) | Q(published_at__isnull=False), name="report_published_has_date"
@@ -415,6 +451,19 @@ class ReportPhoto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:photo", kwargs={"slug": self.report.event.slug, "pk": self.pk})
+
+    @property
+    def credit_name(self) -> str:
+        """The author without a „Fot.” staff may have typed themselves (the page adds it)."""
+        return strip_credit_prefix(self.credit)
+
+
+CREDIT_PREFIX = re.compile(r"^\s*(fot(ografia|o)?|zdj(ęcie)?)(\s*[.:]|\s|$)\s*", re.IGNORECASE)
+
+
+def strip_credit_prefix(credit: str) -> str:
+    """„Fot. Jan Kos” → „Jan Kos” (the site prints „Fot. …” itself)."""
+    return CREDIT_PREFIX.sub("", credit or "", count=1).strip() or (credit or "").strip()
 
 
 class Postulate(models.Model):

@@ -14,6 +14,7 @@ from portal.models import User
 
 from .models import (
     Attendance,
+    Certificate,
     ConsentText,
     Event,
     Material,
@@ -24,6 +25,41 @@ from .models import (
 )
 
 PUBLIC_STATES = (Event.State.PUBLISHED, Event.State.CANCELLED, Event.State.FINISHED)
+
+
+# --- permissions (docs/permissions.md, "Events") -------------------------------------------
+
+
+def user_has_perm(user, codename: str) -> bool:
+    """Say whether the user holds ``events.<codename>`` (through a role or directly); never ``is_staff``."""
+    return bool(user is not None and user.is_authenticated and user.has_perm(f"events.{codename}"))
+
+
+def user_can_see_drafts(user) -> bool:
+    return user_has_perm(user, "view_event")
+
+
+def user_can_manage_checkin(user) -> bool:
+    return user_has_perm(user, "manage_checkin")
+
+
+def user_can_download_attendance_list(user) -> bool:
+    return user_has_perm(user, "view_attendance_list")
+
+
+def user_can_manage_registrations(user) -> bool:
+    return user_has_perm(user, "manage_registration")
+
+
+def user_can_see_unpublished_reports(user) -> bool:
+    return user_has_perm(user, "view_report")
+
+
+def registration_is_own(*, registration: Registration, user) -> bool:
+    """True when the user is the participant or the person who registered them."""
+    return bool(user is not None and user.is_authenticated) and user.pk in (
+        registration.participant_id, registration.registered_by_id,
+    )
 
 
 def event_list_public() -> QuerySet[Event]:
@@ -61,8 +97,8 @@ def event_list_feed() -> QuerySet[Event]:
 
 
 def event_get_public(*, slug: str, user) -> Event:
-    """Return the event with this slug if the user may see it (drafts: staff only), else 404."""
-    states = (*PUBLIC_STATES, Event.State.DRAFT) if user.is_authenticated and user.is_staff else PUBLIC_STATES
+    """Return the event with this slug if the user may see it (drafts: ``events.view_event``), else 404."""
+    states = (*PUBLIC_STATES, Event.State.DRAFT) if user_can_see_drafts(user) else PUBLIC_STATES
     event = (
         Event.objects.filter(slug=slug, state__in=states)
         .select_related("funding_project")
@@ -163,7 +199,7 @@ def registration_list_for_user(*, user) -> QuerySet[Registration]:
     """Return registrations the user is the participant of or made for someone else."""
     return (
         Registration.objects.filter(Q(participant=user) | Q(registered_by=user))
-        .annotate(was_present=_was_present(), waitlist_ahead=_waitlist_ahead())
+        .annotate(was_present=_was_present(), waitlist_ahead=_waitlist_ahead(), has_certificate=_has_certificate())
         .select_related("event", "organisation", "participant")
         .order_by("-event__starts_at", "-pk")
     )
@@ -219,14 +255,32 @@ def waitlist_position(*, registration: Registration) -> int | None:
 # --- after the event: check-in, certificates, materials, reports, postulates ---------------
 
 
-def event_get_for_checkin(*, slug: str, user) -> Event:
-    """Return the event for the staff check-in page; 404 for anyone who is not staff."""
-    if not (user.is_authenticated and user.is_staff):
-        raise Http404
+def _event_get_not_draft(*, slug: str) -> Event:
     event = Event.objects.filter(slug=slug).exclude(state=Event.State.DRAFT).select_related("funding_project").first()
     if event is None:
         raise Http404
     return event
+
+
+def event_get_for_checkin(*, slug: str, user) -> Event:
+    """Return the event for the check-in page; 404 without ``events.manage_checkin``."""
+    if not user_can_manage_checkin(user):
+        raise Http404
+    return _event_get_not_draft(slug=slug)
+
+
+def event_get_for_attendance_list(*, slug: str, user) -> Event:
+    """Return the event whose attendance list the user may download; 404 without the permission."""
+    if not user_can_download_attendance_list(user):
+        raise Http404
+    return _event_get_not_draft(slug=slug)
+
+
+def event_get_for_certificates(*, slug: str, user) -> Event:
+    """Return the event whose certificates the user may issue; 404 without ``events.issue_certificate``."""
+    if not user_has_perm(user, "issue_certificate"):
+        raise Http404
+    return _event_get_not_draft(slug=slug)
 
 
 def checkin_list(*, event: Event, day, search: str = "") -> QuerySet[Registration]:
@@ -275,12 +329,21 @@ def attendance_days_by_registration(*, event: Event) -> dict[int, list]:
     return days
 
 
+def _has_certificate():
+    return Exists(Certificate.objects.filter(registration=OuterRef("pk")))
+
+
 def _was_present():
     return Exists(Attendance.objects.filter(registration=OuterRef("pk"), is_present=True))
 
 
+def registration_certificate_available(registration: Registration) -> bool:
+    """Say whether a certificate has been issued and can be downloaded (``has_certificate`` annotation)."""
+    return bool(getattr(registration, "has_certificate", False))
+
+
 def registration_certificate_eligible(registration: Registration) -> bool:
-    """Say whether a certificate can be downloaded (needs the ``was_present`` annotation)."""
+    """Say whether a certificate is due (needs the ``was_present`` annotation), issued or not yet."""
     return (
         registration.event.state == Event.State.FINISHED
         and registration.status == Registration.Status.CONFIRMED
@@ -289,16 +352,19 @@ def registration_certificate_eligible(registration: Registration) -> bool:
 
 
 def registration_get_for_certificate(*, user, pk: int) -> Registration:
-    """Return a registration whose certificate the user may download, else 404.
+    """Return a registration whose issued certificate the user may download, else 404.
 
-    Allowed: the participant, the colleague who registered them, staff; only for a finished
-    event the participant attended.
+    Allowed: the participant, the colleague who registered them, and holders of
+    ``events.download_certificate``; only once the certificate has been issued (a download
+    never issues one: staff or the end-of-event task do).
     """
-    base = Registration.objects.all() if user.is_staff else registration_list_for_user(user=user)
+    base = (
+        Registration.objects.all() if user_has_perm(user, "download_certificate")
+        else registration_list_for_user(user=user)
+    )
     registration = (
-        base.filter(pk=pk, status=Registration.Status.CONFIRMED, event__state=Event.State.FINISHED)
-        .filter(_was_present())
-        .select_related("event", "participant", "organisation")
+        base.filter(pk=pk, certificate__isnull=False)
+        .select_related("event", "participant", "organisation", "certificate")
         .first()
     )
     if registration is None:
@@ -307,18 +373,21 @@ def registration_get_for_certificate(*, user, pk: int) -> Registration:
 
 
 def event_user_is_participant(*, event: Event, user) -> bool:
-    """Return True for staff and for people with a confirmed place at the event."""
+    """Return True for people with a confirmed place at the event."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
     return event.registrations.filter(participant=user, status=Registration.Status.CONFIRMED).exists()
+
+
+def event_user_may_download_private(*, event: Event, user) -> bool:
+    """Participants-only materials: confirmed participants and ``events.download_private_material``."""
+    return user_has_perm(user, "download_private_material") or event_user_is_participant(event=event, user=user)
 
 
 def material_list_for_user(*, event: Event, user) -> QuerySet[Material]:
     """Return the event's materials the user may download."""
     materials = event.materials.all()
-    if not event_user_is_participant(event=event, user=user):
+    if not event_user_may_download_private(event=event, user=user):
         materials = materials.filter(visibility=Material.Visibility.PUBLIC)
     return materials
 
@@ -331,9 +400,9 @@ def material_get_for_user(*, event: Event, user, pk: int) -> Material:
 
 
 def report_get_for_user(*, event: Event, user) -> Report | None:
-    """Return the event's report if published (staff also see an unpublished draft)."""
+    """Return the event's report if published (``events.view_report`` also sees an unpublished one)."""
     reports = Report.objects.filter(event=event)
-    if not (user.is_authenticated and user.is_staff):
+    if not user_can_see_unpublished_reports(user):
         reports = reports.filter(is_published=True)
     return reports.prefetch_related("photos").first()
 
@@ -349,9 +418,9 @@ def report_list_published() -> QuerySet[Report]:
 
 
 def photo_get_for_user(*, slug: str, pk: int, user) -> ReportPhoto:
-    """Return a report photo: public only once its report is published, otherwise staff only."""
+    """Return a report photo: public once its report is published, before that ``events.view_report`` only."""
     photos = ReportPhoto.objects.filter(pk=pk, report__event__slug=slug)
-    if not (user.is_authenticated and user.is_staff):
+    if not user_can_see_unpublished_reports(user):
         photos = photos.filter(report__is_published=True, report__event__state__in=PUBLIC_STATES)
     photo = photos.first()
     if photo is None:

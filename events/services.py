@@ -17,17 +17,38 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
 from partners.selectors import membership_is_approved
+from portal.audit import audit_record
 from portal.models import User
 from portal.services import EmailAttachment, email_enqueue
 
 from . import documents, exceptions
-from .models import Attendance, Certificate, ConsentText, Event, Question, Registration, Report
-from .selectors import consent_text_current
+from .models import Attendance, Certificate, ConsentText, Event, Material, Question, Registration, Report
+from .selectors import consent_text_current, registration_is_own, user_has_perm
 
 logger = logging.getLogger(__name__)
 
 REMINDER_LEAD_TIME = timedelta(days=2)
 Status = Registration.Status
+
+
+def _require(actor: User | None, codename: str) -> None:
+    """Refuse unless the actor holds ``events.<codename>``; ``None`` is the system (a beat task)."""
+    if actor is not None and not user_has_perm(actor, codename):
+        raise exceptions.NotAllowed()
+
+
+def _person(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+def _status_change_record(registration: Registration, *, actor, verb: str, summary: str, old_status: str) -> None:
+    audit_record(
+        actor=actor,
+        action=f"events.registration.{verb}",
+        target=registration,
+        summary=summary,
+        changes={"status": [old_status, registration.status]},
+    )
 
 
 # --- answers -----------------------------------------------------------------------------
@@ -48,7 +69,8 @@ def answers_clean(*, event: Event, answers: dict) -> dict[str, str]:
         if question.kind == Question.Kind.CHOICE and value and value not in question.choice_list:
             errors[question.pk] = _("Wybierz jedną z podanych odpowiedzi.")
             continue
-        if question.is_required and not value:
+        # A health answer needs a consent that may be refused, so it is never compulsory.
+        if question.is_required and not question.is_health_data and not value:
             errors[question.pk] = _("Odpowiedź na to pytanie jest wymagana.")
             continue
         if len(value) > 2000:
@@ -94,10 +116,11 @@ def _set_status(registration: Registration, status: str, now=None) -> None:
     registration.save(update_fields=["status", "status_changed_at", "revision", "waitlisted_at"])
 
 
-def _waitlist_promote(event: Event) -> list[Registration]:
+def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
     """Give freed places to the oldest waitlisted registrations (event row already locked).
 
     Someone whose organisation has reached its limit is skipped but keeps their position.
+    ``actor`` is whoever freed the place (or added places); the audit entry names them.
     """
     promoted: list[Registration] = []
     queue = event.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
@@ -113,6 +136,10 @@ def _waitlist_promote(event: Event) -> list[Registration]:
         total += 1
         promoted.append(registration)
         _notify(registration, "promoted")
+        _status_change_record(
+            registration, actor=actor, verb="promote", old_status=Status.WAITLISTED,
+            summary=_("Miejsce z listy rezerwowej dla: %(name)s") % {"name": _person(registration.participant)},
+        )
     return promoted
 
 
@@ -124,13 +151,17 @@ EMAIL_SUBJECTS = {
     "waitlisted": gettext_lazy("Lista rezerwowa: {title}"),
     "promoted": gettext_lazy("Zwolniło się miejsce: {title}"),
     "cancelled": gettext_lazy("Rezygnacja przyjęta: {title}"),
+    "cancelled_by_colleague": gettext_lazy("Zgłoszenie anulowane: {title}"),
+    "cancelled_by_staff": gettext_lazy("Zgłoszenie anulowane przez organizatora: {title}"),
     "rejected": gettext_lazy("Zgłoszenie nieprzyjęte: {title}"),
     "event_cancelled": gettext_lazy("Wydarzenie odwołane: {title}"),
     "reminder": gettext_lazy("Przypomnienie: {title} już wkrótce"),
 }
 
 
-def _notify(registration: Registration, kind: str, *, due_at=None, dedup_key: str | None = None) -> None:
+def _notify(
+    registration: Registration, kind: str, *, due_at=None, dedup_key: str | None = None, actor: User | None = None
+) -> None:
     """Queue one e-mail about a registration; the outbox sends it after commit, once."""
     event = registration.event
     attachments: Iterable[EmailAttachment] = ()
@@ -140,7 +171,7 @@ def _notify(registration: Registration, kind: str, *, due_at=None, dedup_key: st
         to=registration.participant.email,
         subject=str(EMAIL_SUBJECTS[kind]).format(title=event.title),
         template=f"events_{kind}",
-        context={"registration": registration, "event": event, "participant": registration.participant},
+        context={"registration": registration, "event": event, "participant": registration.participant, "actor": actor},
         dedup_key=dedup_key or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
         attachments=attachments,
         due_at=due_at,
@@ -156,22 +187,35 @@ def registration_create(
     participant: User,
     organisation: Organisation,
     answers: dict,
-    consent: bool,
     actor: User,
+    health_data_consent: bool = False,
+    clause_version: str | None = None,
     now=None,
 ) -> Registration:
-    """Register a participant for an event: a place if one is free, otherwise the waitlist."""
+    """Register a participant for an event: a place if one is free, otherwise the waitlist.
+
+    Registration is a public task (art. 6(1)(e) RODO): no consent is asked for it; the
+    registration records the version of the information clause that was shown
+    (``clause_version``, the form's hidden field; ``None`` means the current one). Answers to
+    questions about health need the explicit consent of art. 9(2)(a) RODO.
+    """
     now = now or timezone.now()
-    if not consent:
-        raise exceptions.ConsentMissing()
     if not membership_is_approved(user=actor, organisation=organisation):
         raise exceptions.NotAMember()
     if participant.pk != actor.pk and not membership_is_approved(user=participant, organisation=organisation):
         raise exceptions.ParticipantNotInOrganisation()
+    if not (participant.first_name.strip() and participant.last_name.strip()):
+        raise exceptions.ParticipantNameMissing()
     cleaned_answers = answers_clean(event=event, answers=answers)
+    health_questions = {str(pk) for pk in event.questions.filter(is_health_data=True).values_list("pk", flat=True)}
+    gives_health_data = bool(health_questions & set(cleaned_answers))
+    if gives_health_data and not health_data_consent:
+        raise exceptions.HealthDataConsentMissing()
     consent_text = consent_text_current()
     if consent_text is None:
         raise exceptions.RegistrationClosed(_("Zapisy są chwilowo wstrzymane: brak obowiązującej klauzuli RODO."))
+    if clause_version is not None and clause_version != consent_text.version:
+        raise exceptions.InformationClauseChanged()
 
     with transaction.atomic():
         locked = _lock_event(event.pk)
@@ -192,6 +236,7 @@ def registration_create(
                     answers=cleaned_answers,
                     consent_text=consent_text,
                     consented_at=now,
+                    health_data_consent_at=now if gives_health_data else None,
                     created_at=decided_at,
                     status_changed_at=decided_at,
                     waitlisted_at=decided_at if status == Status.WAITLISTED else None,
@@ -199,6 +244,18 @@ def registration_create(
         except IntegrityError as error:
             raise exceptions.AlreadyRegistered() from error
         _notify(registration, status)
+        audit_record(
+            actor=actor,
+            action="events.registration.create",
+            target=registration,
+            summary=_("Zgłoszenie: %(name)s (%(organisation)s), status: %(status)s")
+            % {"name": _person(participant), "organisation": organisation, "status": registration.get_status_display()},
+            changes={
+                "status": [None, status],
+                "information_clause": consent_text.version,
+                "health_data_consent": gives_health_data,
+            },
+        )
     return registration
 
 
@@ -214,29 +271,48 @@ def _check_open(event: Event, now) -> None:
 
 
 def registration_cancel(*, registration: Registration, actor: User, now=None) -> Registration:
-    """Withdraw a registration (by the participant or the person who made it) and free its place."""
+    """Withdraw a registration and free its place.
+
+    The participant or the colleague who registered them may withdraw until the cancellation
+    deadline; holders of ``events.manage_registration`` (ROPS staff) at any time. The e-mail
+    says who acted: a thank-you to a person who withdrew themself, a plain notice otherwise.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         event = _lock_event(registration.event_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if actor.pk not in (registration.participant_id, registration.registered_by_id) and not actor.is_staff:
-            raise exceptions.CancellationNotAllowed(_("Nie możesz anulować cudzego zgłoszenia."))
+        registration = Registration.objects.select_for_update().select_related("participant").get(pk=registration.pk)
+        own = registration_is_own(registration=registration, user=actor)
+        as_staff = user_has_perm(actor, "manage_registration")
+        if not (own or as_staff):
+            raise exceptions.CancellationNotAllowed(_("Cudzego zgłoszenia nie można anulować."))
         if registration.status not in Registration.ACTIVE:
             raise exceptions.CancellationNotAllowed(_("To zgłoszenie jest już nieaktywne."))
-        if not actor.is_staff and now > event.cancellation_closes_at:
+        if not as_staff and now > event.cancellation_closes_at:
             raise exceptions.CancellationNotAllowed(
-                _("Termin rezygnacji minął; skontaktuj się z organizatorem wydarzenia.")
+                _("Termin rezygnacji minął; prosimy o kontakt z organizatorem wydarzenia.")
             )
+        old_status = registration.status
         held_place = registration.status in Registration.HOLDING_PLACE
         _set_status(registration, Status.CANCELLED, now)
-        _notify(registration, "cancelled")
+        if actor.pk == registration.participant_id:
+            kind = "cancelled"
+        elif own:
+            kind = "cancelled_by_colleague"
+        else:
+            kind = "cancelled_by_staff"
+        _notify(registration, kind, actor=actor)
+        _status_change_record(
+            registration, actor=actor, verb="cancel", old_status=old_status,
+            summary=_("Anulowano zgłoszenie: %(name)s") % {"name": _person(registration.participant)},
+        )
         if held_place and event.state == Event.State.PUBLISHED:
-            _waitlist_promote(event)
+            _waitlist_promote(event, actor)
     return registration
 
 
 def registration_approve(*, registration: Registration, actor: User) -> Registration:
     """Confirm a pending registration (its place was already held)."""
+    _require(actor, "manage_registration")
     with transaction.atomic():
         _lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().select_related("event", "participant").get(
@@ -246,11 +322,16 @@ def registration_approve(*, registration: Registration, actor: User) -> Registra
             raise exceptions.InvalidTransition(_("Zatwierdzić można tylko zgłoszenie oczekujące na akceptację."))
         _set_status(registration, Status.CONFIRMED)
         _notify(registration, "confirmed")
+        _status_change_record(
+            registration, actor=actor, verb="approve", old_status=Status.PENDING,
+            summary=_("Zatwierdzono zgłoszenie: %(name)s") % {"name": _person(registration.participant)},
+        )
     return registration
 
 
 def registration_reject(*, registration: Registration, actor: User) -> Registration:
     """Refuse a pending or waitlisted registration; a freed place goes to the waitlist."""
+    _require(actor, "manage_registration")
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().select_related("event", "participant").get(
@@ -259,15 +340,21 @@ def registration_reject(*, registration: Registration, actor: User) -> Registrat
         if registration.status not in (Status.PENDING, Status.WAITLISTED):
             raise exceptions.InvalidTransition(_("Odrzucić można tylko zgłoszenie oczekujące lub z listy rezerwowej."))
         held_place = registration.status == Status.PENDING
+        old_status = registration.status
         _set_status(registration, Status.REJECTED)
         _notify(registration, "rejected")
+        _status_change_record(
+            registration, actor=actor, verb="reject", old_status=old_status,
+            summary=_("Odrzucono zgłoszenie: %(name)s") % {"name": _person(registration.participant)},
+        )
         if held_place and event.state == Event.State.PUBLISHED:
-            _waitlist_promote(event)
+            _waitlist_promote(event, actor)
     return registration
 
 
 def registration_move_to_waitlist(*, registration: Registration, actor: User) -> Registration:
     """Move a confirmed or pending registration to the end of the waitlist (staff)."""
+    _require(actor, "manage_registration")
     with transaction.atomic():
         _lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().select_related("event", "participant").get(
@@ -275,13 +362,19 @@ def registration_move_to_waitlist(*, registration: Registration, actor: User) ->
         )
         if registration.status not in Registration.HOLDING_PLACE:
             raise exceptions.InvalidTransition(_("Na listę rezerwową można przenieść tylko zgłoszenie z miejscem."))
+        old_status = registration.status
         _set_status(registration, Status.WAITLISTED)
         _notify(registration, "waitlisted")
+        _status_change_record(
+            registration, actor=actor, verb="waitlist", old_status=old_status,
+            summary=_("Przeniesiono na listę rezerwową: %(name)s") % {"name": _person(registration.participant)},
+        )
     return registration
 
 
 def registration_move_to_confirmed(*, registration: Registration, actor: User) -> Registration:
     """Give a waitlisted registration a confirmed place (staff); refused when the event is full."""
+    _require(actor, "manage_registration")
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().select_related("event", "participant").get(
@@ -293,53 +386,109 @@ def registration_move_to_confirmed(*, registration: Registration, actor: User) -
             raise exceptions.NoPlacesLeft()
         _set_status(registration, Status.CONFIRMED)
         _notify(registration, "confirmed")
+        _status_change_record(
+            registration, actor=actor, verb="confirm", old_status=Status.WAITLISTED,
+            summary=_("Potwierdzono miejsce z listy rezerwowej: %(name)s") % {"name": _person(registration.participant)},
+        )
     return registration
 
 
 def waitlist_promote(*, event: Event, actor: User | None = None) -> list[Registration]:
     """Offer free places (e.g. after staff raised the capacity) to the waitlist, in order."""
+    _require(actor, "manage_registration")
     with transaction.atomic():
         locked = _lock_event(event.pk)
         if locked.state != Event.State.PUBLISHED:
             return []
-        return _waitlist_promote(locked)
+        return _waitlist_promote(locked, actor)
 
 
 # --- events ------------------------------------------------------------------------------
 
 
+def event_save(*, event: Event, actor: User, created: bool, changed_fields: list[str]) -> list[Registration]:
+    """Save an event edited by staff (never its state: see publish/cancel/finish) and record it.
+
+    More places or a higher per-organisation limit go to the waitlist at once, in order;
+    returns the registrations promoted.
+    """
+    _require(actor, "add_event" if created else "change_event")
+    with transaction.atomic():
+        if created:
+            event.state = Event.State.DRAFT
+        event.save()
+        audit_record(
+            actor=actor, action="events.event.create" if created else "events.event.change", target=event,
+            summary=_("Dodano wydarzenie") if created else _("Zmieniono wydarzenie"), changes={"fields": changed_fields},
+        )
+        if created or not {"capacity", "per_organisation_limit"} & set(changed_fields):
+            return []
+        locked = _lock_event(event.pk)
+        if locked.state != Event.State.PUBLISHED:
+            return []
+        return _waitlist_promote(locked, actor)
+
+
+def _event_state_record(event: Event, *, actor, verb: str, old_state: str, summary: str) -> None:
+    audit_record(
+        actor=actor, action=f"events.event.{verb}", target=event, summary=summary,
+        changes={"state": [old_state, event.state]},
+    )
+
+
 def event_publish(*, event: Event, actor: User) -> Event:
+    """Publish a draft: it appears in the calendar and, when registration is open, takes registrations."""
+    _require(actor, "publish_event")
     with transaction.atomic():
         locked = _lock_event(event.pk)
         if locked.state != Event.State.DRAFT:
             raise exceptions.InvalidTransition(_("Opublikować można tylko szkic."))
         locked.state = Event.State.PUBLISHED
         locked.save(update_fields=["state", "updated_at"])
+        _event_state_record(
+            locked, actor=actor, verb="publish", old_state=Event.State.DRAFT, summary=_("Opublikowano wydarzenie")
+        )
     return locked
 
 
 def event_cancel(*, event: Event, actor: User) -> Event:
     """Call an event off and tell everyone holding a place or waiting for one."""
+    _require(actor, "cancel_event")
     with transaction.atomic():
         locked = _lock_event(event.pk)
         if locked.state not in (Event.State.DRAFT, Event.State.PUBLISHED):
             raise exceptions.InvalidTransition(_("Odwołać można tylko wydarzenie planowane."))
+        old_state = locked.state
         locked.state = Event.State.CANCELLED
         locked.save(update_fields=["state", "updated_at"])
+        notified = 0
         for registration in locked.registrations.filter(status__in=Registration.ACTIVE).select_related("participant"):
             registration.event = locked
             _notify(registration, "event_cancelled", dedup_key=f"events:registration:{registration.pk}:event_cancelled")
+            notified += 1
+        _event_state_record(
+            locked, actor=actor, verb="cancel", old_state=old_state,
+            summary=_("Odwołano wydarzenie; powiadomiono zapisanych: %(count)d") % {"count": notified},
+        )
     return locked
 
 
 def event_finish(*, event: Event, actor: User | None) -> Event:
-    """Mark a published event finished (certificates, postulates and the report then appear)."""
+    """Mark a published event finished and issue certificates to everyone marked present.
+
+    ``actor`` is None when the end-of-event beat task finishes it.
+    """
+    _require(actor, "finish_event")
     with transaction.atomic():
         locked = _lock_event(event.pk)
         if locked.state != Event.State.PUBLISHED:
             raise exceptions.InvalidTransition(_("Zakończyć można tylko opublikowane wydarzenie."))
         locked.state = Event.State.FINISHED
         locked.save(update_fields=["state", "updated_at"])
+        _event_state_record(
+            locked, actor=actor, verb="finish", old_state=Event.State.PUBLISHED, summary=_("Zakończono wydarzenie")
+        )
+        _certificates_issue(locked, actor=actor)
     return locked
 
 
@@ -386,6 +535,10 @@ def reminders_enqueue(*, now=None) -> int:
         try:
             with transaction.atomic():
                 _notify(registration, "reminder", dedup_key=key)
+                audit_record(
+                    actor=None, action="events.registration.remind", target=registration,
+                    summary=_("Zaplanowano przypomnienie o wydarzeniu"),
+                )
         except Exception:  # noqa: BLE001 - logged; the next run retries this registration
             logger.exception("Reminder for registration %s could not be queued", registration.pk)
             continue
@@ -393,8 +546,15 @@ def reminders_enqueue(*, now=None) -> int:
     return created
 
 
-def consent_text_create(*, version: str, text: str, actor: User | None = None) -> ConsentText:
-    return ConsentText.objects.create(version=version, text=text, is_active=True)
+def consent_text_create(*, version: str, text: str, actor: User | None) -> ConsentText:
+    """Add a new version of the information clause; new registrations show it from now on."""
+    with transaction.atomic():
+        consent_text = ConsentText.objects.create(version=version, text=text, is_active=True)
+        audit_record(
+            actor=actor, action="events.consenttext.create", target=consent_text,
+            summary=_("Nowa wersja klauzuli informacyjnej: %(version)s") % {"version": version},
+        )
+    return consent_text
 
 
 # --- check-in and certificates --------------------------------------------------------------
@@ -412,7 +572,7 @@ def attendance_mark(*, registration: Registration, day, is_present: bool, actor:
     The registration row is locked first, so two staff members marking the same person at
     once are serialised: one row per (registration, day), and the later decision wins.
     """
-    if not actor.is_staff:
+    if not user_has_perm(actor, "manage_checkin"):
         raise exceptions.CheckInNotAllowed()
     with transaction.atomic():
         registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
@@ -421,15 +581,25 @@ def attendance_mark(*, registration: Registration, day, is_present: bool, actor:
         if day not in event_days(registration.event):
             raise exceptions.InvalidTransition(_("Wydarzenie nie odbywa się w tym dniu."))
         attendance = Attendance.objects.filter(registration=registration, day=day).first()
+        old = None if attendance is None else attendance.is_present
         if attendance is None:
-            return Attendance.objects.create(
+            attendance = Attendance.objects.create(
                 registration=registration, day=day, is_present=is_present, marked_at=now or timezone.now(), marked_by=actor
             )
-        if attendance.is_present != is_present:
+        elif attendance.is_present != is_present:
             attendance.is_present = is_present
             attendance.marked_at = now or timezone.now()
             attendance.marked_by = actor
             attendance.save(update_fields=["is_present", "marked_at", "marked_by"])
+        if is_present and registration.event.state == Event.State.FINISHED:
+            # Marked from the paper list after the event ended: the certificate follows at once.
+            _certificate_issue(registration=registration, actor=actor)
+        if old != is_present:
+            audit_record(
+                actor=actor, action="events.attendance.mark", target=attendance,
+                summary=(_("Obecny(-a) %(day)s") if is_present else _("Nieobecny(-a) %(day)s")) % {"day": day.isoformat()},
+                changes={"is_present": [old, is_present]},
+            )
         return attendance
 
 
@@ -439,27 +609,72 @@ def certificate_number(registration: Registration) -> str:
     return f"ZU/{year}/{registration.event_id:04d}/{registration.pk:05d}"
 
 
-def certificate_issue(*, registration: Registration, actor: User | None = None, now=None) -> Certificate:
-    """Issue (or return the already issued) certificate of a present participant of a finished event."""
+def certificate_issue(*, registration: Registration, actor: User | None, now=None) -> Certificate:
+    """Issue (or return the already issued) certificate of a present participant of a finished event.
+
+    Called by staff (``events.issue_certificate``) or, with ``actor=None``, when the event is
+    finished; never by a download.
+    """
+    _require(actor, "issue_certificate")
+    return _certificate_issue(registration=registration, actor=actor, now=now)
+
+
+def _certificate_issue(*, registration: Registration, actor: User | None, now=None) -> Certificate:
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        registration = (
+            Registration.objects.select_for_update().select_related("event", "participant").get(pk=registration.pk)
+        )
         present = registration.attendances.filter(is_present=True).exists()
         if registration.event.state != Event.State.FINISHED or registration.status != Status.CONFIRMED or not present:
             raise exceptions.CertificateUnavailable()
-        certificate, _created = Certificate.objects.get_or_create(
+        certificate, created = Certificate.objects.get_or_create(
             registration=registration,
             defaults={"number": certificate_number(registration), "issued_at": now or timezone.now()},
         )
+        if created:
+            audit_record(
+                actor=actor, action="events.certificate.issue", target=certificate,
+                summary=_("Wystawiono zaświadczenie %(number)s: %(name)s")
+                % {"number": certificate.number, "name": _person(registration.participant)},
+            )
     return certificate
 
 
-def certificate_render(*, certificate: Certificate, region=None) -> bytes:
-    """Return the certificate as a PDF (rendered on demand, so it always shows current data)."""
+def _certificates_issue(event: Event, *, actor: User | None) -> list[Certificate]:
+    due = (
+        event.registrations.filter(status=Status.CONFIRMED, attendances__is_present=True, certificate__isnull=True)
+        .distinct()
+        .order_by("pk")
+    )
+    return [_certificate_issue(registration=registration, actor=actor) for registration in due]
+
+
+def certificates_issue_for_event(*, event: Event, actor: User | None) -> list[Certificate]:
+    """Issue the missing certificates of everyone marked present at a finished event (e.g. marked late)."""
+    _require(actor, "issue_certificate")
+    if event.state != Event.State.FINISHED:
+        raise exceptions.CertificateUnavailable(_("Zaświadczenia wystawiamy po zakończeniu wydarzenia."))
+    with transaction.atomic():
+        return _certificates_issue(event, actor=actor)
+
+
+def certificate_render(*, certificate: Certificate, actor: User | None = None, region=None) -> bytes:
+    """Return the certificate as a PDF (rendered on demand, so it always shows current data).
+
+    A download by anyone other than the participant or the colleague who registered them
+    (staff with ``events.download_certificate``) is recorded in the audit trail.
+    """
     registration = (
         Registration.objects.select_related("event__funding_project", "participant", "organisation")
         .get(pk=certificate.registration_id)
     )
     days = list(registration.attendances.filter(is_present=True).order_by("day").values_list("day", flat=True))
+    if actor is not None and not registration_is_own(registration=registration, user=actor):
+        _private_download_record(
+            actor=actor, target=certificate, verb="events.certificate.download",
+            summary=_("Pobrano zaświadczenie %(number)s: %(name)s")
+            % {"number": certificate.number, "name": _person(registration.participant)},
+        )
     return documents.certificate_pdf(
         certificate=certificate, registration=registration, present_days=days, region=region,
         agenda=list(registration.event.agenda_items.all()),
@@ -471,17 +686,83 @@ def certificate_render(*, certificate: Certificate, region=None) -> bytes:
 
 def report_publish(*, report: Report, actor: User, now=None) -> Report:
     """Publish a report; the first publication date is kept when it is published again."""
+    _require(actor, "publish_report")
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
+        was_published = report.is_published
         report.is_published = True
         report.published_at = report.published_at or now or timezone.now()
         report.save(update_fields=["is_published", "published_at", "updated_at"])
+        if not was_published:
+            audit_record(
+                actor=actor, action="events.report.publish", target=report, summary=_("Opublikowano relację"),
+                changes={"is_published": [False, True]},
+            )
     return report
 
 
 def report_unpublish(*, report: Report, actor: User) -> Report:
+    """Withdraw a report from the site; its photos stop being served at once."""
+    _require(actor, "publish_report")
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
+        was_published = report.is_published
         report.is_published = False
         report.save(update_fields=["is_published", "updated_at"])
+        if was_published:
+            audit_record(
+                actor=actor, action="events.report.unpublish", target=report, summary=_("Wycofano relację"),
+                changes={"is_published": [True, False]},
+            )
     return report
+
+
+def report_save(*, report: Report, actor: User, created: bool, changed_fields: list[str]) -> Report:
+    """Save a report edited in the admin (never its publication: that is report_publish)."""
+    with transaction.atomic():
+        if created and report.author_id is None:
+            report.author = actor
+        report.save()
+        audit_record(
+            actor=actor, action="events.report.create" if created else "events.report.change", target=report,
+            summary=_("Dodano relację") if created else _("Zmieniono relację"), changes={"fields": changed_fields},
+        )
+    return report
+
+
+# --- disclosures: exports and downloads of personal data by staff ------------------------------
+
+
+def _private_download_record(*, actor: User, target, verb: str, summary: str) -> None:
+    audit_record(actor=actor, action=verb, target=target, summary=summary)
+
+
+def attendance_list_download_record(*, event: Event, actor: User) -> None:
+    """Record that a member of staff downloaded an event's attendance list (names and organisations)."""
+    _require(actor, "view_attendance_list")
+    _private_download_record(
+        actor=actor, target=event, verb="events.event.attendance_list_download", summary=_("Pobrano listę obecności")
+    )
+
+
+def material_download_record(*, material: Material, actor: User | None) -> None:
+    """Record a staff download of a participants-only material (participants' own downloads are not recorded)."""
+    if material.visibility != Material.Visibility.PARTICIPANTS or actor is None or not actor.is_authenticated:
+        return
+    if material.event.registrations.filter(participant=actor, status=Status.CONFIRMED).exists():
+        return
+    _private_download_record(
+        actor=actor, target=material, verb="events.material.download",
+        summary=_("Pobrano materiał tylko dla uczestników: %(title)s") % {"title": material.title},
+    )
+
+
+def registration_export_record(*, registrations, actor: User, file_format: str = "") -> None:
+    """Record an export of registrations (personal data): who, how many, of which events."""
+    _require(actor, "export_registration")
+    rows = list(registrations.values_list("pk", "event_id"))
+    audit_record(
+        actor=actor, action="events.registration.export", target=None,
+        summary=_("Eksport zgłoszeń (%(format)s): %(count)d") % {"format": file_format or "?", "count": len(rows)},
+        changes={"registrations": [pk for pk, _event in rows], "events": sorted({event for _pk, event in rows})},
+    )

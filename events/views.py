@@ -9,7 +9,8 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.selectors import organisation_list_for_member
 from portal.files import private_file_response
@@ -44,7 +45,7 @@ def event_detail(request, slug: str):
         else []
     )
     for registration in my_registrations:
-        registration.certificate_available = selectors.registration_certificate_eligible(registration)
+        registration.certificate_available = selectors.registration_certificate_available(registration)
     return render(
         request,
         "events/event_detail.html",
@@ -55,6 +56,8 @@ def event_detail(request, slug: str):
             "availability": selectors.event_registration_availability(event=event, user=request.user),
             "my_registrations": my_registrations,
             "agenda_days": _agenda_by_day(event),
+            "can_manage_registrations": selectors.user_has_perm(request.user, "view_registration"),
+            "can_checkin": selectors.user_can_manage_checkin(request.user),
             **_after_event_context(event, request.user),
         },
     )
@@ -94,6 +97,7 @@ def registration_create(request, slug: str):
         user=request.user,
         consent_text=selectors.consent_text_current(),
     )
+    name_missing = False
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_create(
@@ -101,11 +105,17 @@ def registration_create(request, slug: str):
                 participant=form.cleaned_data["participant"],
                 organisation=form.cleaned_data["organisation"],
                 answers=form.answers(),
-                consent=form.cleaned_data["consent"],
+                health_data_consent=form.cleaned_data.get("health_data_consent", False),
+                clause_version=form.cleaned_data["clause_version"] or None,
                 actor=request.user,
             )
         except exceptions.AnswersInvalid as error:
             form.add_answer_errors(error.errors)
+        except exceptions.HealthDataConsentMissing as error:
+            form.add_error("health_data_consent" if "health_data_consent" in form.fields else None, str(error))
+        except exceptions.ParticipantNameMissing as error:
+            name_missing = True
+            form.add_error("participant", str(error))
         except exceptions.ParticipantNotInOrganisation as error:
             form.add_error("participant", str(error))
         except exceptions.NotAMember as error:
@@ -123,9 +133,21 @@ def registration_create(request, slug: str):
             "event": event,
             "form": form,
             "places_free": selectors.event_places_free(event=event),
+            "name_missing": name_missing,
+            "account_url": _account_url(),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _account_url() -> str:
+    """The page where people edit their name (the account page once it exists)."""
+    for name in ("account_profile", "account_email"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
 
 
 def _registration_message(registration) -> str:
@@ -149,14 +171,27 @@ def my_registrations(request):
     for registration in registrations:
         registration.queue_position = selectors.waitlist_position(registration=registration)
         registration.can_cancel = now <= registration.event.cancellation_closes_at
-        registration.certificate_available = selectors.registration_certificate_eligible(registration)
+        registration.certificate_available = selectors.registration_certificate_available(registration)
+        registration.certificate_due = selectors.registration_certificate_eligible(registration)
     return render(request, "events/my_registrations.html", {"registrations": registrations})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_cancel(request, pk: int):
+    """Ask for confirmation (GET shows what will happen), then withdraw the registration (POST)."""
     registration = selectors.registration_get_for_user(user=request.user, pk=pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "events/registration_cancel_confirm.html",
+            {
+                "registration": registration,
+                "event": registration.event,
+                "is_self": registration.participant_id == request.user.pk,
+                "deadline_passed": timezone.now() > registration.event.cancellation_closes_at,
+            },
+        )
     try:
         services.registration_cancel(registration=registration, actor=request.user)
     except exceptions.EventsError as error:
@@ -229,6 +264,9 @@ def checkin(request, slug: str):
             "search": search,
             "registrations": selectors.checkin_list(event=event, day=day, search=search),
             "summary": selectors.checkin_summary(event=event, day=day),
+            "can_download_list": selectors.user_can_download_attendance_list(request.user),
+            "can_issue_certificates": selectors.user_has_perm(request.user, "issue_certificate")
+            and event.state == Event.State.FINISHED,
         },
     )
 
@@ -247,7 +285,8 @@ def _pick_day(value: str | None, days: list):
 
 @login_required
 def attendance_list_pdf(request, slug: str):
-    event = selectors.event_get_for_checkin(slug=slug, user=request.user)
+    event = selectors.event_get_for_attendance_list(slug=slug, user=request.user)
+    services.attendance_list_download_record(event=event, actor=request.user)
     return _attendance_pdf_response(request, event)
 
 
@@ -273,14 +312,31 @@ def _attendance_pdf_response(request, event):
 
 
 @login_required
-def certificate_download(request, pk: int):
-    """Download a certificate of participation: the participant, who registered them, or staff."""
-    registration = selectors.registration_get_for_certificate(user=request.user, pk=pk)
+@require_POST
+def certificates_issue(request, slug: str):
+    """Issue the missing certificates of everyone marked present (a staff POST, never a download)."""
+    event = selectors.event_get_for_certificates(slug=slug, user=request.user)
     try:
-        certificate = services.certificate_issue(registration=registration, actor=request.user)
-    except exceptions.CertificateUnavailable as error:
-        raise Http404 from error
-    pdf = services.certificate_render(certificate=certificate, region=region_get_current(request=request))
+        issued = services.certificates_issue_for_event(event=event, actor=request.user)
+    except exceptions.EventsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Wystawione zaświadczenia: %(count)d.") % {"count": len(issued)})
+    return redirect("events:checkin", slug=event.slug)
+
+
+@login_required
+def certificate_download(request, pk: int):
+    """Download an issued certificate: the participant, who registered them, or staff with the permission.
+
+    Only serves a certificate that exists (issued when the event finished or by staff): a GET
+    never issues one.
+    """
+    registration = selectors.registration_get_for_certificate(user=request.user, pk=pk)
+    certificate = registration.certificate
+    pdf = services.certificate_render(
+        certificate=certificate, actor=request.user, region=region_get_current(request=request)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"zaswiadczenie-{certificate.number.replace('/', '-')}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -291,6 +347,7 @@ def certificate_download(request, pk: int):
 def material_download(request, slug: str, pk: int):
     event = selectors.event_get_public(slug=slug, user=request.user)
     material = selectors.material_get_for_user(event=event, user=request.user, pk=pk)
+    services.material_download_record(material=material, actor=request.user)
     return private_file_response(material.file, download_name=material.download_name)
 
 

@@ -72,7 +72,6 @@ def test_partner_registers_sees_waitlist_and_cancels(page, study_visit):
     assert_accessible(page, "events-registration-form")
 
     # Missing required answers: a clear message next to the field, nothing saved.
-    page.get_by_label("Zapoznałem/am się").check()
     page.get_by_role("button", name="Wyślij zgłoszenie").click()
     expect(page.get_by_text("Odpowiedź na to pytanie jest wymagana.").first).to_be_visible()
     assert_accessible(page, "events-registration-form-errors")
@@ -81,7 +80,6 @@ def test_partner_registers_sees_waitlist_and_cancels(page, study_visit):
     page.get_by_role("group", name="Przejazd autokarem").get_by_label("tak").check()
     page.get_by_role("group", name="Dieta").get_by_label("wegetariańska").check()
     page.get_by_label("Potrzeby związane z dostępnością").fill("Miejsce z przodu autokaru.")
-    page.get_by_label("Zapoznałem/am się").check()
     page.get_by_role("button", name="Wyślij zgłoszenie").click()
     expect(page.get_by_text("ma potwierdzone miejsce")).to_be_visible()
     elapsed = time.monotonic() - started
@@ -97,7 +95,6 @@ def test_partner_registers_sees_waitlist_and_cancels(page, study_visit):
     page.get_by_label("Uczestnik").select_option(str(colleague.pk))
     page.get_by_role("group", name="Przejazd autokarem").get_by_label("nie").check()
     page.get_by_role("group", name="Dieta").get_by_label("standardowa").check()
-    page.get_by_label("Zapoznałem/am się").check()
     page.get_by_role("button", name="Zapisz na listę rezerwową").click()
     expect(page.get_by_text("jest na liście rezerwowej")).to_be_visible()
     colleague_row = page.locator("tbody tr", has_text=colleague.get_full_name())
@@ -107,7 +104,12 @@ def test_partner_registers_sees_waitlist_and_cancels(page, study_visit):
 
     # Cancelling my own place gives it to the colleague at once.
     my_row = page.locator("tbody tr", has_text=user.get_full_name())
-    my_row.get_by_role("button", name="Zrezygnuj").click()
+    my_row.get_by_role("link", name="Zrezygnuj").click()
+    # A separate confirmation page (no JavaScript needed); nothing happens until confirmed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rezygnacja z udziału")
+    assert Registration.objects.get(participant=user).status == Registration.Status.CONFIRMED
+    assert_accessible(page, "events-cancel-confirm")
+    page.get_by_role("button", name="Tak, rezygnuję z udziału").click()
     expect(page.get_by_text("zostało anulowane")).to_be_visible()
     expect(page.locator("tbody tr", has_text=user.get_full_name())).to_contain_text("anulowane")
     expect(page.locator("tbody tr", has_text=colleague.get_full_name())).to_contain_text("potwierdzone")

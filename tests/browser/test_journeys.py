@@ -61,7 +61,6 @@ def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data
     page.get_by_role("group", name="Przejazd autokarem").get_by_label("tak").check()
     page.get_by_role("group", name="Nocleg").get_by_label("pokój dwuosobowy").check()
     page.get_by_role("group", name="Dieta").get_by_label("wegetariańska").check()
-    page.get_by_label("Zapoznałem/am się").check()
     assert_accessible(page, "journey-events-form")
     page.get_by_role("button", name="Wyślij zgłoszenie").click()
     expect(page.get_by_text("ma potwierdzone miejsce")).to_be_visible()

@@ -114,14 +114,39 @@ def test_attendance_list_pdf(staff_client):
     assert event.funding_project.cofinancing_notice[:30] in text.replace("\n", " ")
 
 
-def test_cancel_event_from_admin_notifies(staff_client, django_capture_on_commit_callbacks, mailoutbox):
+def test_cancel_event_from_admin_asks_then_notifies_and_records_actor(client, django_capture_on_commit_callbacks, mailoutbox):
+    from portal import roles
+    from portal.models import AuditLogEntry, OutboundEmail
+    from tests.factories import RoleUserFactory
+
+    coordinator = RoleUserFactory(role=roles.EVENTS_COORDINATOR)
+    client.force_login(coordinator)
     event = EventFactory()
-    RegistrationFactory(event=event)
+    registration = RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
+    # The first click only asks (a plain form, no JavaScript); nothing changes yet.
+    response = run_action(client, "event", "cancel", [event])
+    assert response.status_code == 200 and "Tak, odwołaj wydarzenia" in response.content.decode()
+    event.refresh_from_db()
+    assert event.state == Event.State.PUBLISHED and not OutboundEmail.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        run_action(staff_client, "event", "cancel", [event])
+        run_action(client, "event", "cancel", [event], confirmed="yes")
     event.refresh_from_db()
     assert event.state == Event.State.CANCELLED
-    assert len(mailoutbox) == 1 and "odwołane" in mailoutbox[0].subject
+    # Through the outbox, to everyone holding a place or waiting for one.
+    assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == sorted(
+        [registration.participant.email, waiting.participant.email]
+    )
+    assert len(mailoutbox) == 2 and all("odwołane" in message.subject for message in mailoutbox)
+    entry = AuditLogEntry.objects.get(action="events.event.cancel")
+    assert entry.actor == coordinator and entry.object_id == str(event.pk)
+    assert entry.changes == {"state": ["published", "cancelled"]}
+
+
+def test_event_state_is_read_only_in_the_admin(staff_client):
+    event = EventFactory()
+    form = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).context["adminform"].form
+    assert "state" not in form.fields
 
 
 def test_non_staff_cannot_open_registrations_admin(client):

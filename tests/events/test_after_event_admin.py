@@ -112,7 +112,11 @@ def test_report_with_big_photo_is_resized_and_published(client, staff):
     response = client.post(reverse("admin:events_report_add"), report_data(event, [photo]))
     assert response.status_code == 302, response.content.decode()[:3000]
     report = Report.objects.get()
-    assert report.is_published and report.published_at is not None and report.author == staff
+    # Saving never publishes (the checkbox is read-only); the publish action does, through the service.
+    assert not report.is_published and report.author == staff
+    client.post(reverse("admin:events_report_changelist"), {"action": "publish", "_selected_action": [report.pk]})
+    report.refresh_from_db()
+    assert report.is_published and report.published_at is not None
     saved = ReportPhoto.objects.get()
     assert (saved.width, saved.height) == (1600, 1200)
     with Image.open(saved.image.path) as image:

@@ -100,10 +100,10 @@ def finished_registration(**kwargs):
 def test_certificate_issue_for_present_participant_once_with_unique_number():
     registration = finished_registration()
     AttendanceFactory(registration=registration)
-    certificate = services.certificate_issue(registration=registration)
+    certificate = services.certificate_issue(registration=registration, actor=None)
     year = timezone.localdate(registration.event.starts_at).year
     assert certificate.number == f"ZU/{year}/{registration.event_id:04d}/{registration.pk:05d}"
-    assert services.certificate_issue(registration=registration).pk == certificate.pk
+    assert services.certificate_issue(registration=registration, actor=None).pk == certificate.pk
     assert Certificate.objects.count() == 1
 
 
@@ -119,7 +119,7 @@ def test_certificate_refused(case):
         AttendanceFactory(registration=registration)
         Registration.objects.filter(pk=registration.pk).update(status=Status.CANCELLED)
     with pytest.raises(exceptions.CertificateUnavailable):
-        services.certificate_issue(registration=registration)
+        services.certificate_issue(registration=registration, actor=None)
     assert not Certificate.objects.exists()
 
 
@@ -131,7 +131,7 @@ def test_certificate_pdf_shows_participant_event_organiser_hours_and_cofinancing
     AgendaItemFactory(event=registration.event, starts_at="13:00", ends_at="14:00", title="Postulaty",
                       day=first_day(registration.event))
     AttendanceFactory(registration=registration)
-    certificate = services.certificate_issue(registration=registration)
+    certificate = services.certificate_issue(registration=registration, actor=None)
     pdf = services.certificate_render(certificate=certificate, region=region)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
     participant = registration.participant

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from events import exceptions, services
 from events.models import Attendance, Certificate, Event, Material, Registration
 from tests.factories import RegionFactory, StaffUserFactory, UserFactory
 
@@ -144,6 +145,7 @@ def attended():
     Registration.objects.filter(pk=registration.pk).update(registered_by=colleague)
     registration.refresh_from_db()
     AttendanceFactory(registration=registration)
+    services.certificate_issue(registration=registration, actor=None)  # as when the event was finished
     return registration
 
 
@@ -161,14 +163,28 @@ def test_certificate_download_permissions(client, attended):
     assert certificate.number.replace("/", "-") in response["Content-Disposition"]
 
 
-def test_certificate_not_for_absent_or_unfinished(client, attended):
-    Attendance.objects.update(is_present=False)
-    login(client, attended.participant)
+def test_certificate_download_never_issues_one(client, attended):
+    """A GET only serves an issued certificate: without one it is 404 and nothing is created."""
+    Certificate.objects.all().delete()
     url = reverse("events:certificate_download", args=[attended.pk])
-    assert client.get(url).status_code == 404
+    for user in (attended.participant, StaffUserFactory()):
+        login(client, user)
+        assert client.get(url).status_code == 404
+    assert not Certificate.objects.exists()
+    login(client, attended.participant)
+    content = client.get(reverse("events:my_registrations")).content.decode()
+    assert url not in content and "w przygotowaniu" in content
+
+
+def test_certificate_not_issued_for_absent_or_unfinished(attended):
+    Certificate.objects.all().delete()
+    Attendance.objects.update(is_present=False)
+    with pytest.raises(exceptions.CertificateUnavailable):
+        services.certificate_issue(registration=attended, actor=None)
     Attendance.objects.update(is_present=True)
     Event.objects.filter(pk=attended.event_id).update(state=Event.State.PUBLISHED)
-    assert client.get(url).status_code == 404
+    with pytest.raises(exceptions.CertificateUnavailable):
+        services.certificate_issue(registration=attended, actor=None)
     assert not Certificate.objects.exists()
 
 
@@ -296,7 +312,7 @@ def test_event_page_offers_certificate_to_present_participant_only(client, atten
     assert url in client.get(attended.event.get_absolute_url()).content.decode()
     login(client, UserFactory())
     assert url not in client.get(attended.event.get_absolute_url()).content.decode()
-    Attendance.objects.update(is_present=False)
+    Certificate.objects.all().delete()
     login(client, attended.participant)
     assert url not in client.get(attended.event.get_absolute_url()).content.decode()
 

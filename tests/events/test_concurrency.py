@@ -28,7 +28,6 @@ def registration_job(event, membership):
             participant=membership.user,
             organisation=membership.organisation,
             answers={},
-            consent=True,
             actor=membership.user,
         ).pk
 
@@ -107,7 +106,7 @@ def test_cancellations_interleaved_with_registrations_promote_in_order_exactly_o
     # Ten confirmed and twenty waitlisted, registered one after another.
     initial = [
         services.registration_create(
-            event=event, participant=m.user, organisation=organisation, answers={}, consent=True, actor=m.user
+            event=event, participant=m.user, organisation=organisation, answers={}, actor=m.user
         )
         for m in [MembershipFactory(organisation=organisation) for _ in range(30)]
     ]

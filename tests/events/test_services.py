@@ -39,7 +39,7 @@ def committed(service, **kwargs):
         return service(**kwargs)
 
 
-def register(event, user=None, organisation=None, participant=None, answers=None, consent=True):
+def register(event, user=None, organisation=None, participant=None, answers=None, health_data_consent=False):
     if user is None:
         user, organisation = member(organisation)
     return committed(
@@ -48,7 +48,7 @@ def register(event, user=None, organisation=None, participant=None, answers=None
         participant=participant or user,
         organisation=organisation,
         answers=answers or {},
-        consent=consent,
+        health_data_consent=health_data_consent,
         actor=user,
     )
 
@@ -170,14 +170,13 @@ def test_register_colleague_of_same_organisation():
         ("foreign_org", exceptions.NotAMember, "nie należysz"),
         ("pending_member", exceptions.NotAMember, "nie należysz"),
         ("colleague_elsewhere", exceptions.ParticipantNotInOrganisation, "nie jest zatwierdzonym"),
-        ("no_consent", exceptions.ConsentMissing, "danych osobowych"),
+        ("no_name", exceptions.ParticipantNameMissing, "imienia i nazwiska"),
     ],
 )
 def test_bad_input_is_refused_with_polish_message_and_changes_nothing(setup, error, message):
     event = EventFactory()
     user, organisation = member()
     participant = user
-    consent = True
     if setup == "twice":
         register(event, user=user, organisation=organisation)
     elif setup == "closed":
@@ -195,13 +194,13 @@ def test_bad_input_is_refused_with_polish_message_and_changes_nothing(setup, err
         participant = user
     elif setup == "colleague_elsewhere":
         participant = MembershipFactory().user
-    elif setup == "no_consent":
-        consent = False
+    elif setup == "no_name":
+        participant = MembershipFactory(organisation=organisation, user__first_name="", user__last_name=" ").user
     event.save()
     before = Registration.objects.count()
     emails_before = OutboundEmail.objects.count()
     with pytest.raises(error) as raised:
-        register(event, user=user, organisation=organisation, participant=participant, consent=consent)
+        register(event, user=user, organisation=organisation, participant=participant)
     assert message in str(raised.value)
     assert Registration.objects.count() == before
     assert OutboundEmail.objects.count() == emails_before

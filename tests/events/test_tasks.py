@@ -41,7 +41,6 @@ def test_confirmation_is_sent_by_the_real_worker_after_commit(celery_worker):
         participant=membership.user,
         organisation=membership.organisation,
         answers={},
-        consent=True,
         actor=membership.user,
     )
     email = OutboundEmail.objects.get(dedup_key=f"events:registration:{registration.pk}:confirmed:0")

@@ -25,7 +25,7 @@ def _consent(consent_text):
 
 
 def form_data(organisation, participant, **answers):
-    return {"organisation": organisation.pk, "participant": participant.pk, "consent": "on", **answers}
+    return {"organisation": organisation.pk, "participant": participant.pk, **answers}
 
 
 # --- calendar ----------------------------------------------------------------------------
@@ -195,18 +195,6 @@ def test_missing_required_answer_shows_polish_error_and_saves_nothing(client):
     assert not Registration.objects.exists()
 
 
-def test_missing_consent_refused(client):
-    event = EventFactory()
-    user, organisation = member()
-    client.force_login(user)
-    data = form_data(organisation, user)
-    del data["consent"]
-    response = client.post(reverse("events:registration_create", args=[event.slug]), data)
-    assert response.status_code == 400
-    assert "informacji o przetwarzaniu danych osobowych" in response.content.decode()
-    assert not Registration.objects.exists()
-
-
 def test_registering_twice_gives_clear_message(client):
     event = EventFactory()
     user, organisation = member()
@@ -320,10 +308,15 @@ def test_cancel_after_deadline_shows_message(client):
     assert registration.status == Status.CONFIRMED
 
 
-def test_cancel_requires_post(client):
+def test_cancel_get_only_asks_for_confirmation(client):
     registration = RegistrationFactory()
     client.force_login(registration.participant)
-    assert client.get(reverse("events:registration_cancel", args=[registration.pk])).status_code == 405
+    response = client.get(reverse("events:registration_cancel", args=[registration.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Tak, rezygnuję z udziału" in content and 'method="post"' in content
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
 
 
 def test_my_registrations_shows_waitlist_position(client):
