@@ -155,8 +155,9 @@ class Page(models.Model):
     ACCESSIBILITY_STATEMENT_SLUG = "deklaracja-dostepnosci"
 
     class Meta:
-        verbose_name = _("strona")
-        verbose_name_plural = _("strony")
+        # Not "strony": django.contrib.sites is a section of the admin too.
+        verbose_name = _("strona informacyjna")
+        verbose_name_plural = _("strony informacyjne")
         constraints = [models.UniqueConstraint(fields=["site", "slug"], name="page_unique_slug_per_site")]
         ordering = ["title"]
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from advisory.models import AdvisoryRequest, Expert
 from events.models import AgendaItem, Event, Postulate, Registration
 from partners.models import Organisation
-from portal.models import AuditLogEntry, User
+from portal.models import AuditLogEntry, Page, User
 from tests.events.factories import PostulateFactory
 from tests.factories import StaffUserFactory
 
@@ -110,6 +110,7 @@ def test_deleting_six_postulates_counts_them_in_polish(staff_client):
         (AgendaItem, ("punkt programu", "punkty programu", "punktów programu")),
         (AuditLogEntry, ("wpis dziennika zdarzeń", "wpisy dziennika zdarzeń", "wpisów dziennika zdarzeń")),
         (User, ("użytkownik", "użytkownicy", "użytkowników")),
+        (Page, ("strona informacyjna", "strony informacyjne", "stron informacyjnych")),
     ],
 )
 def test_models_have_all_three_plural_forms(model, forms):
@@ -131,6 +132,8 @@ def test_admin_index_has_no_two_sections_called_strony(staff_client):
         caption = re.search(r"<caption>.*?>([^<]+)</a>", table, re.S).group(1).strip()
         sections[caption] = re.findall(r'<th scope="row"[^>]*>\s*<a [^>]*>([^<]+)</a>', table)
     assert "Strony" not in sections  # django.contrib.sites is "Witryny" now
+    assert "Strony informacyjne" in sections["Portal i treści"]
+    assert sections["Witryny"] == ["Witryny"]
     seen = {}
     for caption, models in sections.items():
         for name in {caption, *models}:
