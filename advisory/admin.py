@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -14,7 +16,8 @@ from partners.models import TerritorialUnit
 from portal.exports import FormulaSafeModelResource
 
 from . import selectors, services
-from .forms import AssignExpertForm
+from .exceptions import AdvisoryError, ConcurrentChange, PermissionDenied, TransitionNotAllowed
+from .forms import AssignExpertForm, RejectForm, TransitionForm
 from .models import (
     AdvisoryRequest,
     AdvisorySettings,
@@ -152,6 +155,11 @@ class DeadlineFilter(admin.SimpleListFilter):
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+    # What the inline shows follows the case: whoever may view the case sees its timeline.
+    view_permission = "advisory.view_advisoryrequest"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.view_permission)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -160,7 +168,17 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class CaseEventInline(ReadOnlyInline):
+class InternalHiddenInline(ReadOnlyInline):
+    """Internal notes and files only for those allowed to read them (not, e.g., reporting)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.has_perm("advisory.view_internal"):
+            queryset = queryset.filter(is_internal=False)
+        return queryset
+
+
+class CaseEventInline(InternalHiddenInline):
     model = CaseEvent
     fields = ["created_at", "kind", "is_internal", "author", "from_status", "to_status", "body"]
     readonly_fields = fields
@@ -172,7 +190,7 @@ class ConsultationInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class CaseAttachmentInline(ReadOnlyInline):
+class CaseAttachmentInline(InternalHiddenInline):
     model = CaseAttachment
     fields = ["download", "size", "is_internal", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
@@ -193,7 +211,8 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     search_fields = ["number", "organisation__name", "contact_name", "contact_email", "description"]
     date_hierarchy = "submitted_at"
     ordering = ["due_on", "-submitted_at"]
-    actions = ["assign_expert"]
+    actions = ["accept_requests", "reject_requests", "assign_expert", "close_cases"]
+    change_form_template = "advisory/admin/advisoryrequest_change_form.html"
     inlines = [ConsultationInline, CaseAttachmentInline, CaseEventInline]
     readonly_fields = [
         "workspace_link", "number", "status", "version", "organisation", "requester", "expert", "scheduled_for",
@@ -216,6 +235,136 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=AdvisoryRequest.Status.DRAFT)
 
+    # Admin actions are offered only to roles whose permission the service will accept.
+    def has_decide_permission(self, request):
+        return request.user.has_perm("advisory.decide_request")
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm("advisory.assign_expert")
+
+    def has_handle_permission(self, request):
+        return request.user.has_perm("advisory.handle_case")
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.transition_view),
+                name="advisory_advisoryrequest_transition",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "transitions": services.transitions_available(request=obj, user=request.user) if obj else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id):
+        """The change page's "Zmień status" button: one form per allowed transition; POST calls the service."""
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404
+        if not self.has_view_permission(request, case):
+            raise Forbidden
+        transitions = services.transitions_available(request=case, user=request.user)
+        if not transitions:
+            raise Forbidden
+        change_url = reverse("admin:advisory_advisoryrequest_change", args=[case.pk])
+        if request.method == "POST":
+            form = TransitionForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.request_transition(
+                        request_id=case.pk,
+                        action=data["action"],
+                        expected_version=data["version"],
+                        actor=request.user,
+                        reason=data["reason"],
+                        expert=data["expert"],
+                        scheduled_for=data["scheduled_for"],
+                    )
+                except PermissionDenied as error:
+                    raise Forbidden(error.message) from error
+                except AdvisoryError as error:
+                    self.message_user(request, error.message, messages.ERROR)
+                else:
+                    self.message_user(request, gettext("Status sprawy został zmieniony."), messages.SUCCESS)
+                    return HttpResponseRedirect(change_url)
+            else:
+                self.message_user(
+                    request, gettext("Formularz zawiera błędy: sprawdź termin i pozostałe pola."), messages.ERROR
+                )
+            case.refresh_from_db()
+            transitions = services.transitions_available(request=case, user=request.user)
+        return render(
+            request,
+            "advisory/admin/transition.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Zmień status sprawy %(number)s") % {"number": case.number},
+                "case": case,
+                "transitions": transitions,
+                "experts": TransitionForm.base_fields["expert"].queryset,
+                "opts": self.model._meta,
+                "original": case,
+                "change_url": change_url,
+            },
+        )
+
+    def _run_on_each(self, request, queryset, action: str, **kwargs) -> None:
+        """Apply one service transition to every selected case; each on its own, refusals reported."""
+        done = 0
+        for case in queryset.order_by("pk"):
+            try:
+                services.request_transition(
+                    request_id=case.pk, action=action, expected_version=case.version, actor=request.user, **kwargs
+                )
+                done += 1
+            except (TransitionNotAllowed, ConcurrentChange, PermissionDenied) as error:
+                self.message_user(request, f"{case.number}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(
+                request, gettext("Zmieniono status spraw: %(count)d.") % {"count": done}, messages.SUCCESS
+            )
+
+    @admin.action(description=_("Przyjmij zaznaczone wnioski"), permissions=["decide"])
+    def accept_requests(self, request, queryset):
+        self._run_on_each(request, queryset, "accept")
+
+    @admin.action(description=_("Zamknij zaznaczone sprawy (zrealizowane)"), permissions=["handle"])
+    def close_cases(self, request, queryset):
+        self._run_on_each(request, queryset, "close")
+
+    @admin.action(description=_("Odrzuć zaznaczone wnioski (z uzasadnieniem)"), permissions=["decide"])
+    def reject_requests(self, request, queryset):
+        cases = list(queryset.order_by("pk"))
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                self._run_on_each(
+                    request, queryset.filter(pk__in=[c.pk for c in cases]), "reject", reason=form.cleaned_data["reason"]
+                )
+                return None
+        else:
+            form = RejectForm()
+        return render(
+            request,
+            "advisory/admin/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Odrzuć wnioski"),
+                "cases": cases,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
     def has_add_permission(self, request):
         return False
 
@@ -227,7 +376,15 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # Status, expert and dates change only through the workflow service; here just the
         # classification fields, so that an admin save never overwrites a concurrent transition.
-        AdvisoryRequest.objects.filter(pk=obj.pk).update(funding_project=obj.funding_project)
+        services.request_classification_update(
+            request_id=obj.pk,
+            actor=request.user,
+            topics=list(form.cleaned_data["topics"]),
+            funding_project=form.cleaned_data.get("funding_project"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """The topics were saved by the service in save_model; the inlines are read-only."""
 
     @admin.display(description=_("obsługa sprawy"))
     def workspace_link(self, obj):
@@ -256,7 +413,7 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
             return format_html('<strong style="color:#7a4b00">{} {}</strong>', gettext("wkrótce"), date_text)
         return date_text
 
-    @admin.action(description=_("Przydziel eksperta do zaznaczonych spraw"))
+    @admin.action(description=_("Przydziel eksperta do zaznaczonych spraw"), permissions=["assign"])
     def assign_expert(self, request, queryset):
         cases = list(queryset.order_by("pk"))
         if "apply" in request.POST:

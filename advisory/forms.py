@@ -98,12 +98,16 @@ class MessageForm(forms.Form):
         label=_("Załącznik (PDF, DOCX lub ODT)"), required=False
     )
 
-    def __init__(self, *args, allow_internal: bool = False, **kwargs):
+    def __init__(self, *args, allow_internal: bool = False, internal_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attachment"].widget.attrs["accept"] = ".pdf,.docx,.odt"
         if allow_internal:
+            # Someone who may only write internal notes gets the box ticked and fixed.
             self.fields["internal"] = forms.BooleanField(
-                label=_("Notatka wewnętrzna (niewidoczna dla wnioskodawcy)"), required=False
+                label=_("Notatka wewnętrzna (niewidoczna dla wnioskodawcy)"),
+                required=False,
+                initial=internal_only,
+                disabled=internal_only,
             )
 
     def clean_attachment(self):
@@ -155,3 +159,9 @@ class ConsultationForm(forms.Form):
 
 class AssignExpertForm(forms.Form):
     expert = forms.ModelChoiceField(queryset=Expert.objects.filter(is_active=True), label=_("Ekspert"))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Powód odrzucenia (zobaczy go JST)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )

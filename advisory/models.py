@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -198,13 +199,25 @@ class AdvisoryRequest(models.Model):
     )
     card_pdf = models.FileField(_("karta doradztwa (PDF)"), upload_to="advisory/cards/", blank=True)
     card_generated_at = models.DateTimeField(_("karta wygenerowana"), null=True, blank=True)
+    card_requested_at = models.DateTimeField(_("karta zamówiona"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["card_pdf", "card_generated_at"])
+    history = HistoricalRecords(excluded_fields=["card_pdf", "card_generated_at", "card_requested_at"])
 
     class Meta:
         verbose_name = _("wniosek o doradztwo")
         verbose_name_plural = _("wnioski o doradztwo")
         ordering = ["-submitted_at", "-created_at"]
+        # What each staff role may do with cases (docs/permissions.md, "Advisory"); the default
+        # view_advisoryrequest reads every submitted case without its internal notes and files.
+        permissions = [
+            ("view_internal", _("Może czytać notatki wewnętrzne i pobierać pliki wewnętrzne spraw doradczych")),
+            ("add_internal_note", _("Może dodawać notatki wewnętrzne do spraw doradczych")),
+            ("decide_request", _("Może przyjmować i odrzucać wnioski o doradztwo")),
+            ("assign_expert", _("Może przydzielać ekspertów do spraw doradczych")),
+            ("handle_case", _("Może prowadzić sprawy doradcze (terminy, realizacja, zamknięcie, wiadomości do JST)")),
+            ("record_consultation", _("Może zapisywać konsultacje w imieniu eksperta")),
+            ("generate_card", _("Może zlecać przygotowanie karty doradztwa")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
@@ -254,8 +267,10 @@ class CaseEvent(models.Model):
         related_name="+",
         verbose_name=_("autor"),
     )
-    from_status = models.CharField(_("poprzedni status"), max_length=20, blank=True)
-    to_status = models.CharField(_("nowy status"), max_length=20, blank=True)
+    from_status = models.CharField(
+        _("poprzedni status"), max_length=20, blank=True, choices=AdvisoryRequest.Status.choices
+    )
+    to_status = models.CharField(_("nowy status"), max_length=20, blank=True, choices=AdvisoryRequest.Status.choices)
     body = models.TextField(_("treść"), blank=True)
     created_at = models.DateTimeField(_("czas"), auto_now_add=True, db_index=True)
 
@@ -271,13 +286,8 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def get_from_status_display(self) -> str:
-        return AdvisoryRequest.Status(self.from_status).label if self.from_status else ""
-
-    def get_to_status_display(self) -> str:
-        return AdvisoryRequest.Status(self.to_status).label if self.to_status else ""
+        when = timezone.localtime(self.created_at).strftime("%d.%m.%Y %H:%M") if self.created_at else ""
+        return f"{self.get_kind_display()} ({when})"
 
 
 def _attachment_path(instance: "CaseAttachment", filename: str) -> str:

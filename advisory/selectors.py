@@ -61,11 +61,39 @@ def request_get_for_requester(*, user, pk: int) -> AdvisoryRequest:
     return request
 
 
+# --- who may do what (docs/permissions.md, "Advisory") ------------------------------------------
+
+
+def user_reads_all_cases(*, user) -> bool:
+    """Staff whose role reads every submitted case (advisory officer, reporting, ROPS admin)."""
+    return user.is_authenticated and user.has_perm("advisory.view_advisoryrequest")
+
+
+def user_is_case_worker(*, user) -> bool:
+    """Whether the user has a case workspace at all: a role that reads cases, or an expert account."""
+    return user_reads_all_cases(user=user) or expert_for_user(user=user) is not None
+
+
+def is_assigned_expert(*, user, request: AdvisoryRequest) -> bool:
+    """The active expert assigned to this case, through their own account."""
+    if not user.is_authenticated or request.expert_id is None:
+        return False
+    expert = request.expert
+    return expert.user_id == user.pk and expert.is_active
+
+
+def can_see_internal(*, user, request: AdvisoryRequest) -> bool:
+    """Internal notes and files: staff with view_internal, and the expert of the case."""
+    return user.is_authenticated and (
+        user.has_perm("advisory.view_internal") or is_assigned_expert(user=user, request=request)
+    )
+
+
 def request_list_for_case_worker(*, user) -> QuerySet[AdvisoryRequest]:
-    """Staff see every submitted case; an expert sees only the cases assigned to them."""
+    """Staff who read cases see every submitted one; an expert sees only the cases assigned to them."""
     if not user.is_authenticated:
         return AdvisoryRequest.objects.none()
-    if user.is_staff:
+    if user_reads_all_cases(user=user):
         return _with_related(AdvisoryRequest.objects.exclude(status=Status.DRAFT))
     return _with_related(
         AdvisoryRequest.objects.filter(expert__user=user, expert__is_active=True).exclude(status=Status.DRAFT)
@@ -88,8 +116,17 @@ def timeline_for_requester(*, request: AdvisoryRequest) -> QuerySet[CaseEvent]:
     )
 
 
-def timeline_for_case_worker(*, request: AdvisoryRequest) -> QuerySet[CaseEvent]:
+def timeline_for_case_worker(*, request: AdvisoryRequest, user) -> QuerySet[CaseEvent]:
+    """The whole timeline for those who may see internal entries; the requester's side otherwise."""
+    if not can_see_internal(user=user, request=request):
+        return timeline_for_requester(request=request)
     return request.events.select_related("author").prefetch_related("attachments")
+
+
+def attachment_list_for_case_worker(*, request: AdvisoryRequest, user) -> QuerySet[CaseAttachment]:
+    if can_see_internal(user=user, request=request):
+        return request.attachments.all()
+    return request.attachments.filter(is_internal=False)
 
 
 def attachment_list_for_requester(*, request: AdvisoryRequest) -> QuerySet[CaseAttachment]:
@@ -97,10 +134,10 @@ def attachment_list_for_requester(*, request: AdvisoryRequest) -> QuerySet[CaseA
 
 
 def attachment_get_for_user(*, user, request_pk: int, pk: int) -> CaseAttachment:
-    """Return an attachment the user may download, or raise 404."""
-    worker_cases = request_list_for_case_worker(user=user).filter(pk=request_pk)
-    if worker_cases.exists():
-        attachment = CaseAttachment.objects.filter(request_id=request_pk, pk=pk).first()
+    """Return an attachment the user may download, or raise 404 (internal files only to insiders)."""
+    case = request_list_for_case_worker(user=user).filter(pk=request_pk).first()
+    if case is not None:
+        attachment = attachment_list_for_case_worker(request=case, user=user).filter(pk=pk).first()
     elif request_list_for_requester(user=user).filter(pk=request_pk).exists():
         attachment = CaseAttachment.objects.filter(request_id=request_pk, pk=pk, is_internal=False).first()
     else:
@@ -128,7 +165,7 @@ def request_queue_for_staff(
     today: date | None = None,
 ) -> QuerySet[AdvisoryRequest]:
     """The staff queue of cases, soonest deadline first, with the filters of the admin."""
-    if not user.is_staff:
+    if not user_reads_all_cases(user=user):
         return AdvisoryRequest.objects.none()
     today = today or timezone.localdate()
     queryset = request_list_for_case_worker(user=user)

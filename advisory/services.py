@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -9,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
 from partners.selectors import membership_is_approved
+from portal.audit import audit_record, field_changes
 from portal.services import email_enqueue
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 
@@ -48,45 +49,73 @@ REQUESTER = "requester"
 
 @dataclass(frozen=True)
 class Transition:
+    """One step of the workflow and who may take it: staff holding `permission`, the case's
+    expert (`expert`), or a member of the requesting JST (`requester`)."""
+
     action: str
     label: str
     sources: tuple[str, ...]
     target: str
-    roles: frozenset[str]
+    permission: str | None = None
+    expert: bool = False
+    requester: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("submit", gettext_lazy("Złóż wniosek"), (Status.DRAFT,), Status.SUBMITTED, frozenset({REQUESTER})),
-        Transition("accept", gettext_lazy("Przyjmij wniosek"), (Status.SUBMITTED,), Status.ACCEPTED, frozenset({STAFF})),
-        Transition("reject", gettext_lazy("Odrzuć wniosek"), (Status.SUBMITTED,), Status.REJECTED, frozenset({STAFF})),
+        Transition("submit", gettext_lazy("Złóż wniosek"), (Status.DRAFT,), Status.SUBMITTED, requester=True),
+        Transition(
+            "accept", gettext_lazy("Przyjmij wniosek"), (Status.SUBMITTED,), Status.ACCEPTED,
+            permission="advisory.decide_request",
+        ),
+        Transition(
+            "reject", gettext_lazy("Odrzuć wniosek"), (Status.SUBMITTED,), Status.REJECTED,
+            permission="advisory.decide_request",
+        ),
         Transition(
             "assign_expert",
             gettext_lazy("Przydziel eksperta"),
             (Status.ACCEPTED, Status.EXPERT_ASSIGNED),
             Status.EXPERT_ASSIGNED,
-            frozenset({STAFF}),
+            permission="advisory.assign_expert",
         ),
         Transition(
             "schedule",
             gettext_lazy("Ustal termin konsultacji"),
             (Status.EXPERT_ASSIGNED, Status.SCHEDULED),
             Status.SCHEDULED,
-            frozenset({STAFF, EXPERT}),
+            permission="advisory.handle_case",
+            expert=True,
         ),
-        Transition("start", gettext_lazy("Rozpocznij realizację"), (Status.SCHEDULED,), Status.IN_PROGRESS, frozenset({STAFF, EXPERT})),
+        Transition(
+            "start", gettext_lazy("Rozpocznij realizację"), (Status.SCHEDULED,), Status.IN_PROGRESS,
+            permission="advisory.handle_case", expert=True,
+        ),
         Transition(
             "wait_for_jst",
             gettext_lazy("Poproś JST o uzupełnienie"),
             (Status.IN_PROGRESS,),
             Status.WAITING_FOR_JST,
-            frozenset({STAFF, EXPERT}),
+            permission="advisory.handle_case",
+            expert=True,
         ),
-        Transition("resume", gettext_lazy("Wznów realizację"), (Status.WAITING_FOR_JST,), Status.IN_PROGRESS, frozenset({STAFF, EXPERT})),
-        Transition("complete", gettext_lazy("Zakończ jako zrealizowany"), (Status.IN_PROGRESS,), Status.COMPLETED, frozenset({STAFF, EXPERT})),
-        Transition("close", gettext_lazy("Zamknij sprawę"), (Status.COMPLETED,), Status.CLOSED, frozenset({STAFF})),
-        Transition("withdraw", gettext_lazy("Wycofaj wniosek"), AdvisoryRequest.OPEN_STATUSES, Status.WITHDRAWN, frozenset({REQUESTER})),
+        Transition(
+            "resume", gettext_lazy("Wznów realizację"), (Status.WAITING_FOR_JST,), Status.IN_PROGRESS,
+            permission="advisory.handle_case", expert=True,
+        ),
+        Transition(
+            "complete", gettext_lazy("Zakończ jako zrealizowany"), (Status.IN_PROGRESS,), Status.COMPLETED,
+            permission="advisory.handle_case", expert=True,
+        ),
+        Transition(
+            "close", gettext_lazy("Zamknij sprawę"), (Status.COMPLETED,), Status.CLOSED,
+            permission="advisory.handle_case",
+        ),
+        Transition(
+            "withdraw", gettext_lazy("Wycofaj wniosek"), AdvisoryRequest.OPEN_STATUSES, Status.WITHDRAWN,
+            requester=True,
+        ),
     ]
 }
 
@@ -103,29 +132,59 @@ REQUIRED_FOR_SUBMISSION = {
 }
 
 
-def actor_roles(*, request: AdvisoryRequest, user) -> set[str]:
-    """Return the roles the user has in this case."""
-    roles: set[str] = set()
+def is_requester(*, request: AdvisoryRequest, user) -> bool:
+    """An approved member of the requesting JST (every member acts for it)."""
+    return (
+        user.is_authenticated
+        and request.organisation.kind == Organisation.Kind.JST
+        and membership_is_approved(user=user, organisation=request.organisation)
+    )
+
+
+def may_perform(*, transition: Transition, request: AdvisoryRequest, user) -> bool:
+    """Whether the user's role or relation to the case allows this transition (any status)."""
     if not user.is_authenticated:
-        return roles
-    if user.is_staff:
-        roles.add(STAFF)
-    if request.expert_id and request.expert.user_id == user.pk and request.expert.is_active:
-        roles.add(EXPERT)
-    if request.organisation.kind == Organisation.Kind.JST and membership_is_approved(
-        user=user, organisation=request.organisation
-    ):
-        roles.add(REQUESTER)
-    return roles
+        return False
+    if transition.permission and user.has_perm(transition.permission):
+        return True
+    if transition.expert and selectors.is_assigned_expert(user=user, request=request):
+        return True
+    return transition.requester and is_requester(request=request, user=user)
+
+
+def may_message_requester(*, request: AdvisoryRequest, user) -> bool:
+    return user.is_authenticated and (
+        user.has_perm("advisory.handle_case") or selectors.is_assigned_expert(user=user, request=request)
+    )
+
+
+def may_add_internal_note(*, request: AdvisoryRequest, user) -> bool:
+    return user.is_authenticated and (
+        user.has_perm("advisory.add_internal_note") or selectors.is_assigned_expert(user=user, request=request)
+    )
+
+
+def may_record_consultation(*, request: AdvisoryRequest, user) -> bool:
+    return user.is_authenticated and (
+        user.has_perm("advisory.record_consultation") or selectors.is_assigned_expert(user=user, request=request)
+    )
+
+
+def may_request_card(*, request: AdvisoryRequest, user) -> bool:
+    """Staff with generate_card and the case's expert; the JST only while no card exists yet."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("advisory.generate_card") or selectors.is_assigned_expert(user=user, request=request):
+        return True
+    return not request.card_pdf and is_requester(request=request, user=user)
 
 
 def transitions_available(*, request: AdvisoryRequest, user) -> list[Transition]:
     """Transitions the user could perform now (for showing buttons; the service re-checks)."""
-    roles = actor_roles(request=request, user=user)
     return [
         t
         for t in TRANSITIONS.values()
-        if t.action != "submit" and request.status in t.sources and roles & t.roles
+        if t.action != "submit" and request.status in t.sources and may_perform(transition=t, request=request, user=user)
     ]
 
 
@@ -157,6 +216,7 @@ def request_draft_save(
     for upload in attachments:
         validate_upload(upload, kinds=DOCUMENT_KINDS)
     with transaction.atomic():
+        created = request is None
         if request is None:
             request = AdvisoryRequest(organisation=organisation, requester=actor)
             request.funding_project = AdvisorySettings.load().funding_project
@@ -182,8 +242,48 @@ def request_draft_save(
             request.rodo_consent_at = None
         request.save()
         request.topics.set(topics)
-        for upload in attachments:
+        stored = [
             _attachment_store(request=request, upload=upload, actor=actor, is_internal=False, event=None)
+            for upload in attachments
+        ]
+        audit_record(
+            actor=actor,
+            action="advisory.advisoryrequest.draft_create" if created else "advisory.advisoryrequest.draft_update",
+            target=request,
+            summary=(_("Utworzono szkic wniosku o doradztwo") if created else _("Zmieniono szkic wniosku o doradztwo"))
+            + f" ({organisation.name})",
+            changes={"version": request.version, "files": [a.original_name for a in stored]},
+        )
+    return request
+
+
+def request_classification_update(
+    *, request_id: int, actor, topics: list[AdvisoryTopic], funding_project
+) -> AdvisoryRequest:
+    """Staff correct a case's topics and funding project (the only fields the admin edits)."""
+    if not actor.has_perm("advisory.change_advisoryrequest"):
+        raise PermissionDenied()
+    with transaction.atomic():
+        request = AdvisoryRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
+        before_topics = sorted(topic.name for topic in request.topics.all())
+        before_project = request.funding_project
+        AdvisoryRequest.objects.filter(pk=request.pk).update(funding_project=funding_project)
+        request.funding_project = funding_project
+        request.topics.set(topics)
+        after_topics = sorted(topic.name for topic in topics)
+        changes = {}
+        if before_topics != after_topics:
+            changes["topics"] = [before_topics, after_topics]
+        if before_project != funding_project:
+            changes["funding_project"] = [before_project, funding_project]
+        if changes:
+            audit_record(
+                actor=actor,
+                action="advisory.advisoryrequest.classify",
+                target=request,
+                summary=_("Zmieniono tematy lub projekt finansujący sprawy"),
+                changes=changes,
+            )
     return request
 
 
@@ -234,6 +334,8 @@ def request_transition(
             .select_related("organisation", "expert")
             .get(pk=request_id)
         )
+        if not may_perform(transition=transition, request=request, user=actor):
+            raise PermissionDenied()
         if request.version != expected_version:
             raise ConcurrentChange()
         if request.status not in transition.sources:
@@ -241,9 +343,8 @@ def request_transition(
                 _("Nie można wykonać czynności „%(action)s”, gdy wniosek ma status „%(status)s”.")
                 % {"action": transition.label, "status": request.get_status_display()}
             )
-        roles = actor_roles(request=request, user=actor)
-        if not roles & transition.roles:
-            raise PermissionDenied()
+        before = copy(request)
+        previous_expert = request.expert
         previous = request.status
         now = timezone.now()
         today = timezone.localdate()
@@ -309,10 +410,26 @@ def request_transition(
             to_status=request.status,
             body=body.strip(),
         )
+        audit_record(
+            actor=actor,
+            action=f"advisory.advisoryrequest.{action}",
+            target=request,
+            summary=_("%(action)s: %(before)s → %(after)s")
+            % {"action": transition.label, "before": before.get_status_display(), "after": request.get_status_display()},
+            changes=field_changes(before, request, _AUDITED_CASE_FIELDS),
+        )
         _notify(request=request, event=event, actor=actor)
+        if action == "assign_expert" and previous_expert is not None and previous_expert != request.expert:
+            _notify_expert_unassigned(request=request, expert=previous_expert, event=event)
         if action == "complete":
-            _enqueue_card(request.pk)
+            _card_enqueue_after_commit(request=request)
     return request
+
+
+_AUDITED_CASE_FIELDS = [
+    "status", "number", "expert", "scheduled_for", "rejection_reason", "due_on", "submitted_at",
+    "first_responded_at", "completed_at", "closed_at",
+]
 
 
 def request_assign_expert_bulk(
@@ -365,10 +482,13 @@ def case_message_post(
         validate_upload(upload, kinds=DOCUMENT_KINDS)
     with transaction.atomic():
         request = _lock_for_conversation(request_id=request_id)
-        roles = actor_roles(request=request, user=actor)
-        if roles & {STAFF, EXPERT}:
-            kind = CaseEvent.Kind.NOTE if internal else CaseEvent.Kind.MESSAGE
-        elif REQUESTER in roles and not internal:
+        if internal:
+            if not may_add_internal_note(request=request, user=actor):
+                raise PermissionDenied()
+            kind = CaseEvent.Kind.NOTE
+        elif may_message_requester(request=request, user=actor):
+            kind = CaseEvent.Kind.MESSAGE
+        elif is_requester(request=request, user=actor):
             kind = CaseEvent.Kind.REPLY
         else:
             raise PermissionDenied()
@@ -377,8 +497,17 @@ def case_message_post(
         event = CaseEvent.objects.create(
             request=request, kind=kind, is_internal=internal, author=actor, body=body
         )
-        for upload in attachments:
+        stored = [
             _attachment_store(request=request, upload=upload, actor=actor, is_internal=internal, event=event)
+            for upload in attachments
+        ]
+        audit_record(
+            actor=actor,
+            action=f"advisory.caseevent.{event.kind}",
+            target=request,
+            summary=_("%(kind)s w sprawie %(number)s") % {"kind": event.get_kind_display(), "number": request.number},
+            changes={"event": event.pk, "internal": internal, "files": [a.original_name for a in stored]},
+        )
         _notify(request=request, event=event, actor=actor)
     return event
 
@@ -423,7 +552,7 @@ def consultation_record(
             .select_related("organisation", "expert")
             .get(pk=request_id)
         )
-        if not actor_roles(request=request, user=actor) & {STAFF, EXPERT}:
+        if not may_record_consultation(request=request, user=actor):
             raise PermissionDenied()
         if request.status not in CONSULTATION_STATUSES:
             raise TransitionNotAllowed(
@@ -452,6 +581,16 @@ def consultation_record(
                 "minutes": minutes,
             },
         )
+        audit_record(
+            actor=actor,
+            action="advisory.consultation.record",
+            target=request,
+            summary=event.body,
+            changes={
+                "consultation": consultation.pk, "held_on": held_on, "form": form,
+                "duration_minutes": duration_minutes,
+            },
+        )
         _notify(request=request, event=event, actor=actor)
     return consultation
 
@@ -468,8 +607,15 @@ def _enqueue_card(request_id: int) -> None:
     enqueue_on_commit(advisory_card_generate, request_id)
 
 
+def _card_enqueue_after_commit(*, request: AdvisoryRequest) -> None:
+    """Mark the card as requested now and queue its rendering once the transaction commits."""
+    request.card_requested_at = timezone.now()
+    AdvisoryRequest.objects.filter(pk=request.pk).update(card_requested_at=request.card_requested_at)
+    _enqueue_card(request.pk)
+
+
 def card_generate(*, request_id: int) -> bool:
-    """Render the advisory card of a completed case and overwrite the stored file."""
+    """Render the advisory card of a completed case and overwrite the stored file (a system task)."""
     from .documents import advisory_card_pdf
 
     request = AdvisoryRequest.objects.filter(
@@ -479,11 +625,19 @@ def card_generate(*, request_id: int) -> bool:
         return False
     content = advisory_card_pdf(request=request)
     old_name = request.card_pdf.name if request.card_pdf else None
-    request.card_pdf.save(f"karta-doradztwa-{request.public_id}.pdf", ContentFile(content), save=False)
-    request.card_generated_at = timezone.now()
-    AdvisoryRequest.objects.filter(pk=request.pk).update(
-        card_pdf=request.card_pdf.name, card_generated_at=request.card_generated_at
-    )
+    with transaction.atomic():
+        request.card_pdf.save(f"karta-doradztwa-{request.public_id}.pdf", ContentFile(content), save=False)
+        request.card_generated_at = timezone.now()
+        AdvisoryRequest.objects.filter(pk=request.pk).update(
+            card_pdf=request.card_pdf.name, card_generated_at=request.card_generated_at
+        )
+        audit_record(
+            actor=None,
+            action="advisory.advisoryrequest.card_generate",
+            target=request,
+            summary=_("Przygotowano kartę doradztwa"),
+            changes={"file": request.card_pdf.name},
+        )
     if old_name and old_name != request.card_pdf.name:
         request.card_pdf.storage.delete(old_name)
     return True
@@ -499,10 +653,57 @@ def cards_generate_missing(*, limit: int = 20) -> int:
     return sum(card_generate(request_id=request_id) for request_id in list(missing))
 
 
-def card_request(*, request: AdvisoryRequest) -> None:
-    """Ask for the card to be (re)rendered in the background."""
-    if request.status in (Status.COMPLETED, Status.CLOSED):
-        _enqueue_card(request.pk)
+def card_request(*, request_id: int, actor) -> AdvisoryRequest:
+    """Ask for the card of a completed case to be (re)rendered in the background (a POST, never a GET)."""
+    with transaction.atomic():
+        request = (
+            AdvisoryRequest.objects.select_for_update(of=("self",))
+            .select_related("organisation", "expert")
+            .get(pk=request_id)
+        )
+        if not may_request_card(request=request, user=actor):
+            raise PermissionDenied()
+        if request.status not in (Status.COMPLETED, Status.CLOSED):
+            raise TransitionNotAllowed(_("Kartę doradztwa można przygotować dopiero po zakończeniu sprawy."))
+        _card_enqueue_after_commit(request=request)
+        audit_record(
+            actor=actor,
+            action="advisory.advisoryrequest.card_request",
+            target=request,
+            summary=_("Zlecono przygotowanie karty doradztwa"),
+        )
+    return request
+
+
+def card_download_record(*, request: AdvisoryRequest, actor) -> None:
+    """Record that someone outside the requesting JST (staff, the expert) downloaded the card."""
+    if is_requester(request=request, user=actor):
+        return
+    audit_record(
+        actor=actor,
+        action="advisory.advisoryrequest.card_download",
+        target=request,
+        summary=_("Pobrano kartę doradztwa sprawy %(number)s") % {"number": request.number},
+    )
+
+
+def attachment_download_record(*, attachment: CaseAttachment, actor) -> None:
+    """Record that someone outside the requesting JST downloaded a file of the case."""
+    request = attachment.request
+    if is_requester(request=request, user=actor):
+        return
+    audit_record(
+        actor=actor,
+        action="advisory.caseattachment.download",
+        target=attachment,
+        summary=_("Pobrano plik „%(name)s” ze sprawy %(number)s%(internal)s")
+        % {
+            "name": attachment.original_name,
+            "number": request.number or _("(szkic)"),
+            "internal": _(" (plik wewnętrzny)") if attachment.is_internal else "",
+        },
+        changes={"request": request.pk, "internal": attachment.is_internal},
+    )
 
 
 # --- e-mail -----------------------------------------------------------------------------------
@@ -537,7 +738,12 @@ def _notify(*, request: AdvisoryRequest, event: CaseEvent, actor) -> None:
             path = reverse("admin:advisory_advisoryrequest_change", args=[request.pk])
         else:
             path = reverse("advisory:case_detail", args=[request.pk])
-        if event.kind == CaseEvent.Kind.STATUS:
+        template = "advisory_case_update"
+        if side == EXPERT and event.kind == CaseEvent.Kind.STATUS and event.to_status == Status.EXPERT_ASSIGNED:
+            # The expert's own message: what the assignment means and what to do next.
+            template = "advisory_expert_assigned"
+            subject = _("Nowa sprawa doradcza do poprowadzenia: %(number)s") % {"number": request.number}
+        elif event.kind == CaseEvent.Kind.STATUS:
             subject = _("Wniosek %(number)s: %(status)s") % {
                 "number": request.number,
                 "status": event.get_to_status_display(),
@@ -550,15 +756,35 @@ def _notify(*, request: AdvisoryRequest, event: CaseEvent, actor) -> None:
         email_enqueue(
             to=email,
             subject=subject,
-            template="advisory_case_update",
-            context={"request": request, "event": event, "path": path, "side": side},
+            template=template,
+            context={
+                "request": request,
+                "event": event,
+                "path": path,
+                "side": side,
+                "topics": list(request.topics.all()),
+                "settings_row": AdvisorySettings.load(),
+            },
             dedup_key=f"advisory:event:{event.pk}:{email}",
         )
 
 
+def _notify_expert_unassigned(*, request: AdvisoryRequest, expert: Expert, event: CaseEvent) -> None:
+    """Tell the previous expert that the case went to someone else, so they stop working on it."""
+    if not expert.email:
+        return
+    email_enqueue(
+        to=expert.email,
+        subject=_("Sprawa %(number)s została przekazana innemu ekspertowi") % {"number": request.number},
+        template="advisory_expert_unassigned",
+        context={"request": request, "settings_row": AdvisorySettings.load()},
+        dedup_key=f"advisory:event:{event.pk}:unassigned:{expert.email.lower()}",
+    )
+
+
 def deadline_digest_send(*, today: date | None = None) -> int:
-    """E-mail each ROPS staff member the open cases near or past their deadline (once a day)."""
-    from portal.models import User
+    """E-mail everyone who runs cases (advisory.handle_case) the open cases near or past their deadline."""
+    from django.contrib.auth.backends import ModelBackend
 
     today = today or timezone.localdate()
     cases = list(selectors.request_list_near_deadline(today=today))
@@ -566,17 +792,7 @@ def deadline_digest_send(*, today: date | None = None) -> int:
         return 0
     overdue = [case for case in cases if case.due_on < today]
     near = [case for case in cases if case.due_on >= today]
-    perm = {"codename": "view_advisoryrequest", "content_type__app_label": "advisory"}
-    staff = (
-        User.objects.filter(is_staff=True, is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(**{f"user_permissions__{key}": value for key, value in perm.items()})
-            | Q(**{f"groups__permissions__{key}": value for key, value in perm.items()})
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    staff = ModelBackend().with_perm("advisory.handle_case", is_active=True).exclude(email="").order_by("pk")
     sent = 0
     for member in staff:
         email_enqueue(
@@ -588,4 +804,11 @@ def deadline_digest_send(*, today: date | None = None) -> int:
             dedup_key=f"advisory:digest:{member.pk}:{today.isoformat()}",
         )
         sent += 1
+    audit_record(
+        actor=None,
+        action="advisory.advisoryrequest.digest_send",
+        summary=_("Wysłano dzienne zestawienie terminów: %(people)d odbiorców, %(cases)d spraw")
+        % {"people": sent, "cases": len(cases)},
+        changes={"recipients": [member.email for member in staff], "cases": [case.number for case in cases]},
+    )
     return sent

@@ -14,6 +14,7 @@ urlpatterns = [
     path("wnioski/<int:pk>/wycofaj/", views.request_withdraw, name="request_withdraw"),
     path("wnioski/<int:pk>/pliki/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
     path("wnioski/<int:pk>/karta-doradztwa.pdf", views.card_download, name="card_download"),
+    path("wnioski/<int:pk>/karta-doradztwa/przygotuj/", views.card_request, name="card_request"),
     path("sprawy/", views.case_list, name="case_list"),
     path("sprawy/<int:pk>/", views.case_detail, name="case_detail"),
     path("sprawy/<int:pk>/status/", views.case_transition, name="case_transition"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.files import private_file_response
 
 from . import selectors, services
-from .exceptions import AdvisoryError
+from .exceptions import AdvisoryError, PermissionDenied
 from .forms import ConsultationForm, MessageForm, RequestForm, TransitionForm
 from .models import AdvisoryRequest, AdvisorySettings
 
@@ -22,7 +23,7 @@ def advisory_home(request):
         "topics": selectors.topic_list_active(),
         "settings_row": AdvisorySettings.load(),
         "is_jst_member": request.user.is_authenticated and selectors.user_is_jst_member(user=request.user),
-        "expert": selectors.expert_for_user(user=request.user),
+        "is_case_worker": selectors.user_is_case_worker(user=request.user),
     }
     return render(request, "advisory/advisory_home.html", context)
 
@@ -196,29 +197,54 @@ def _posted_version(request) -> int:
 @login_required
 def attachment_download(request, pk: int, attachment_pk: int):
     attachment = selectors.attachment_get_for_user(user=request.user, request_pk=pk, pk=attachment_pk)
+    services.attachment_download_record(attachment=attachment, actor=request.user)
     return private_file_response(attachment.file, download_name=attachment.original_name)
 
 
-@login_required
-def card_download(request, pk: int):
-    """Serve the advisory card to the JST, the expert or staff; 'being prepared' until it exists."""
+def _case_for_card(request, pk: int) -> AdvisoryRequest:
     try:
         case = selectors.request_get_for_requester(user=request.user, pk=pk)
     except Http404:
         case = selectors.request_get_for_case_worker(user=request.user, pk=pk)
     if case.status not in (Status.COMPLETED, Status.CLOSED):
         raise Http404
+    return case
+
+
+@login_required
+def card_download(request, pk: int):
+    """Serve the advisory card; until it exists, say so (a GET never queues anything)."""
+    case = _case_for_card(request, pk)
     if case.card_pdf and case.card_pdf.storage.exists(case.card_pdf.name):
+        services.card_download_record(request=case, actor=request.user)
         return private_file_response(case.card_pdf, download_name=f"karta-doradztwa-{case.number.replace('/', '-')}.pdf")
-    services.card_request(request=case)
-    return render(request, "advisory/card_pending.html", {"case": case}, status=202)
+    context = {"case": case, "can_request_card": services.may_request_card(request=case, user=request.user)}
+    return render(request, "advisory/card_pending.html", context, status=202)
+
+
+@login_required
+@require_POST
+def card_request(request, pk: int):
+    """Queue the card's rendering (the button on the pending page and on the case page)."""
+    case = _case_for_card(request, pk)
+    try:
+        services.card_request(request_id=case.pk, actor=request.user)
+    except PermissionDenied as error:
+        raise Forbidden(error.message) from error
+    except AdvisoryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Zlecono przygotowanie karty doradztwa. Zwykle trwa to kilka sekund – prosimy sprawdzić za chwilę.")
+        )
+    return redirect("advisory:card_download", pk=case.pk)
 
 
 # --- the expert's and staff's side -----------------------------------------------------------
 
 
 def _case_worker_or_404(request):
-    if not (request.user.is_staff or selectors.expert_for_user(user=request.user)):
+    if not selectors.user_is_case_worker(user=request.user):
         raise Http404
 
 
@@ -234,17 +260,24 @@ def case_list(request):
 
 
 def _case_context(request, case, **forms):
-    transitions = services.transitions_available(request=case, user=request.user)
+    user = request.user
+    transitions = services.transitions_available(request=case, user=user)
+    may_note = services.may_add_internal_note(request=case, user=user)
+    may_message = services.may_message_requester(request=case, user=user)
     return {
         "case": case,
-        "timeline": selectors.timeline_for_case_worker(request=case),
+        "timeline": selectors.timeline_for_case_worker(request=case, user=user),
+        "files": selectors.attachment_list_for_case_worker(request=case, user=user),
         "consultations": case.consultations.all(),
         "transitions": transitions,
         "transition_form": forms.get("transition_form") or TransitionForm(initial={"version": case.version}),
-        "message_form": forms.get("message_form") or MessageForm(allow_internal=True),
+        "message_form": forms.get("message_form") or MessageForm(allow_internal=may_note, internal_only=not may_message),
         "consultation_form": forms.get("consultation_form") or ConsultationForm(initial={"form": case.preferred_form}),
-        "can_record": case.status in services.CONSULTATION_STATUSES,
-        "can_write": case.status in services.CONVERSATION_STATUSES,
+        "can_record": case.status in services.CONSULTATION_STATUSES
+        and services.may_record_consultation(request=case, user=user),
+        "can_write": case.status in services.CONVERSATION_STATUSES and (may_note or may_message),
+        "can_request_card": services.may_request_card(request=case, user=user),
+        "can_open_admin": user.is_staff and user.has_perm("advisory.view_advisoryrequest"),
         "overdue": selectors.is_overdue(case),
     }
 
@@ -273,6 +306,8 @@ def case_transition(request, pk: int):
                 scheduled_for=data["scheduled_for"],
             )
             messages.success(request, _("Status sprawy został zmieniony."))
+        except PermissionDenied as error:
+            raise Forbidden(error.message) from error
         except AdvisoryError as error:
             messages.error(request, error.message)
     else:
@@ -284,7 +319,11 @@ def case_transition(request, pk: int):
 @require_POST
 def case_message(request, pk: int):
     case = selectors.request_get_for_case_worker(user=request.user, pk=pk)
-    form = MessageForm(request.POST, request.FILES, allow_internal=True)
+    may_note = services.may_add_internal_note(request=case, user=request.user)
+    may_message = services.may_message_requester(request=case, user=request.user)
+    if not (may_note or may_message):
+        raise Forbidden
+    form = MessageForm(request.POST, request.FILES, allow_internal=may_note, internal_only=not may_message)
     if form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:
@@ -297,6 +336,8 @@ def case_message(request, pk: int):
             )
             messages.success(request, _("Wpis został dodany do sprawy."))
             return redirect("advisory:case_detail", pk=case.pk)
+        except PermissionDenied as error:
+            raise Forbidden(error.message) from error
         except AdvisoryError as error:
             messages.error(request, error.message)
     return render(request, "advisory/case_detail.html", _case_context(request, case, message_form=form), status=400)
@@ -306,12 +347,16 @@ def case_message(request, pk: int):
 @require_POST
 def consultation_create(request, pk: int):
     case = selectors.request_get_for_case_worker(user=request.user, pk=pk)
+    if not services.may_record_consultation(request=case, user=request.user):
+        raise Forbidden
     form = ConsultationForm(request.POST)
     if form.is_valid():
         try:
             services.consultation_record(request_id=case.pk, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Konsultacja została zapisana."))
             return redirect("advisory:case_detail", pk=case.pk)
+        except PermissionDenied as error:
+            raise Forbidden(error.message) from error
         except AdvisoryError as error:
             messages.error(request, error.message)
     return render(

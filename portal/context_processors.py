@@ -11,9 +11,9 @@ def account_menu(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from advisory.selectors import expert_for_user, user_is_jst_member
+    from advisory.selectors import user_is_case_worker, user_is_jst_member
 
     return {
         "menu_is_jst_member": user_is_jst_member(user=user),
-        "menu_is_expert": user.is_staff or expert_for_user(user=user) is not None,
+        "menu_is_expert": user_is_case_worker(user=user),
     }

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from advisory import services
 from advisory.models import AdvisoryRequest
-from tests.factories import StaffUserFactory
+from portal import roles
+from tests.factories import RoleUserFactory
 
 from .factories import AdvisoryTopicFactory, ExpertFactory, jst_member
 
@@ -25,9 +26,26 @@ PATH = [
 ]
 
 
+def ensure_advisory_roles() -> None:
+    """Recreate the role groups and their advisory permissions after a transactional test's flush
+    (a flush keeps the permission rows, which post_migrate recreates, but not the groups)."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    grants = import_module("advisory.migrations.0004_grant_roles").role_permissions()
+    for role in roles.STAFF_ROLES:
+        group, created = Group.objects.get_or_create(name=role)
+        if created or role in grants and not group.permissions.exists():
+            for name in grants.get(role, []):
+                app_label, codename = name.split(".", 1)
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
 class CaseBuilder:
     def __init__(self):
-        self.staff = StaffUserFactory()
+        ensure_advisory_roles()
+        self.staff = RoleUserFactory(role=roles.ADVISORY_OFFICER)
         self.expert = ExpertFactory()
 
     def draft(self, *, requester=None, **fields) -> AdvisoryRequest:

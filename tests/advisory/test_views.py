@@ -285,11 +285,41 @@ def test_done_when_scenario(client, cases, django_capture_on_commit_callbacks):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_card_page_says_being_prepared_until_the_file_exists(client, cases):
+def test_card_page_says_being_prepared_until_the_file_exists(client, cases, django_capture_on_commit_callbacks):
     case = cases.at(Status.COMPLETED)  # on_commit never runs here, so no card yet
+    requested_at = AdvisoryRequest.objects.get(pk=case.pk).card_requested_at
+    assert requested_at is not None  # completing the case asked for the card
     client.force_login(case.requester)
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.get(reverse("advisory:card_download", args=[case.pk]))
+    html = response.content.decode()
+    assert response.status_code == 202 and "jest przygotowywana" in html
+    # The page does not refresh itself (WCAG 2.2.1); the person checks again with a link.
+    assert 'http-equiv="refresh"' not in html.lower() and "Sprawdź, czy karta jest gotowa" in html
+    # A GET changes nothing: nothing queued, the request time untouched.
+    assert queued == []
+    assert AdvisoryRequest.objects.get(pk=case.pk).card_requested_at == requested_at
+
+
+def test_downloading_a_missing_card_never_queues_it_only_the_post_button_does(
+    client, cases, django_capture_on_commit_callbacks
+):
+    case = cases.at(Status.COMPLETED)
+    AdvisoryRequest.objects.filter(pk=case.pk).update(card_requested_at=None)
+    client.force_login(cases.staff)
+    with django_capture_on_commit_callbacks() as queued:
+        html = client.get(reverse("advisory:card_download", args=[case.pk])).content.decode()
+    assert queued == [] and AdvisoryRequest.objects.get(pk=case.pk).card_requested_at is None
+    assert "nie została jeszcze przygotowana" in html and reverse("advisory:card_request", args=[case.pk]) in html
+    assert client.get(reverse("advisory:card_request", args=[case.pk])).status_code == 405
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(reverse("advisory:card_request", args=[case.pk]))
+    assert response.status_code == 302 and len(queued) == 1
+    case.refresh_from_db()
+    assert case.card_requested_at is not None and case.card_pdf  # the eager task rendered it
     response = client.get(reverse("advisory:card_download", args=[case.pk]))
-    assert response.status_code == 202 and "jest właśnie przygotowywana" in response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
 def test_card_is_not_available_before_completion(client, cases):
