@@ -23,6 +23,7 @@ from .models import (
     Membership,
     Organisation,
     OrganisationStatus,
+    PolishCollate,
     Subregion,
     Tag,
     TerritorialUnit,
@@ -51,6 +52,14 @@ class RegistryServiceAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for obj in queryset:
                 services.registry_object_delete(obj=obj, actor=request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Powiats and gminas in Polish alphabetical order ("słupski" before "sztumski").
+        if db_field.related_model is TerritorialUnit and "queryset" not in kwargs:
+            kwargs["queryset"] = TerritorialUnit.objects.complex_filter(db_field.get_limit_choices_to()).order_by(
+                PolishCollate("name"), "teryt"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)
@@ -121,7 +130,7 @@ class SubregionAdmin(RegistryServiceAdmin):
 
     @admin.display(description=_("powiaty"))
     def powiat_list(self, obj):
-        return ", ".join(p.name for p in obj.powiats.all())
+        return ", ".join(p.name for p in obj.powiat_list())
 
 
 @admin.register(Tag)
@@ -136,7 +145,7 @@ class SubregionListFilter(admin.SimpleListFilter):
     parameter_name = "subregion"
 
     def lookups(self, request, model_admin):
-        return [(s.pk, s.name) for s in Subregion.objects.all()]
+        return [(s.pk, s.name) for s in Subregion.objects.order_by(PolishCollate("name"))]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -151,10 +160,8 @@ class PowiatListFilter(admin.SimpleListFilter):
     parameter_name = "powiat"
 
     def lookups(self, request, model_admin):
-        return [
-            (p.pk, p.name)
-            for p in TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True).order_by("name")
-        ]
+        powiats = TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True)
+        return [(p.pk, str(p)) for p in powiats.order_by(PolishCollate("name"), "teryt")]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Subregion, TerritorialUnit
+from .models import Organisation, PolishCollate, Subregion, TerritorialUnit
 
 
 class OrganisationCatalogueFilter(django_filters.FilterSet):
@@ -15,13 +15,15 @@ class OrganisationCatalogueFilter(django_filters.FilterSet):
     )
     subregion = django_filters.ModelChoiceFilter(
         label=_("Subregion"),
-        queryset=Subregion.objects.all(),
+        queryset=Subregion.objects.order_by(PolishCollate("name")),
         method="filter_subregion",
         empty_label=_("wszystkie subregiony"),
     )
     powiat = django_filters.ModelChoiceFilter(
         label=_("Powiat"),
-        queryset=TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True).order_by("name"),
+        queryset=TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True).order_by(
+            PolishCollate("name"), "teryt"
+        ),
         method="filter_powiat",
         empty_label=_("wszystkie powiaty"),
     )

@@ -3,14 +3,34 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation, TerritorialUnit
+from .models import Membership, Organisation, PolishCollate, TerritorialUnit
 from .services import PUBLIC_PROFILE_FIELDS
 
 
 class GminaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
+        if obj.is_city_county:
+            return f"{obj.place_label} (TERYT {obj.teryt})"
         powiat = obj.parent.name if obj.parent_id else ""
         return f"{obj.name} – {obj.kind_name} (pow. {powiat}, TERYT {obj.teryt})"
+
+
+class PowiatChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name if not obj.is_city_county else str(obj)
+
+
+class OwesPowiatForm(forms.Form):
+    """Choose a powiat to see the OWES serving it."""
+
+    powiat = PowiatChoiceField(
+        label=_("Powiat"),
+        queryset=TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True).order_by(
+            PolishCollate("name"), "teryt"
+        ),
+        empty_label=_("wybierz powiat"),
+        error_messages={"invalid_choice": _("Wybierz powiat z listy.")},
+    )
 
 
 class JoinRequestForm(forms.Form):
@@ -27,7 +47,7 @@ class OrganisationProposeForm(forms.ModelForm):
         label=_("Gmina siedziby"),
         queryset=TerritorialUnit.objects.filter(level=TerritorialUnit.Level.GMINA, is_active=True)
         .select_related("parent")
-        .order_by("name", "teryt"),
+        .order_by(PolishCollate("name"), "teryt"),
     )
     position = forms.CharField(label=_("Stanowisko lub funkcja"), max_length=150, required=False)
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,8 +28,57 @@ class IdentifierField(models.CharField):
         return super().formfield(**kwargs)
 
 
+# ICU collations PostgreSQL offers for Polish, best first (`SELECT collname FROM pg_collation`).
+POLISH_COLLATIONS = ("pl-PL-x-icu", "pl-x-icu")
+POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
+_POLISH_RANK = {letter: rank for rank, letter in enumerate(POLISH_ALPHABET)}
+
+
+def polish_collation(connection) -> str | None:
+    """The Polish ICU collation of this database, or None (SQLite, PostgreSQL without ICU)."""
+    if connection.vendor != "postgresql":
+        return None
+    cached = getattr(connection, "_partners_polish_collation", False)
+    if cached is False:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT collname FROM pg_collation WHERE collname = ANY(%s)", [list(POLISH_COLLATIONS)])
+            available = {row[0] for row in cursor.fetchall()}
+        cached = next((name for name in POLISH_COLLATIONS if name in available), None)
+        connection._partners_polish_collation = cached
+    return cached
+
+
+class PolishCollate(Collate):
+    """Order by Polish rules ("słupski" before "sztumski") where the database can; else by the plain value.
+
+    ``make run`` on SQLite keeps working: there the expression compiles to the bare column.
+    """
+
+    def __init__(self, expression):
+        super().__init__(expression, POLISH_COLLATIONS[0])
+
+    def as_sql(self, compiler, connection, **extra_context):
+        collation = polish_collation(connection)
+        if collation is None:
+            return compiler.compile(self.get_source_expressions()[0])
+        self.collation = collation
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+def polish_sort_key(text: str) -> tuple:
+    """Sort key for lists sorted in Python, by the Polish alphabet (then case)."""
+    lowered = str(text).lower()
+    return tuple(_POLISH_RANK.get(char, 100 + ord(char)) for char in lowered), str(text)
+
+
+def polish_sorted(items, key=lambda item: item.name) -> list:
+    return sorted(items, key=lambda item: polish_sort_key(key(item)))
+
+
 class TerritorialUnit(models.Model):
     """A voivodeship, powiat or gmina from the GUS TERYT (TERC) register."""
+
+    CITY_COUNTY = "miasto na prawach powiatu"
 
     class Level(models.TextChoices):
         VOIVODESHIP = "woj", _("województwo")
@@ -61,10 +111,30 @@ class TerritorialUnit(models.Model):
         if self.level == self.Level.GMINA and self.kind_name:
             return f"{self.name} ({self.kind_name})"
         if self.level == self.Level.POWIAT:
-            if self.kind_name == "miasto na prawach powiatu":
+            if self.is_city_county:
                 return f"{self.name} ({_('miasto na prawach powiatu')})"
             return f"{_('powiat')} {self.name}"
         return self.name
+
+    @property
+    def is_city_county(self) -> bool:
+        """A city with powiat rights: the powiat itself, or its one gmina."""
+        if self.level == self.Level.POWIAT:
+            # The TERC register names it in NAZWA_DOD (kept as kind_name).
+            return self.kind_name == self.CITY_COUNTY
+        if self.level == self.Level.GMINA and self.parent_id:
+            return self.parent.is_city_county
+        return False
+
+    @property
+    def place_label(self) -> str:
+        """A gmina with its powiat, e.g. "Kępice (gmina miejsko-wiejska), powiat słupski";
+        a city with powiat rights once: "Gdynia (miasto na prawach powiatu)"."""
+        if self.level != self.Level.GMINA or not self.parent_id:
+            return str(self)
+        if self.parent.is_city_county:
+            return f"{self.name} ({_('miasto na prawach powiatu')})"
+        return f"{self}, {self.parent}"
 
 
 class Subregion(models.Model):
@@ -87,6 +157,10 @@ class Subregion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def powiat_list(self) -> list:
+        """The subregion's powiats in Polish alphabetical order."""
+        return polish_sorted(self.powiats.all())
 
 
 class Tag(models.Model):
@@ -265,6 +339,18 @@ class Organisation(models.Model):
         return self.seat_gmina.parent if self.seat_gmina_id else None
 
     @property
+    def seat_label(self) -> str:
+        """Town and powiat for lists: "Ustka, powiat słupski", "Gdynia (miasto na prawach powiatu)"."""
+        gmina = self.seat_gmina
+        place = self.city or (gmina.name if gmina else "")
+        if gmina is None or gmina.parent is None:
+            return place
+        powiat = gmina.parent
+        if powiat.is_city_county and place in ("", powiat.name):
+            return f"{powiat.name} ({_('miasto na prawach powiatu')})"
+        return f"{place}, {powiat}"
+
+    @property
     def kind_label(self) -> str:
         if self.kind == self.Kind.JST and self.jst_type:
             return self.get_jst_type_display()
@@ -273,11 +359,11 @@ class Organisation(models.Model):
         return self.get_kind_display()
 
     def served_powiat_list(self):
-        """Powiats this OWES serves: chosen ones, else all powiats of its subregion."""
+        """Powiats this OWES serves, in Polish order: chosen ones, else all powiats of its subregion."""
         powiats = list(self.served_powiats.all())
         if not powiats and self.served_subregion_id:
             powiats = list(self.served_subregion.powiats.all())
-        return powiats
+        return polish_sorted(powiats)
 
 
 class OrganisationStatus(models.Model):

@@ -16,6 +16,7 @@ from .forms import (
     MembershipDecisionForm,
     OrganisationProfileForm,
     OrganisationProposeForm,
+    OwesPowiatForm,
     add_aria_to_errors,
 )
 from .models import Membership, Organisation
@@ -47,7 +48,19 @@ def organisation_list(request):
 
 
 def owes_by_subregion(request):
-    return render(request, "partners/owes_by_subregion.html", {"subregions": selectors.owes_list_by_subregion()})
+    """OWES per powiat (choose a powiat) and per subregion."""
+    form = add_aria_to_errors(OwesPowiatForm(request.GET if "powiat" in request.GET else None))
+    powiat = form.cleaned_data["powiat"] if form.is_bound and form.is_valid() else None
+    return render(
+        request,
+        "partners/owes_by_subregion.html",
+        {
+            "form": form,
+            "powiat": powiat,
+            "owes_in_powiat": list(selectors.owes_serving_powiat(powiat=powiat)) if powiat else [],
+            "subregions": selectors.owes_list_by_subregion(),
+        },
+    )
 
 
 def organisation_detail(request, pk: int):

@@ -76,6 +76,19 @@ def test_catalogue_filters_find_the_owes_serving_a_powiat(page, region):
     assert_accessible(page, "partners-owes-by-subregion")
 
 
+def test_home_button_opens_the_owes_of_a_chosen_powiat(page, region):
+    page.goto("/")
+    page.get_by_role("link", name="Znajdź OWES w swoim powiecie").click()
+    expect(page.get_by_role("heading", name="Znajdź OWES w swoim powiecie")).to_be_visible()
+    page.get_by_label("Powiat").select_option(label="kwidzyński")
+    page.get_by_role("button", name="Pokaż").click()
+    results = page.locator("#powiat-results")
+    expect(results).to_contain_text("OWES obsługujące: powiat kwidzyński")
+    expect(results).to_contain_text("Nadwiślański OWES")
+    expect(results).not_to_contain_text("OWES Subregionu Południowego")
+    assert_accessible(page, "partners-owes-in-powiat")
+
+
 def test_user_asks_to_join_and_organisation_admin_approves(page, chromium, live_server, region):
     owes = region["owes_south"]
     admin = MembershipFactory(organisation=owes, role=Membership.Role.ADMIN).user
