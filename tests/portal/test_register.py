@@ -63,3 +63,14 @@ def test_allauth_pages_speak_formally(client, url_name):
     content = client.get(reverse(url_name)).content.decode()
     assert not INFORMAL.search(content), INFORMAL.search(content)
     assert "proszę" not in content.lower()
+
+
+def test_field_length_errors_are_impersonal_and_inflected():
+    from django import forms
+
+    with pytest.raises(forms.ValidationError) as error:
+        forms.CharField(max_length=3).clean("abcdefghijklm")
+    assert error.value.messages == ["Wpisany tekst może mieć najwyżej 3 znaki (ma 13)."]
+    with pytest.raises(forms.ValidationError) as error:
+        forms.CharField(min_length=5).clean("ab")
+    assert error.value.messages == ["Wpisany tekst musi mieć co najmniej 5 znaków (ma 2)."]
