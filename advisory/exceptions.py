@@ -33,15 +33,15 @@ class ConcurrentChange(AdvisoryError):
         super().__init__(
             message
             or _(
-                "Ktoś inny zmienił tę sprawę w międzyczasie. Twoja zmiana nie została zapisana – "
-                "odśwież stronę, sprawdź aktualny stan i spróbuj ponownie."
+                "Ktoś inny zmienił tę sprawę w międzyczasie. Ta zmiana nie została zapisana – prosimy "
+                "odświeżyć stronę, sprawdzić aktualny stan i spróbować ponownie."
             )
         )
 
 
 class PermissionDenied(AdvisoryError):
     def __init__(self, message: str | None = None):
-        super().__init__(message or _("Nie masz uprawnień do wykonania tej czynności w tej sprawie."))
+        super().__init__(message or _("Brak uprawnień do wykonania tej czynności w tej sprawie."))
 
 
 class IncompleteRequest(AdvisoryError):

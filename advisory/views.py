@@ -95,7 +95,7 @@ def _request_form_save(request, *, instance: AdvisoryRequest | None):
                         % {"number": saved.number},
                     )
                     return redirect("advisory:request_detail", pk=saved.pk)
-                messages.success(request, _("Szkic wniosku został zapisany. Możesz wrócić do niego później."))
+                messages.success(request, _("Szkic wniosku został zapisany. Można wrócić do niego później."))
                 return redirect("advisory:request_edit", pk=saved.pk)
             except AdvisoryError as error:
                 messages.error(request, error.message)
@@ -162,7 +162,7 @@ def request_message(request, pk: int):
                 body=form.cleaned_data["body"],
                 attachments=(upload,) if upload else (),
             )
-            messages.success(request, _("Twoja wiadomość została dodana do sprawy."))
+            messages.success(request, _("Wiadomość została dodana do sprawy."))
             return redirect("advisory:request_detail", pk=case.pk)
         except AdvisoryError as error:
             messages.error(request, error.message)

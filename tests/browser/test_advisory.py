@@ -79,7 +79,7 @@ def test_requester_timeline_shows_their_side_and_accepts_a_reply(page):
         {"name": "projekt-uchwaly.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
     )
     page.get_by_role("button", name="Wyślij").click()
-    expect(page.get_by_text("Twoja wiadomość została dodana do sprawy.")).to_be_visible()
+    expect(page.get_by_text("Wiadomość została dodana do sprawy.")).to_be_visible()
     expect(timeline).to_contain_text("Przesyłamy projekt uchwały w sprawie programu.")
     expect(page.get_by_role("link", name="projekt-uchwaly.pdf")).to_be_visible()
     assert case.events.filter(kind=CaseEvent.Kind.REPLY).count() == 1

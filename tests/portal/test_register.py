@@ -25,8 +25,6 @@ INFORMAL = re.compile(
 PENDING = {
     "events/forms.py", "events/services.py", "events/exceptions.py", "events/selectors.py",
     "templates/events/my_registrations.html",
-    "advisory/views.py", "advisory/exceptions.py", "templates/advisory/case_list.html",
-    "templates/account/signup.html",
 }
 
 
