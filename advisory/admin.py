@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db.models import Count, Q
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from partners.models import TerritorialUnit
 from portal.exports import FormulaSafeModelResource
@@ -201,6 +204,22 @@ class CaseAttachmentInline(InternalHiddenInline):
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """The history page in people's terms: status labels instead of codes, Warsaw times, dashes."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value in (None, ""):
+            return "–"
+        if getattr(field, "flatchoices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, datetime):
+            return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+        if isinstance(value, date):
+            return value.strftime("%d.%m.%Y")
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(AdvisoryRequest)
 class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [AdvisoryRequestResource]
@@ -234,6 +253,9 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=AdvisoryRequest.Status.DRAFT)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     # Admin actions are offered only to roles whose permission the service will accept.
     def has_decide_permission(self, request):
@@ -384,7 +406,10 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
-        """The topics were saved by the service in save_model; the inlines are read-only."""
+        """The topics were saved by the service in save_model; the inlines are read-only (saving
+        them stores nothing but lets the admin describe the change)."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description=_("obsługa sprawy"))
     def workspace_link(self, obj):

@@ -378,7 +378,7 @@ def request_transition(
             if request.expert_id == expert.pk:
                 raise TransitionNotAllowed(_("Ten ekspert jest już przydzielony do sprawy."))
             request.expert = expert
-            body = body or _("Ekspert: %(expert)s") % {"expert": expert.full_name}
+            body = body or _assignment_body(expert)
         elif action == "schedule":
             if scheduled_for is None:
                 raise TransitionNotAllowed(_("Podaj termin konsultacji."))
@@ -430,6 +430,10 @@ _AUDITED_CASE_FIELDS = [
     "status", "number", "expert", "scheduled_for", "rejection_reason", "due_on", "submitted_at",
     "first_responded_at", "completed_at", "closed_at",
 ]
+
+
+def _assignment_body(expert: Expert | None) -> str:
+    return _("Ekspert: %(expert)s") % {"expert": expert.full_name} if expert else ""
 
 
 def request_assign_expert_bulk(
@@ -764,6 +768,8 @@ def _notify(*, request: AdvisoryRequest, event: CaseEvent, actor) -> None:
                 "side": side,
                 "topics": list(request.topics.all()),
                 "settings_row": AdvisorySettings.load(),
+                # The assignment's automatic entry is not a comment from ROPS.
+                "staff_comment": "" if event.body == _assignment_body(request.expert) else event.body,
             },
             dedup_key=f"advisory:event:{event.pk}:{email}",
         )
