@@ -261,7 +261,7 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
     @admin.action(description=_("Pobierz listę obecności (PDF)"), permissions=["attendance_list"])
     def attendance_list_pdf(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, _("Wybierz dokładnie jedno wydarzenie."), messages.ERROR)
+            self.message_user(request, _("Należy wybrać dokładnie jedno wydarzenie."), messages.ERROR)
             return None
         from .views import _attendance_pdf_response
 

@@ -78,10 +78,13 @@ def _event(slug: str, *, target_kinds=(), subregion_slugs=(), agenda=(), questio
             event=event, day=day, starts_at=start,
             defaults={"ends_at": end, "title": title, "speaker": speaker, "place": place, "address": address},
         )
-    for position, (label, kind, choices, required, help_text) in enumerate(questions, start=1):
+    for position, (label, kind, choices, required, help_text, *health) in enumerate(questions, start=1):
         Question.objects.update_or_create(
             event=event, label=label,
-            defaults={"kind": kind, "choices": choices, "is_required": required, "help_text": help_text, "position": position},
+            defaults={
+                "kind": kind, "choices": choices, "is_required": required, "help_text": help_text,
+                "position": position, "is_health_data": bool(health and health[0]),
+            },
         )
     return event
 
@@ -117,9 +120,10 @@ def load() -> None:
         "contact_phone": "58 000 00 00",
     }
     K, T, Q = Organisation.Kind, Event.Type, Question.Kind
-    diet = ("Dieta", Q.CHOICE, "standardowa\nwegetariańska\nwegańska\nbezglutenowa", True, "")
+    # Diet and accessibility needs may reveal health: flagged, so they need the art. 9 consent.
+    diet = ("Dieta", Q.CHOICE, "standardowa\nwegetariańska\nwegańska\nbezglutenowa", True, "", True)
     access = ("Potrzeby związane z dostępnością", Q.TEXT, "", False,
-              "Np. tłumacz PJM, pętla indukcyjna, dostęp bez schodów, asystent.")
+              "Np. tłumacz PJM, pętla indukcyjna, dostęp bez schodów, asystent.", True)
 
     _event(
         "wizyta-studyjna-wielkopolska",
@@ -160,8 +164,8 @@ def load() -> None:
             (2, time(12, 0), time(19, 0), "Obiad i powrót do Gdańska", "", "", ""),
         ],
         questions=[
-            ("Przejazd autokarem", Q.YES_NO, "", True, "Czy jedziesz z grupą autokarem organizatora?"),
-            ("Przystanek", Q.CHOICE, "Gdańsk\nTczew", False, "Gdzie wsiądziesz do autokaru?"),
+            ("Przejazd autokarem", Q.YES_NO, "", True, "Czy uczestnik jedzie z grupą autokarem organizatora?"),
+            ("Przystanek", Q.CHOICE, "Gdańsk\nTczew", False, "Gdzie uczestnik wsiądzie do autokaru?"),
             ("Nocleg", Q.CHOICE, "pokój dwuosobowy\npokój jednoosobowy (jeśli dostępny)\nbez noclegu", True, ""),
             diet,
             access,
@@ -379,6 +383,11 @@ def _after_the_forum(forum: Event, *, present, absent, consent) -> None:
                 registration=registration, day=day,
                 defaults={"is_present": is_present, "marked_by": staff, "marked_at": marked_at},
             )
+            if is_present:
+                # As the end-of-event task does: certificates exist before anyone downloads them.
+                from .services import certificate_issue
+
+                certificate_issue(registration=registration, actor=None)
 
     materials = [
         ("Prezentacja: wspólne wydarzenia LGD i OWES w subregionie", Material.Visibility.PUBLIC,

@@ -25,7 +25,7 @@ class AlreadyRegistered(EventsError):
 
 
 class NotAMember(EventsError):
-    default_message = _("Nie możesz zgłaszać osób w imieniu organizacji, do której nie należysz.")
+    default_message = _("Zgłaszać osoby można tylko w imieniu organizacji, do której się należy.")
 
 
 class ParticipantNotInOrganisation(EventsError):
@@ -35,7 +35,7 @@ class ParticipantNotInOrganisation(EventsError):
 class AnswersInvalid(EventsError):
     """Missing or invalid answers; ``errors`` maps a question id to its message."""
 
-    default_message = _("Uzupełnij odpowiedzi na wymagane pytania.")
+    default_message = _("Prosimy uzupełnić odpowiedzi na wymagane pytania.")
 
     def __init__(self, errors: dict[int, str], message=None):
         self.errors = errors
@@ -51,7 +51,7 @@ class InvalidTransition(EventsError):
 
 
 class NoPlacesLeft(EventsError):
-    default_message = _("Brak wolnych miejsc: najpierw zwolnij miejsce albo zwiększ limit.")
+    default_message = _("Brak wolnych miejsc: najpierw trzeba zwolnić miejsce albo zwiększyć limit.")
 
 
 class CheckInNotAllowed(EventsError):

@@ -1,5 +1,7 @@
 """Filters of the public calendar (django-filter)."""
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -16,11 +18,12 @@ MONTH_NAMES = [
 ]
 
 
-def month_choices() -> list[tuple[str, str]]:
-    """Return the twelve months before and after today as YYYY-MM choices."""
+def month_choices(*, past: bool = False) -> list[tuple[str, str]]:
+    """Return YYYY-MM choices: this month and the next twelve, or (archive) this month and the twelve before."""
     today = timezone.localdate()
     choices = []
-    for offset in range(-12, 13):
+    offsets = range(0, -13, -1) if past else range(0, 13)
+    for offset in offsets:
         index = today.year * 12 + today.month - 1 + offset
         year, month = divmod(index, 12)
         choices.append((f"{year:04d}-{month + 1:02d}", f"{MONTH_NAMES[month]} {year}"))
@@ -48,6 +51,11 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields: list[str] = []
+
+    def __init__(self, *args, past: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Nadchodzące" offers only this and future months; the archive only this and past ones.
+        self.filters["miesiac"].extra["choices"] = partial(month_choices, past=past)
 
     def filter_month(self, queryset, name, value):
         year, month = (int(part) for part in value.split("-"))

@@ -20,7 +20,7 @@ class RegistrationForm(forms.Form):
         queryset=None,
         label=_("Uczestnik"),
         empty_label=None,
-        help_text=_("Możesz zapisać siebie albo osobę z tej samej organizacji."),
+        help_text=_("Można zapisać siebie albo osobę z tej samej organizacji."),
     )
 
     def __init__(self, *args, event, organisations, colleagues, user, consent_text, **kwargs):
@@ -164,8 +164,8 @@ class ReportPhotoForm(forms.ModelForm):
         fields = ["image", "alt_text", "caption", "credit", "position"]
         widgets = {"image": PrivateFileInput}
         error_messages = {
-            "alt_text": {"required": _("Tekst alternatywny jest wymagany: opisz, co widać na zdjęciu.")},
-            "credit": {"required": _("Podaj autora zdjęcia (pokazujemy go jako „Fot. …”).")},
+            "alt_text": {"required": _("Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu.")},
+            "credit": {"required": _("Autor zdjęcia jest wymagany (pokazujemy go jako „Fot. …”).")},
         }
 
     def __init__(self, *args, **kwargs):
@@ -183,13 +183,13 @@ class ReportPhotoForm(forms.ModelForm):
     def clean_credit(self):
         credit = strip_credit_prefix(self.cleaned_data.get("credit") or "")
         if not credit:
-            raise forms.ValidationError(_("Podaj autora zdjęcia (pokazujemy go jako „Fot. …”)."))
+            raise forms.ValidationError(_("Autor zdjęcia jest wymagany (pokazujemy go jako „Fot. …”)."))
         return credit
 
     def clean_alt_text(self):
         alt_text = (self.cleaned_data.get("alt_text") or "").strip()
         if not alt_text:
-            raise forms.ValidationError(_("Tekst alternatywny jest wymagany: opisz, co widać na zdjęciu."))
+            raise forms.ValidationError(_("Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu."))
         return alt_text
 
 
@@ -203,9 +203,9 @@ class PostulateForm(forms.ModelForm):
         cleaned = super().clean()
         status = cleaned.get("status")
         if status and status != Postulate.Status.PROPOSED and not cleaned.get("forwarded_on"):
-            self.add_error("forwarded_on", _("Podaj datę przekazania postulatu adresatowi."))
+            self.add_error("forwarded_on", _("Wymagana jest data przekazania postulatu adresatowi."))
         if status in (Postulate.Status.ACCEPTED, Postulate.Status.REJECTED) and not cleaned.get("decided_on"):
-            self.add_error("decided_on", _("Podaj datę odpowiedzi adresata."))
+            self.add_error("decided_on", _("Wymagana jest data odpowiedzi adresata."))
         return cleaned
 
 

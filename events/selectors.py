@@ -162,7 +162,7 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
         return RegistrationAvailability(False, _("Zapisy zostały zakończone."))
     if not user.is_authenticated:
         return RegistrationAvailability(
-            False, _("Zaloguj się, aby zapisać siebie lub osoby ze swojej organizacji."), needs_login=True
+            False, _("Zapisy wymagają zalogowania: można zapisać siebie lub osoby ze swojej organizacji."), needs_login=True
         )
     if not organisation_list_for_member(user=user).exists():
         pending = Membership.objects.filter(user=user, status=Membership.Status.PENDING).select_related("organisation").first()
@@ -170,14 +170,14 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
             return RegistrationAvailability(
                 False,
                 _(
-                    "Twoja prośba o dołączenie do organizacji „%(organisation)s” czeka na zatwierdzenie. "
-                    "Zapiszesz się, gdy administrator organizacji lub ROPS ją zatwierdzi."
+                    "Prośba o dołączenie do organizacji „%(organisation)s” czeka na zatwierdzenie. "
+                    "Zapis będzie możliwy, gdy administrator organizacji lub ROPS ją zatwierdzi."
                 )
                 % {"organisation": pending.organisation},
             )
         return RegistrationAvailability(
             False,
-            _("Zapisy prowadzimy dla przedstawicieli organizacji partnerskich: dołącz do swojej organizacji w katalogu partnerów."),
+            _("Zapisy prowadzimy dla przedstawicieli organizacji partnerskich: wystarczy dołączyć do swojej organizacji w katalogu partnerów."),
             needs_membership=True,
         )
     return RegistrationAvailability(True)

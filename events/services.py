@@ -64,10 +64,10 @@ def answers_clean(*, event: Event, answers: dict) -> dict[str, str]:
         if question.kind == Question.Kind.YES_NO and value:
             value = {"true": "tak", "false": "nie", "True": "tak", "False": "nie"}.get(value, value)
             if value not in ("tak", "nie"):
-                errors[question.pk] = _("Wybierz „tak” albo „nie”.")
+                errors[question.pk] = _("Prosimy wybrać „tak” albo „nie”.")
                 continue
         if question.kind == Question.Kind.CHOICE and value and value not in question.choice_list:
-            errors[question.pk] = _("Wybierz jedną z podanych odpowiedzi.")
+            errors[question.pk] = _("Prosimy wybrać jedną z podanych odpowiedzi.")
             continue
         # A health answer needs a consent that may be refused, so it is never compulsory.
         if question.is_required and not question.is_health_data and not value:

@@ -25,7 +25,7 @@ from .models import Event, Registration
 def event_list(request):
     past = request.GET.get("okres") == "archiwum"
     base = selectors.event_list_past_public() if past else selectors.event_list_upcoming_public()
-    event_filter = EventFilter(request.GET or None, queryset=base.prefetch_related("target_groups"))
+    event_filter = EventFilter(request.GET or None, queryset=base.prefetch_related("target_groups"), past=past)
     events = event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base.prefetch_related("target_groups")
     page = Paginator(events, 12).get_page(request.GET.get("strona"))
     query = request.GET.copy()

@@ -239,8 +239,10 @@ def load() -> None:
     _load_pages(site, region)
     now = timezone.now()
     for days_ago, slug, title, lead in [
-        (3, "ruszaja-zapisy-na-wizyte-studyjna", "Ruszają zapisy na jesienną wizytę studyjną",
-         "Zapraszamy przedstawicieli samorządów, PES i CUS na dwudniowy wyjazd do Wielkopolski."),
+        # The visit's dates are relative to the day the demo is loaded: no season, and three days
+        # like its programme (events/demo.py).
+        (3, "ruszaja-zapisy-na-wizyte-studyjna", "Ruszają zapisy na wizytę studyjną w Wielkopolsce",
+         "Zapraszamy przedstawicieli samorządów, PES i CUS na trzydniowy wyjazd do Wielkopolski."),
         (12, "spotkanie-owes-i-lgd", "Relacja ze spotkania OWES i LGD",
          "Przedstawiciele ośrodków wsparcia i lokalnych grup działania wypracowali wspólne postulaty."),
         (30, "doradztwo-dla-samorzadow", "Bezpłatne doradztwo dla samorządów",

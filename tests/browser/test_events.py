@@ -121,6 +121,6 @@ def test_partner_registers_sees_waitlist_and_cancels(page, study_visit):
 def test_anonymous_visitor_sees_why_registration_is_disabled(page, study_visit):
     page.goto(study_visit.get_absolute_url())
     expect(page.get_by_role("button", name="Zapisz się")).to_be_disabled()
-    expect(page.get_by_text("Zaloguj się, aby zapisać siebie lub osoby ze swojej organizacji.")).to_be_visible()
+    expect(page.get_by_text("Zapisy wymagają zalogowania: można zapisać siebie lub osoby ze swojej organizacji.")).to_be_visible()
     expect(page.get_by_role("heading", name="Plan wizyty dzień po dniu")).to_have_count(0)  # no agenda yet
     assert_accessible(page, "events-detail-anonymous")

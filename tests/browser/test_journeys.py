@@ -1,5 +1,7 @@
 """Cross-app journeys in Chromium, starting from the demo data (QA)."""
 
+import re
+
 import pytest
 
 from advisory import demo as advisory_demo
@@ -61,6 +63,8 @@ def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data
     page.get_by_role("group", name="Przejazd autokarem").get_by_label("tak").check()
     page.get_by_role("group", name="Nocleg").get_by_label("pokój dwuosobowy").check()
     page.get_by_role("group", name="Dieta").get_by_label("wegetariańska").check()
+    # Diet is health data: its own explicit consent (art. 9 RODO), no consent for the registration itself.
+    page.get_by_label(re.compile("Wyrażam wyraźną zgodę na przetwarzanie")).check()
     assert_accessible(page, "journey-events-form")
     page.get_by_role("button", name="Wyślij zgłoszenie").click()
     expect(page.get_by_text("ma potwierdzone miejsce")).to_be_visible()

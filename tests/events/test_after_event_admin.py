@@ -130,7 +130,7 @@ def test_report_with_big_photo_is_resized_and_published(client, staff):
         ({"image": SimpleUploadedFile("a.gif", image_bytes(fmt="GIF")), "alt_text": "Opis", "credit": "A"}, "niedozwolony typ"),
         ({"image": SimpleUploadedFile("a.jpg", image_bytes(fmt="PNG")), "alt_text": "Opis", "credit": "A"}, "niedozwolony typ"),
         ({"image": SimpleUploadedFile("a.png", image_bytes()), "alt_text": "  ", "credit": "A"}, "Tekst alternatywny jest wymagany"),
-        ({"image": SimpleUploadedFile("a.png", image_bytes()), "alt_text": "Opis", "credit": ""}, "Podaj autora zdjęcia"),
+        ({"image": SimpleUploadedFile("a.png", image_bytes()), "alt_text": "Opis", "credit": ""}, "Autor zdjęcia jest wymagany"),
     ],
 )
 def test_report_bad_photo_nothing_saved(client, staff, media_root, photo, message):
@@ -156,7 +156,7 @@ def test_postulate_forwarded_needs_date(client, staff):
             "addressee": "IZ FEP", "status": "accepted", "position": 0}
     response = client.post(reverse("admin:events_postulate_add"), data)
     content = response.content.decode()
-    assert "Podaj datę przekazania postulatu adresatowi." in content and "Podaj datę odpowiedzi adresata." in content
+    assert "Wymagana jest data przekazania postulatu adresatowi." in content and "Wymagana jest data odpowiedzi adresata." in content
     assert not Postulate.objects.exists()
     today = timezone.localdate().isoformat()
     response = client.post(reverse("admin:events_postulate_add"), {**data, "forwarded_on": today, "decided_on": today})

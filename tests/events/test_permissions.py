@@ -234,3 +234,10 @@ def test_services_refuse_an_actor_without_the_permission(world):
         with pytest.raises(exceptions.EventsError):
             call()
     assert snapshot() == before
+
+
+def test_admin_link_in_the_menu_only_for_staff_with_some_permission(client):
+    client.force_login(RoleUserFactory(role=None))
+    assert reverse("admin:index") not in client.get("/").content.decode()
+    client.force_login(RoleUserFactory(role=roles.EVENTS_COORDINATOR))
+    assert reverse("admin:index") in client.get("/").content.decode()

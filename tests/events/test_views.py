@@ -95,7 +95,7 @@ def test_event_page_says_waitlist_when_full_and_why_button_is_disabled(client):
     RegistrationFactory(event=event)
     content = client.get(event.get_absolute_url()).content.decode()
     assert "Brak wolnych miejsc – zapisy na listę rezerwową" in content
-    assert "Zaloguj się, aby zapisać siebie" in content
+    assert "Zapisy wymagają zalogowania" in content
     user, _ = member()
     client.force_login(user)
     content = client.get(event.get_absolute_url()).content.decode()
@@ -128,7 +128,7 @@ def test_disabled_button_states_the_reason(client, changes, reason):
 def test_user_without_organisation_is_told_to_join_one(client):
     client.force_login(UserFactory())
     content = client.get(EventFactory().get_absolute_url()).content.decode()
-    assert "dołącz do swojej organizacji" in content
+    assert "dołączyć do swojej organizacji" in content
     assert reverse("partners:organisation_list") in content
 
 
@@ -136,8 +136,8 @@ def test_user_with_pending_join_request_is_told_it_waits_for_approval(client):
     membership = MembershipFactory(status=Membership.Status.PENDING, organisation=OrganisationFactory(name="OWES Południe"))
     client.force_login(membership.user)
     content = client.get(EventFactory().get_absolute_url()).content.decode()
-    assert "Twoja prośba o dołączenie do organizacji „OWES Południe” czeka na zatwierdzenie" in content
-    assert "dołącz do swojej organizacji" not in content
+    assert "Prośba o dołączenie do organizacji „OWES Południe” czeka na zatwierdzenie" in content
+    assert "dołączyć do swojej organizacji" not in content
 
 
 def test_draft_is_404_for_public_and_visible_to_staff(client):
@@ -389,7 +389,8 @@ def test_my_registrations_shows_queue_positions_with_a_fixed_number_of_queries(c
                 **({"participant": participant, "registered_by": participant} if participant else {}),
             )
     client.force_login(user)
-    with django_assert_max_num_queries(7):
+    # 7 for the page, 2 for the account menu asking the user's permissions (advisory case worker).
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("events:my_registrations"))
     positions = [registration.queue_position for registration in response.context["registrations"]]
     assert positions == [3] * 5

@@ -18,7 +18,7 @@ def test_home_page_shows_region_and_demo_news(client):
     html = response.content.decode()
     assert '<html lang="pl">' in html
     assert "Regionalny Ośrodek Polityki Społecznej w Gdańsku" in html
-    assert "Ruszają zapisy na jesienną wizytę studyjną" in html
+    assert "Ruszają zapisy na wizytę studyjną w Wielkopolsce" in html
     assert "Przejdź do treści" in html
     assert "współfinansowanego przez Unię Europejską" in html
 
