@@ -147,7 +147,7 @@ class AdvisoryRequest(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="advisory_requests",
-        verbose_name=_("złożył(a)"),
+        verbose_name=_("złożone przez"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -313,7 +313,7 @@ class CaseAttachment(models.Model):
     size = models.PositiveIntegerField(_("rozmiar (B)"))
     is_internal = models.BooleanField(_("wewnętrzny"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("dodał(a)")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("dodane przez")
     )
     uploaded_at = models.DateTimeField(_("dodano"), auto_now_add=True)
 
@@ -341,7 +341,7 @@ class Consultation(models.Model):
     notes = models.TextField(_("przebieg i ustalenia"), blank=True)
     recommendations = models.TextField(_("rekomendacje"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("wpisał(a)")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("wpisane przez")
     )
     created_at = models.DateTimeField(_("wpisano"), auto_now_add=True)
 

@@ -299,10 +299,10 @@ class Attendance(models.Model):
         Registration, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("zgłoszenie")
     )
     day = models.DateField(_("dzień"))
-    is_present = models.BooleanField(_("obecny(-a)"))
+    is_present = models.BooleanField(_("obecność"))
     marked_at = models.DateTimeField(_("zapisano"), default=timezone.now)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("zapisał(a)")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("zapisane przez")
     )
     history = HistoricalRecords()
 
@@ -367,7 +367,7 @@ class Material(models.Model):
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("dodał(a)"),
+        verbose_name=_("dodane przez"),
     )
     created_at = models.DateTimeField(_("dodano"), auto_now_add=True)
 

@@ -597,7 +597,7 @@ def attendance_mark(*, registration: Registration, day, is_present: bool, actor:
         if old != is_present:
             audit_record(
                 actor=actor, action="events.attendance.mark", target=attendance,
-                summary=(_("Obecny(-a) %(day)s") if is_present else _("Nieobecny(-a) %(day)s")) % {"day": day.isoformat()},
+                summary=(_("Obecność %(day)s") if is_present else _("Nieobecność %(day)s")) % {"day": day.isoformat()},
                 changes={"is_present": [old, is_present]},
             )
         return attendance

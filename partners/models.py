@@ -514,7 +514,7 @@ class Membership(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("rozpatrzył(a)"),
+        verbose_name=_("rozpatrzone przez"),
     )
     decision_note = models.TextField(_("uzasadnienie decyzji"), blank=True)
     history = HistoricalRecords()

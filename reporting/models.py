@@ -89,7 +89,7 @@ class GeneratedReport(models.Model):
     status = models.CharField(_("stan"), max_length=10, choices=Status.choices, default=Status.PENDING)
     pdf = models.FileField(_("plik PDF"), upload_to="reporting/", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("zlecił(a)")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("zlecone przez")
     )
     requested_at = models.DateTimeField(_("zlecono"), default=timezone.now)
     finished_at = models.DateTimeField(_("przygotowano"), null=True, blank=True)

@@ -92,10 +92,10 @@ def test_staff_check_in_then_participant_downloads_certificate(page, finished_fo
     page.get_by_label("Szukaj uczestnika").fill("zawadz")
     page.get_by_role("button", name="Szukaj").click()
     expect(page.locator("tbody tr")).to_have_count(1)
-    page.get_by_role("button", name="Obecny(-a): Anna Zawadzka", exact=True).click()
+    page.get_by_role("button", name="Obecność: Anna Zawadzka", exact=True).click()
     expect(page.get_by_text("Anna Zawadzka: obecność zapisana.")).to_be_visible()
     row = page.locator("tbody tr", has_text="Zawadzka")
-    expect(row).to_contain_text("obecny(-a)")
+    expect(row).to_contain_text("✓ obecność")
     expect(page.locator("tbody tr")).to_have_count(1)  # the search is kept after the click
     expect(page.get_by_text("obecni 1 · nieobecni 0 · potwierdzone miejsca 2")).to_be_visible()
     assert_accessible(page, "events-checkin-marked")

@@ -153,3 +153,27 @@ def test_two_list_selector_script_strings_need_no_inflection(staff_client):
     content = staff_client.get(reverse("admin:jsi18n")).content.decode()
     assert '"Dost\\u0119pne: %s"' in content or '"Dostępne: %s"' in content
     assert "wyfiltrować listę dostępnych %s" not in content
+
+
+
+
+def test_no_admin_list_or_add_page_forces_an_inflection(staff_client):
+    """Every registered model's list and add page: no "(-ną)", "został(a)", "kolejne(go)"."""
+    from django.contrib import admin
+
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        for view in ["changelist", "add"]:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
+            response = staff_client.get(url)
+            if response.status_code != 200:
+                continue
+            content = html.unescape(response.content.decode())
+            body = content.split('id="content"', 1)[-1]
+            _assert_no_bad_phrases(body)
+            for phrase in ["Dodaj kolejne", "Wybierz " + str(opts.verbose_name) + " do", "Dodaj " + str(opts.verbose_name) + "<"]:
+                assert phrase not in body, (url, phrase)
+            assert not re.search(r"\(-\w+\)|\w\(a\)\b|\(go\)", body), (url, re.search(r".{30}(\(-\w+\)|\w\(a\)\b|\(go\)).{30}", body))
+            checked += 1
+    assert checked > 40

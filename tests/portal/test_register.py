@@ -68,3 +68,21 @@ def test_field_length_errors_are_impersonal_and_inflected():
     with pytest.raises(forms.ValidationError) as error:
         forms.CharField(min_length=5).clean("ab")
     assert error.value.messages == ["Wpisany tekst musi mieć co najmniej 5 znaków (ma 2)."]
+
+
+GENDERED_SLASH = re.compile(r"\w\((?:a|-a|-ła|-ęła|-aś|-na|-ne)\)")
+
+
+def test_no_gendered_slash_forms_in_labels_and_messages():
+    """ "obecny(-a)", "złożył(a)": a neutral noun or an impersonal form reads right for everyone.
+
+    The PDFs (certificate, attendance list) are worded in their own templates by the PDF work."""
+    found = []
+    for path in _sources():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith("templates/pdf/"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if GENDERED_SLASH.search(line):
+                found.append(f"{relative}:{number}: {line.strip()[:120]}")
+    assert not found, "\n".join(found)
