@@ -23,6 +23,8 @@ GMINA_KINDS = {
     "9": "delegatura",
 }
 _TWO_DIGITS = re.compile(r"^\d{2}$")
+NAME_MAX_LENGTH = TerritorialUnit._meta.get_field("name").max_length
+KIND_NAME_MAX_LENGTH = TerritorialUnit._meta.get_field("kind_name").max_length
 
 
 @dataclass
@@ -85,7 +87,16 @@ def parse_terc(text: str) -> list[TercRow]:
         )
     rows: list[TercRow] = []
     seen: dict[str, int] = {}
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # e.g. a field longer than the csv module's limit
+            raise TercImportError(
+                _("Wiersz %(line)d: nie da się odczytać wiersza (%(reason)s).")
+                % {"line": reader.line_num, "reason": error}
+            ) from error
         line = reader.line_num
         if not any(value.strip() for value in values):
             continue
@@ -111,6 +122,15 @@ def _parse_row(values: list[str], line: int) -> TercRow:
 
     def fail(reason: str):
         raise TercImportError(_("Wiersz %(line)d: %(reason)s") % {"line": line, "reason": reason})
+
+    if any("\x00" in value for value in values):
+        fail(_("wiersz zawiera niedozwolony znak NUL (bajt zerowy); plik jest uszkodzony."))
+    for column, value, limit in (("NAZWA", name, NAME_MAX_LENGTH), ("NAZWA_DOD", name_extra, KIND_NAME_MAX_LENGTH)):
+        if len(value) > limit:
+            fail(
+                _("tekst w kolumnie %(column)s ma %(length)d znaków, a może mieć najwyżej %(max)d.")
+                % {"column": column, "length": len(value), "max": limit}
+            )
 
     if not _TWO_DIGITS.match(woj):
         fail(_("kod województwa (WOJ) musi mieć 2 cyfry, jest „%(value)s”.") % {"value": woj})
@@ -184,7 +204,7 @@ def _save_unit(row: TercRow, parent, existing: dict, result: TercImportResult) -
         "level": row.level,
         "name": row.name,
         "kind_code": row.kind_code,
-        "kind_name": row.kind_name[:100],
+        "kind_name": row.kind_name,
         "parent": parent,
         "is_active": True,
         "valid_as_of": row.valid_as_of,
