@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.forms",  # the form renderer below finds Django's widget templates here
     "allauth",
     "allauth.account",
     "django_filters",
@@ -74,6 +75,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every field renders through templates/portal/forms/field.html (labels, required marker, errors).
+FORM_RENDERER = "portal.form_rendering.SiteFormRenderer"
 
 # With no DATABASE_URL the portal runs on an embedded SQLite file, so `make run` needs no server.
 DATABASES = {

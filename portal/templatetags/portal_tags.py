@@ -62,3 +62,11 @@ def staff_todo():
     from portal.selectors import staff_todo as select_staff_todo
 
     return select_staff_todo()
+
+
+@register.simple_tag(takes_context=True)
+def failed_forms(context):
+    """Forms on this page that failed validation: for the error summary and the "Błąd:" title."""
+    from portal.form_rendering import failed_forms_in
+
+    return failed_forms_in(context)

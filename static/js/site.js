@@ -34,8 +34,18 @@
     });
   }
 
+  /* After a failed submit, focus the error summary (its autofocus attribute does the same where
+     the browser honours it), so screen-reader and keyboard users start from the list of errors. */
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && (document.activeElement === document.body || document.activeElement === null)) {
+      summary.focus();
+    }
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-disclosure]"), initDisclosure);
+    focusErrorSummary();
   }
 
   if (document.readyState === "loading") {
