@@ -202,7 +202,7 @@ def test_invalid_catalogue_filter_says_what_is_wrong(client, demo_data):
     assert page.summary_links == ["id_powiat"]
 
 
-def test_registration_consent_error_is_described(client, demo_data):
+def test_registration_field_errors_are_described(client, demo_data):
     from portal.models import User
 
     client.force_login(User.objects.get(email=partners_demo.DEMO_PARTNER_EMAIL))
@@ -210,5 +210,8 @@ def test_registration_consent_error_is_described(client, demo_data):
     html = response.content.decode()
     page = parse(response)
     assert not dangling(page)
-    assert 'id="id_consent_error"' in html
-    assert 'aria-describedby="id_consent_error"' in html
+    assert response.status_code == 400
+    # events/_field.html used to give errors the id <field>_errors while Django points at <field>_error.
+    assert 'id="id_organisation_error"' in html
+    assert 'aria-describedby="id_organisation_error"' in html
+    assert page.title.startswith("Błąd: ")
