@@ -83,6 +83,20 @@ class PermissionActionsMixin:
         return self._has(request, "publish_report")
 
 
+class NoRevertHistoryMixin:
+    """History to read, never to revert: a revert would save an old status past the services."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
 def titled_filter(title):
     """Return a choices filter with its own title (two related fields are both called "rodzaj")."""
 
@@ -299,7 +313,7 @@ class RegistrationResource(FormulaSafeModelResource):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PermissionActionsMixin, ExportActionMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(PermissionActionsMixin, NoRevertHistoryMixin, ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [RegistrationResource]
     list_display = ["participant", "participant_email", "organisation", "event", "status", "created_at", "waitlisted_at"]
     list_filter = [
@@ -414,6 +428,15 @@ def format_html_join_pairs(pairs):
 class ConsentTextAdmin(admin.ModelAdmin):
     list_display = ["version", "is_active", "created_at"]
     list_filter = ["is_active"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.consent_text_create(version=obj.version, text=obj.text, actor=request.user)
+        obj.pk, obj.created_at = created.pk, created.created_at
+        if not obj.is_active:
+            ConsentText.objects.filter(pk=obj.pk).update(is_active=False)
 
     def get_readonly_fields(self, request, obj=None):
         # A version someone agreed to must never change: add a new version instead.
@@ -545,7 +568,7 @@ class MaterialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(NoRevertHistoryMixin, SimpleHistoryAdmin):
     list_display = ["registration", "day", "is_present", "marked_at", "marked_by"]
     list_filter = ["is_present", "registration__event"]
     search_fields = ["registration__participant__last_name", "registration__participant__email"]

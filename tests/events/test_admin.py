@@ -203,3 +203,14 @@ def test_raising_capacity_in_admin_promotes_waitlist_in_order(staff_client, djan
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.CONFIRMED, Status.WAITLISTED)
+
+
+def test_history_revert_cannot_bypass_the_services(staff_client):
+    registration = RegistrationFactory(status=Status.PENDING)
+    version = registration.history.earliest()
+    Registration.objects.filter(pk=registration.pk).update(status=Status.REJECTED)
+    url = reverse("admin:events_registration_simple_history", args=[registration.pk, version.history_id])
+    assert staff_client.get(url).status_code == 200  # history stays readable
+    assert staff_client.post(url, {}).status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == Status.REJECTED

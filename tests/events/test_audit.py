@@ -165,3 +165,16 @@ def test_staff_downloads_of_private_files_are_recorded_participants_own_are_not(
     assert the_entry("events.certificate.download", certificate).actor == coordinator
     assert the_entry("events.material.download", private).actor == coordinator
     assert the_entry("events.event.attendance_list_download", event).actor == coordinator
+
+
+def test_new_information_clause_added_in_the_admin_is_recorded(client):
+    from events.models import ConsentText
+
+    admin_user = RoleUserFactory(role=roles.ROPS_ADMINISTRATOR)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:events_consenttext_add"), {"version": "2027-01", "text": "Nowa klauzula.", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    clause = ConsentText.objects.get(version="2027-01")
+    assert the_entry("events.consenttext.create", clause).actor == admin_user
