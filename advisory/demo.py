@@ -1,6 +1,6 @@
 """Demo advisory service: contact point, experts (one with an account) and cases in several stages."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -10,6 +10,7 @@ from portal.models import FundingProject, User
 
 from . import services
 from .models import AdvisoryRequest, AdvisorySettings, AdvisoryTopic, CaseEvent, Expert
+from .workdays import add_working_days, subtract_working_days
 
 DEMO_PASSWORD = "demo-partner-2026"
 DEMO_JST_EMAIL = "jst@demo.rops.local"
@@ -25,6 +26,11 @@ EXPERTS = [
     ("r.kaszubowski@demo.rops.local", "Rafał", "Kaszubowski", "Ekspert ds. współpracy samorządu z NGO",
      ["Obszary współpracy samorządu z podmiotami ekonomii społecznej", "Rola samorządu w rozwoju ekonomii społecznej"]),
 ]
+
+# How many working days before today each demo case was submitted: the completed one within its
+# deadline, the one in progress well inside it, and the submitted one honestly past the deadline
+# for a first response (5 working days), so the queue shows one overdue case that really is.
+SUBMITTED_WORKING_DAYS_AGO = {"completed": 20, "in_progress": 12, "submitted": 8}
 
 CASES = [
     # (stage, topic names, description, documents, form)
@@ -120,10 +126,11 @@ def load() -> None:
             continue
         case = _step(case, "submit", official)
         if stage == "submitted":
+            _backdate(case, stage)
             continue
         case = _step(case, "accept", staff)
         case = _step(case, "assign_expert", staff, expert=demo_expert)
-        case = _step(case, "schedule", demo_expert.user, scheduled_for=timezone.now() - timedelta(days=10))
+        case = _step(case, "schedule", demo_expert.user, scheduled_for=timezone.now() - timedelta(days=1))
         case = _step(case, "start", demo_expert.user)
         services.case_message_post(
             request_id=case.pk, actor=demo_expert.user,
@@ -138,23 +145,66 @@ def load() -> None:
             body="W gminie działają dwie spółdzielnie socjalne i jeden CIS; dane przesyłamy w załączniku do strategii.",
         )
         if stage == "in_progress":
+            _backdate(case, stage)
             continue
-        for days_ago, minutes, advice in (
-            (8, 120, "Wpisać do strategii cel operacyjny „Rozwój przedsiębiorczości społecznej” z dwoma wskaźnikami."),
-            (3, 90, "Zastosować klauzule społeczne w zamówieniach na usługi opiekuńcze i cateringowe."),
+        for minutes, advice in (
+            (120, "Wpisać do strategii cel operacyjny „Rozwój przedsiębiorczości społecznej” z dwoma wskaźnikami."),
+            (90, "Zastosować klauzule społeczne w zamówieniach na usługi opiekuńcze i cateringowe."),
         ):
             services.consultation_record(
-                request_id=case.pk, actor=demo_expert.user, held_on=timezone.localdate() - timedelta(days=days_ago),
+                request_id=case.pk, actor=demo_expert.user, held_on=timezone.localdate(),
                 form=form, duration_minutes=minutes, recommendations=advice,
                 notes="Spotkanie z zespołem ds. strategii; omówiono diagnozę i zapisy celów.",
             )
-        _step(case, "complete", demo_expert.user)
-
-    # Make one submitted case visibly overdue in the queue.
-    AdvisoryRequest.objects.filter(
-        organisation=organisation, status=AdvisoryRequest.Status.SUBMITTED, description=CASES[2][2]
-    ).update(due_on=timezone.localdate() - timedelta(days=2), first_response_due=timezone.localdate() - timedelta(days=2))
+        case = _step(case, "complete", demo_expert.user)
+        _backdate(case, stage)
     assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, is_internal=False).exists()
+
+
+def _backdate(case: AdvisoryRequest, stage: str) -> None:
+    """Move a demo case, built just now through the services, into the past as one consistent story.
+
+    The case is submitted SUBMITTED_WORKING_DAYS_AGO[stage] working days ago at 9:00; its timeline
+    entries follow one another up to yesterday; consultations are held on the day they are
+    recorded; deadlines are counted from the submission day as the service counts them.
+    """
+    Status = AdvisoryRequest.Status
+    limits = AdvisorySettings.load()
+    today = timezone.localdate()
+    submit_day = subtract_working_days(today, SUBMITTED_WORKING_DAYS_AGO[stage])
+    start = timezone.make_aware(datetime.combine(submit_day, time(9, 0)))
+    end = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(15, 0)))
+    events = list(case.events.order_by("created_at", "pk"))
+    step = (end - start) / max(len(events) - 1, 1)
+    moments = {}
+    for index, event in enumerate(events):
+        moment = start + step * index
+        CaseEvent.objects.filter(pk=event.pk).update(created_at=moment)
+        moments.setdefault(event.to_status or event.kind, moment)
+    consultation_events = [e for e in events if e.kind == CaseEvent.Kind.CONSULTATION]
+    for consultation, event in zip(case.consultations.order_by("pk"), consultation_events, strict=False):
+        held = timezone.localtime(start + step * events.index(event)).date()
+        consultation.__class__.objects.filter(pk=consultation.pk).update(held_on=held)
+    first_due = add_working_days(submit_day, limits.first_response_working_days)
+    resolution_due = add_working_days(submit_day, limits.resolution_working_days)
+    due_on = {Status.SUBMITTED: first_due, Status.COMPLETED: None}.get(case.status, resolution_due)
+    # The agreed consultation took place on the day the expert started the work.
+    started = moments.get(Status.IN_PROGRESS)
+    scheduled_for = (
+        timezone.make_aware(datetime.combine(timezone.localtime(started).date(), time(10, 0))) if started else None
+    )
+    AdvisoryRequest.objects.filter(pk=case.pk).update(
+        created_at=start - timedelta(days=1),
+        submitted_at=moments.get(Status.SUBMITTED, start),
+        first_responded_at=moments.get(Status.ACCEPTED),
+        completed_at=moments.get(Status.COMPLETED),
+        scheduled_for=scheduled_for,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+        due_on=due_on,
+    )
+    if case.status == Status.COMPLETED:
+        services.card_generate(request_id=case.pk)  # the card shows the dates just set
 
 
 def _step(case: AdvisoryRequest, action: str, actor, **kwargs) -> AdvisoryRequest:

@@ -105,12 +105,49 @@ def _request_form_save(request, *, instance: AdvisoryRequest | None):
                 form.add_error("attachment", error)
     else:
         form = RequestForm(initial=initial, organisations=organisations)
+    upload = request.FILES.get("attachment") if request.method == "POST" else None
+    kept_file = lost_file = None
+    if upload is not None and form.errors and "attachment" not in form.errors:
+        # A browser cannot fill a file field again: keep the file in the draft when the rest can
+        # be saved as a draft, otherwise say plainly that it has to be chosen again.
+        draft = _keep_upload_in_draft(request, instance=instance, organisations=organisations)
+        if draft is not None:
+            instance, kept_file = draft, upload.name
+        else:
+            lost_file = upload.name
     attachments = instance.attachments.filter(is_internal=False) if instance else []
     return render(
         request,
         "advisory/request_form.html",
-        {"form": form, "case": instance, "attachments": attachments},
+        {"form": form, "case": instance, "attachments": attachments, "kept_file": kept_file, "lost_file": lost_file},
     )
+
+
+def _keep_upload_in_draft(request, *, instance: AdvisoryRequest | None, organisations) -> AdvisoryRequest | None:
+    """Save what was posted as a draft with its file, if it is valid as a draft; the draft, or None."""
+    draft_form = RequestForm(request.POST, request.FILES, organisations=organisations, submitting=False)
+    if not draft_form.is_valid() or not draft_form.cleaned_data.get("attachment"):
+        return None
+    data = draft_form.cleaned_data
+    try:
+        return services.request_draft_save(
+            actor=request.user,
+            request=instance,
+            expected_version=_posted_version(request) if instance else None,
+            organisation=data["organisation"],
+            topics=list(data["topics"]),
+            description=data["description"],
+            documents_concerned=data["documents_concerned"],
+            preferred_form=data["preferred_form"],
+            preferred_dates=data["preferred_dates"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            rodo_consent=data["rodo_consent"],
+            attachments=(data["attachment"],),
+        )
+    except (AdvisoryError, ValidationError):
+        return None
 
 
 @login_required

@@ -26,6 +26,17 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+def subtract_working_days(start: date, days: int) -> date:
+    """Return the date that is `days` working days before `start` (start itself is not counted)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
 def working_days_between(start: date, end: date) -> int:
     """Count working days after `start` up to and including `end` (negative if end is earlier)."""
     if end < start:

@@ -120,6 +120,44 @@ def test_submit_with_missing_fields_shows_errors_next_to_fields(client):
     assert AdvisoryRequest.objects.count() == 0
 
 
+def test_failed_submit_keeps_the_attached_file_in_a_draft_and_says_so(client):
+    """The file was dropped while the banner said nothing was lost (issue 16)."""
+    user = jst_member()
+    client.force_login(user)
+    topic = AdvisoryTopicFactory()
+    response = client.post(
+        reverse("advisory:request_create"),
+        {**form_data(topic, user, description=""), "attachment": pdf_upload("diagnoza.pdf")},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Opisz potrzebę doradczą." in html
+    draft = AdvisoryRequest.objects.get()
+    assert draft.status == Status.DRAFT and draft.attachments.get().original_name == "diagnoza.pdf"
+    assert "Plik „diagnoza.pdf” został zapisany w szkicu wniosku" in html
+    edit_url = reverse("advisory:request_edit", args=[draft.pk])
+    assert f'action="{edit_url}"' in html and f'name="version" value="{draft.version}"' in html
+
+    response = client.post(edit_url, {**form_data(topic, user), "version": draft.version})
+    draft.refresh_from_db()
+    assert response.status_code == 302 and draft.status == Status.SUBMITTED
+    assert AdvisoryRequest.objects.count() == 1 and draft.attachments.count() == 1
+
+
+def test_failed_submit_that_cannot_keep_the_file_says_to_attach_it_again(client):
+    user = jst_member()
+    client.force_login(user)
+    topic = AdvisoryTopicFactory()
+    response = client.post(
+        reverse("advisory:request_create"),
+        {**form_data(topic, user, contact_email="to nie e-mail"), "attachment": pdf_upload("diagnoza.pdf")},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Plik „diagnoza.pdf” nie został zapisany – prosimy wybrać go ponownie" in html
+    assert "nie zostało utracone" not in html
+    assert AdvisoryRequest.objects.count() == 0 and CaseAttachment.objects.count() == 0
+
+
 def test_wrong_attachment_type_is_refused_with_a_message_and_nothing_saved(client):
     user = jst_member()
     client.force_login(user)

@@ -105,3 +105,23 @@ def test_expert_workspace_is_accessible(page):
     page.get_by_role("link", name=case.number).click()
     expect(page.locator(".timeline")).to_contain_text("Notatka dla eksperta")
     assert_accessible(page, "advisory-expert-case-detail")
+
+
+def test_card_pending_page_does_not_refresh_itself_and_the_button_orders_the_card(page):
+    """It reloaded every 5 s with no way to stop it (WCAG 2.2.1); now the person checks again."""
+    AdvisoryTopicFactory()
+    builder = CaseBuilder()
+    case = builder.at(AdvisoryRequest.Status.COMPLETED)
+    AdvisoryRequest.objects.filter(pk=case.pk).update(card_pdf="", card_requested_at=None)  # as if lost
+    login(page, builder.staff)
+    page.goto(f"/doradztwo/wnioski/{case.pk}/karta-doradztwa.pdf")
+    expect(page.get_by_role("status")).to_contain_text("nie została jeszcze przygotowana")
+    assert page.locator('meta[http-equiv="refresh" i]').count() == 0
+    assert_accessible(page, "advisory-card-pending")  # axe's meta-refresh rule included
+    assert AdvisoryRequest.objects.get(pk=case.pk).card_requested_at is None  # the GET queued nothing
+
+    # Tasks run in-process here, so the card is ready at once and the redirect downloads it.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Przygotuj kartę").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    assert AdvisoryRequest.objects.get(pk=case.pk).card_requested_at is not None
