@@ -2,6 +2,8 @@ import re
 
 import nh3
 from django import template
+from django.conf import settings
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -70,3 +72,13 @@ def failed_forms(context):
     from portal.form_rendering import failed_forms_in
 
     return failed_forms_in(context)
+
+
+@register.simple_tag
+def content_lang():
+    """` lang="pl"` for content kept in Polish (titles, descriptions, pages, names) on a page shown
+    in another language, so that screen readers pronounce it as Polish (WCAG 3.1.2)."""
+    content_language = settings.LANGUAGE_CODE
+    if (translation.get_language() or content_language).split("-")[0] == content_language:
+        return ""
+    return mark_safe(f' lang="{content_language}"')
