@@ -5,10 +5,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
-from portal.pdf import render_pdf
+from portal.pdf import page_numbers_css, region_images, render_pdf
+
+from .models import Attendance
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -72,30 +75,68 @@ def events_feed_ics(events, name: str) -> bytes:
 
 
 def attendance_list_pdf(*, event, registrations, region=None, days=(), present_days=None) -> bytes:
-    """Return the attendance list of an event (one row per confirmed participant) as a PDF.
+    """Return the attendance list of an event as a PDF: one list per day, each on new pages.
 
-    With ``present_days`` (registration id -> days marked present at check-in) each row says
-    on which days the person was present; the signature column stays for paper records.
+    Each list has a row per confirmed participant with a signature cell and, once anyone was
+    marked at check-in that day, what was recorded: present, absent or not marked. The
+    ``present_days`` argument is kept for callers; the marks are read here, absences included.
     """
-    present_days = present_days or {}
-    rows = [(registration, present_days.get(registration.pk, [])) for registration in registrations]
+    registrations = list(registrations)
+    days = list(days) or [timezone.localdate(event.starts_at)]
+    marks: dict[tuple[int, object], bool] = dict(
+        ((registration_id, day), is_present)
+        for registration_id, day, is_present in Attendance.objects.filter(
+            registration__event_id=event.pk
+        ).values_list("registration_id", "day", "is_present")
+    )
+    labels = {True: _("obecność"), False: _("nieobecność"), None: _("nie oznaczono")}
+    people = [
+        (
+            registration.pk,
+            registration.participant.get_full_name() or registration.participant.email,
+            registration.organisation.name if registration.organisation_id else "",
+        )
+        for registration in registrations
+    ]
+    day_lists = []
+    for day in days:
+        statuses = [marks.get((pk, day)) for pk, _name, _organisation in people]
+        rows = [
+            (number, name, organisation, labels[status])
+            for number, ((_pk, name, organisation), status) in enumerate(zip(people, statuses, strict=True), 1)
+        ]
+        day_lists.append(
+            {
+                "date": day,
+                "rows": rows,
+                "marked": any(status is not None for status in statuses),
+                "present": statuses.count(True),
+                "absent": statuses.count(False),
+                "unmarked": statuses.count(None),
+            }
+        )
+    project = event.funding_project
+    logos = region_images(region)
     return render_pdf(
         "pdf/events_attendance_list.html",
         {
             "event": event,
-            "rows": rows,
-            "registrations": [row[0] for row in rows],
-            "days": list(days),
-            "show_presence": present_days is not None,
-            "present_total": sum(1 for _registration, marked in rows if marked),
+            "day_lists": day_lists,
             "region": region,
+            "logos": logos,
+            "project": project,
+            "cofinancing_notice": (project.cofinancing_notice if project else "")
+            or (region.cofinancing_notice if region else ""),
+            "page_numbers": page_numbers_css(),
             "generated_at": timezone.now(),
         },
+        images=logos,
     )
 
 
 def certificate_pdf(*, certificate, registration, present_days, agenda, region=None) -> bytes:
     """Return a certificate of participation (zaświadczenie o udziale) as a PDF."""
+    logos = region_images(region)
     return render_pdf(
         "pdf/events_certificate.html",
         {
@@ -107,7 +148,10 @@ def certificate_pdf(*, certificate, registration, present_days, agenda, region=N
             "agenda": agenda,
             "programme_minutes": _agenda_minutes(agenda),
             "region": region,
+            "logos": logos,
+            "page_numbers": page_numbers_css(),
         },
+        images=logos,
     )
 
 
