@@ -21,7 +21,7 @@ def certificate_for(participant, **event_fields):
     )
     registration = RegistrationFactory(event=event, participant=participant)
     AttendanceFactory(registration=registration)
-    certificate = services.certificate_issue(registration=registration)
+    certificate = services.certificate_issue(registration=registration, actor=None)
     return certificate, services.certificate_render(certificate=certificate, region=RegionFactory())
 
 
