@@ -52,9 +52,17 @@ class RequestForm(forms.Form):
         max_length=500,
         help_text=_("Np. wtorki i czwartki przed południem w drugiej połowie miesiąca."),
     )
-    contact_name = forms.CharField(label=_("Osoba do kontaktu"), required=False, max_length=200)
-    contact_email = forms.EmailField(label=_("E-mail osoby do kontaktu"), required=False)
-    contact_phone = forms.CharField(label=_("Telefon osoby do kontaktu"), required=False, max_length=60)
+    contact_name = forms.CharField(
+        label=_("Osoba do kontaktu"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail osoby do kontaktu"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    contact_phone = forms.CharField(
+        label=_("Telefon osoby do kontaktu"), required=False, max_length=60,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
     attachment = forms.FileField(
         label=_("Załącznik"),
         required=False,
@@ -74,6 +82,15 @@ class RequestForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["topics"].queryset = AdvisoryTopic.objects.filter(is_active=True)
         self.fields["attachment"].widget.attrs["accept"] = ".pdf,.docx,.odt"
+        # Fields a draft may leave empty but a submitted request needs: marked "(wymagane)" by the
+        # shared field template and announced as required, without blocking "save as draft".
+        for field in REQUIRED_FOR_SUBMISSION:
+            name = "rodo_consent" if field == "rodo_consent_at" else field
+            if name in self.fields:
+                self.fields[name].marked_required = True
+                widget = self.fields[name].widget
+                if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", None) in ("text", "email", "tel"):
+                    widget.attrs["aria-required"] = "true"
 
     def clean_attachment(self):
         return _validated_file(self.cleaned_data.get("attachment"))

@@ -42,6 +42,25 @@ class JoinRequestForm(forms.Form):
     )
 
 
+# Autofill purposes of an organisation's contact fields (WCAG 1.3.5); the phone gets a phone keypad.
+ORGANISATION_FIELD_ATTRS = {
+    "name": {"autocomplete": "organization"},
+    "street": {"autocomplete": "address-line1"},
+    "postal_code": {"autocomplete": "postal-code"},
+    "city": {"autocomplete": "address-level2"},
+    "email": {"autocomplete": "work email"},
+    "phone": {"type": "tel", "autocomplete": "work tel", "inputmode": "tel"},
+    "website": {"autocomplete": "url"},
+    "position": {"autocomplete": "organization-title"},
+}
+
+
+def _with_contact_attrs(form: forms.BaseForm) -> None:
+    for name, attrs in ORGANISATION_FIELD_ATTRS.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs.update(attrs)
+
+
 class OrganisationProposeForm(forms.ModelForm):
     seat_gmina = GminaChoiceField(
         label=_("Gmina siedziby"),
@@ -50,6 +69,10 @@ class OrganisationProposeForm(forms.ModelForm):
         .order_by(PolishCollate("name"), "teryt"),
     )
     position = forms.CharField(label=_("Stanowisko lub funkcja"), max_length=150, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _with_contact_attrs(self)
 
     class Meta:
         model = Organisation
@@ -66,6 +89,10 @@ class OrganisationProposeForm(forms.ModelForm):
 
 
 class OrganisationProfileForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _with_contact_attrs(self)
+
     class Meta:
         model = Organisation
         fields = list(PUBLIC_PROFILE_FIELDS)
