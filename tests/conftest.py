@@ -25,6 +25,20 @@ SESSION_QUEUE = f"portal-test-{uuid.uuid4().hex[:12]}"
 celery_app.conf.task_default_queue = SESSION_QUEUE
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _staff_roles_snapshot(django_db_setup, django_db_blocker):
+    """Remember the migrated staff roles so that factories can restore them after a flush."""
+    from django.contrib.auth.models import Group
+
+    from .factories import ROLE_SNAPSHOT
+
+    with django_db_blocker.unblock():
+        for group in Group.objects.prefetch_related("permissions__content_type"):
+            ROLE_SNAPSHOT[group.name] = [
+                (permission.content_type.app_label, permission.codename) for permission in group.permissions.all()
+            ]
+
+
 @pytest.fixture(autouse=True)
 def _polish_by_default():
     """Start every test in the site's default language, whatever an earlier request activated."""

@@ -33,6 +33,29 @@ class StaffUserFactory(UserFactory):
     is_superuser = True
 
 
+# The staff roles as the migrations made them: {group name: [(app_label, codename), ...]}.
+# Taken once per test session (tests/conftest.py), because a transactional test empties every
+# table when it ends, and the groups, unlike permissions, are not recreated by post_migrate.
+ROLE_SNAPSHOT: dict[str, list[tuple[str, str]]] = {}
+
+
+def role_group(name: str):
+    """The group of a staff role, recreated with its migrated permissions if a flush removed it."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        pairs = ROLE_SNAPSHOT.get(name)
+        if pairs is None:
+            raise LookupError(f"No staff role named {name!r} was created by the migrations.")
+        condition = Q(pk__in=[])
+        for app_label, codename in pairs:
+            condition |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(condition))
+    return group
+
+
 class RoleUserFactory(UserFactory):
     """A staff account in one role (a group from portal.roles), e.g.
     ``RoleUserFactory(role=roles.EVENTS_COORDINATOR)``; ``role=None`` gives staff with no
@@ -43,10 +66,8 @@ class RoleUserFactory(UserFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
-        from django.contrib.auth.models import Group
-
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            self.groups.add(role_group(extracted))
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
