@@ -32,15 +32,36 @@ from .models import (
 )
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves and deletions go through advisory.services, so each has its author in the audit trail;
+    an action the user may not run is refused outright (Django would only redirect back)."""
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise Forbidden
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        services.catalogue_object_save(obj=obj, actor=request.user, created=not change, changed_fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.catalogue_object_delete(obj=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.catalogue_object_delete(obj=obj, actor=request.user)
+
+
 @admin.register(AdvisoryTopic)
-class AdvisoryTopicAdmin(admin.ModelAdmin):
+class AdvisoryTopicAdmin(AuditedAdmin):
     list_display = ["name", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "description"]
 
 
 @admin.register(AdvisorySettings)
-class AdvisorySettingsAdmin(admin.ModelAdmin):
+class AdvisorySettingsAdmin(AuditedAdmin):
     list_display = ["__str__", "first_response_working_days", "resolution_working_days", "contact_name"]
     fieldsets = (
         (_("Terminy (dni robocze, bez weekendów i świąt)"), {
@@ -58,7 +79,7 @@ class AdvisorySettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(AuditedAdmin):
     list_display = ["full_name", "email", "affiliation", "open_cases", "is_active"]
     list_filter = ["is_active", "topics"]
     search_fields = ["full_name", "email", "affiliation"]
@@ -253,6 +274,18 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=AdvisoryRequest.Status.DRAFT)
+
+    def changelist_view(self, request, extra_context=None):
+        # An action the user may not run is refused outright (Django would only redirect back).
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise Forbidden
+        return super().changelist_view(request, extra_context)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # Names of JSTs, contact people and experts leave the portal here: record who took what.
+        services.request_export_record(requests=queryset, actor=request.user, file_format=file_format.get_title())
+        return super().get_export_data(file_format, request, queryset, **kwargs)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)

@@ -710,6 +710,43 @@ def attachment_download_record(*, attachment: CaseAttachment, actor) -> None:
     )
 
 
+# --- the catalogue and settings edited in the admin --------------------------------------------
+
+
+def catalogue_object_save(*, obj, actor, created: bool, changed_fields: list[str] | None = None) -> None:
+    """Save a topic, an expert or the settings edited in the admin, with its author in the trail."""
+    with transaction.atomic():
+        obj.save()
+        audit_record(
+            actor=actor,
+            action=f"advisory.{obj._meta.model_name}.{'create' if created else 'update'}",
+            target=obj,
+            summary=(_("Dodano: %(object)s") if created else _("Zmieniono: %(object)s")) % {"object": obj},
+            changes={"fields": list(changed_fields or [])},
+        )
+
+
+def catalogue_object_delete(*, obj, actor) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=f"advisory.{obj._meta.model_name}.delete",
+            target=obj,
+            summary=_("Usunięto: %(object)s") % {"object": obj},
+        )
+        obj.delete()
+
+
+def request_export_record(*, requests, actor, file_format: str) -> None:
+    """Record a staff export of cases (names of JSTs, contact people and experts leave the portal)."""
+    audit_record(
+        actor=actor,
+        action="advisory.advisoryrequest.export",
+        summary=_("Eksport spraw doradczych (%(format)s)") % {"format": file_format},
+        changes={"cases": [case.number for case in requests]},
+    )
+
+
 # --- e-mail -----------------------------------------------------------------------------------
 
 

@@ -120,3 +120,31 @@ def test_history_shows_status_labels_and_warsaw_time(client, cases):
     event = case.events.get(kind=CaseEvent.Kind.STATUS)
     assert str(event) == "zmiana statusu (10.03.2026 09:15)"
     assert "(10.03.2026 09:15)" in change and "złożony" in change
+
+
+def test_topics_experts_and_settings_edited_in_the_admin_are_in_the_audit_trail(client, cases):
+    client.force_login(cases.staff)
+    response = client.post(
+        reverse("admin:advisory_advisorytopic_add"), {"name": "Nowy temat (audyt)", "order": 5, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    entry = AuditLogEntry.objects.get(action="advisory.advisorytopic.create")
+    assert entry.actor == cases.staff and entry.object_repr == "Nowy temat (audyt)"
+    expert = ExpertFactory(user=None, full_name="Jan Ekspert", email="jan@example.org")
+    url = reverse("admin:advisory_expert_change", args=[expert.pk])
+    response = client.post(url, {"full_name": "Jan Ekspert", "email": "jan.ekspert@example.org", "is_active": "on"})
+    assert response.status_code == 302
+    entry = AuditLogEntry.objects.get(action="advisory.expert.update")
+    assert entry.actor == cases.staff and "email" in entry.changes["fields"]
+
+
+def test_export_of_cases_is_recorded(client, cases):
+    case = cases.at(Status.SUBMITTED)
+    client.force_login(cases.staff)
+    response = client.post(
+        reverse("admin:advisory_advisoryrequest_export"),
+        {"format": "0", "resource": "0", "advisoryrequestresource_number": "on"},
+    )
+    assert response.status_code == 200 and case.number in response.content.decode()
+    entry = AuditLogEntry.objects.get(action="advisory.advisoryrequest.export")
+    assert entry.actor == cases.staff and entry.changes["cases"] == [case.number]

@@ -204,6 +204,7 @@ NEEDS = {
     post_reject: lambda w: w.submitted,
     admin_status_page: lambda w: w.submitted,
     admin_status_post: lambda w: w.submitted,
+    admin_action_accept: lambda w: w.submitted,
     post_close: lambda w: w.completed,
     card_download: lambda w: w.completed,
     card_request: lambda w: w.completed,
@@ -234,6 +235,7 @@ FORBIDDEN = {
     admin_change_post: STAFF_ROLES,
     admin_status_page: STAFF_ROLES,
     admin_status_post: STAFF_ROLES,
+    admin_action_accept: STAFF_ROLES,
 }
 CELLS = [(action, who) for action, whos in FORBIDDEN.items() for who in whos]
 
@@ -251,14 +253,8 @@ def test_forbidden_cell_is_refused_and_changes_nothing(client, world, action, wh
     assert SECRET_NOTE not in response.content.decode(errors="replace")
 
 
-def test_admin_action_is_not_offered_and_does_nothing_without_the_permission(client, world):
-    assert world.submitted  # built before the snapshots
-    for role in (None, roles.REPORTING):
-        client.force_login(RoleUserFactory(role=role))
-        before = snapshot()
-        response = admin_action_accept(client, world)
-        assert response.status_code in (302, 403)
-        assert snapshot() == before
+def test_admin_action_is_not_offered_without_the_permission(client, world):
+    assert world.submitted
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     html = client.get(reverse("admin:advisory_advisoryrequest_changelist")).content.decode()
     assert "accept_requests" not in html and "assign_expert" not in html
