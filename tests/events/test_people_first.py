@@ -53,7 +53,8 @@ def test_registration_needs_first_and_last_name(client, who):
     assert response.status_code == 400
     content = response.content.decode()
     assert "Zgłoszenie wymaga imienia i nazwiska uczestnika" in content
-    assert "aby uzupełnić imię i nazwisko" in content or "ustawieniach konta" in content
+    # A link to the account page where people edit their names.
+    assert f'href="{reverse("account_profile")}"' in content and "aby uzupełnić imię i nazwisko" in content
     assert not Registration.objects.exists() and not OutboundEmail.objects.exists()
 
 
