@@ -106,7 +106,10 @@ def test_health_answer_needs_its_own_explicit_consent(client, health_event):
     response = post_registration(client, event, organisation, user, **{f"q_{diet.pk}": "bezglutenowa"})
     assert response.status_code == 400
     content = response.content.decode()
-    assert re.search(r'id="id_health_data_consent_errors"[^>]*>\s*<li>Odpowiedzi o zdrowiu', content)
+    # The message stands next to the consent checkbox.
+    row = re.search(r'<div class="form-row[^"]*has-error[^"]*">(?:(?!<div class="form-row).)*?name="health_data_consent"'
+                    r'(?:(?!<div class="form-row).)*', content, re.DOTALL)
+    assert row and "Odpowiedzi o zdrowiu przekażemy organizatorowi tylko za wyraźną zgodą" in row.group(0)
     assert not Registration.objects.exists()
     response = post_registration(
         client, event, organisation, user, health_data_consent="on", **{f"q_{diet.pk}": "bezglutenowa"}
