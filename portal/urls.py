@@ -33,6 +33,7 @@ urlpatterns = [
     path("partnerzy/", include("partners.urls")),
     path("doradztwo/", include("advisory.urls")),
     path("raporty/", include("reporting.urls")),
+    path("wspolpraca/", include("cooperation.urls")),
 ]
 
 if settings.DEBUG:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "events",
     "advisory",
     "reporting",
+    "cooperation",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
     "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
     "events-finish-ended": {"task": "events.tasks.events_finish_ended", "schedule": crontab(minute=5)},
     "reporting-render-stale": {"task": "reporting.tasks.reports_render_stale", "schedule": 300.0},
+    "cooperation-overdue-digest": {
+        "task": "cooperation.tasks.overdue_digest_send",
+        "schedule": crontab(day_of_week=1, hour=7, minute=30),
+    },
 }
 
 # Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export
