@@ -545,6 +545,10 @@ class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         return ["event", *PostulateForm.Meta.fields]
 
+    def has_export_permission(self, request):
+        # The export URL only checks is_staff by itself: ask for the right to read postulates.
+        return request.user.has_perm("events.view_postulate")
+
     @admin.display(description=_("postulat"))
     def short_text(self, obj):
         return str(obj)

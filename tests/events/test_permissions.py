@@ -56,6 +56,7 @@ MATRIX = {
     "admin_approve_registration": {"admin", "coordinator"},
     "admin_cancel_registration": {"admin", "coordinator"},
     "admin_export_registrations": {"admin", "coordinator"},
+    "admin_export_postulates": {"admin", "coordinator", "reporting"},
     "admin_publish_event": {"admin", "coordinator"},
     "admin_cancel_event": {"admin", "coordinator"},
     "admin_edit_event": {"admin", "coordinator"},
@@ -151,6 +152,8 @@ def run(action, client, world):
     if action == "admin_export_registrations":
         url = reverse("admin:events_registration_export")
         return client.post(url, {"format": "0", "export_items": [world["confirmed"].pk], "resource": 0}), "page"
+    if action == "admin_export_postulates":
+        return client.post(reverse("admin:events_postulate_export"), {"format": "0", "resource": 0}), "page"
     if action == "admin_publish_event":
         return admin_action(client, "event", "publish", [world["draft"]]), "event"
     if action == "admin_cancel_event":
