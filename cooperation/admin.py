@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 
 from . import services
 from .exceptions import CooperationError
-from .models import GroupMeeting, GroupMember, GroupTask, WorkingGroup
+from .models import (
+    GroupMeeting,
+    GroupMember,
+    GroupTask,
+    Question,
+    Survey,
+    SurveyResponse,
+    SurveySection,
+    WorkingGroup,
+)
 
 
 class MeetingInline(admin.StackedInline):
@@ -62,3 +71,58 @@ class WorkingGroupAdmin(admin.ModelAdmin):
                 messages.error(request, error.message)
         for meeting in formset.deleted_objects:
             services.meeting_delete(meeting=meeting, actor=request.user)
+
+
+class SectionInline(admin.TabularInline):
+    model = SurveySection
+    extra = 1
+    fields = ["title", "position"]
+    show_change_link = True
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "deadline", "sent_at", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    readonly_fields = ["status", "sent_at", "deadline", "copied_from", "created_by", "created_at"]
+    fields = ["title", "description", *readonly_fields]
+    inlines = [SectionInline]
+
+    def save_model(self, request, obj, form, change):
+        services.survey_save(survey=obj, actor=request.user)
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 1
+    fields = [("text", "kind", "required"), "help_text", "choices", "position"]
+
+
+@admin.register(SurveySection)
+class SurveySectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "survey", "position"]
+    list_filter = ["survey"]
+    inlines = [QuestionInline]
+
+    def save_formset(self, request, form, formset, change):
+        questions = formset.save(commit=False)
+        try:
+            services.survey_questions_save(
+                section=form.instance, questions=questions, deleted=formset.deleted_objects, actor=request.user
+            )
+        except CooperationError as error:
+            messages.error(request, error.message)
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ["survey", "organisation", "status", "submitted_at", "submitted_by"]
+    list_filter = ["survey", "status"]
+    readonly_fields = [field.name for field in SurveyResponse._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

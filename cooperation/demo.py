@@ -30,6 +30,7 @@ MEETING_SLUGS = {
 
 
 def load() -> None:
+    load_survey()
     coordinator = User.objects.filter(email="staff@demo.rops.local").first()
     owes = list(Organisation.objects.filter(name__in=OWES_NAMES, kind=Organisation.Kind.OWES))
     if coordinator is None or not owes:
@@ -66,3 +67,41 @@ def load() -> None:
             group=group, title=title,
             defaults={"owner": owner, "deadline": deadline, "status": status, "created_by": coordinator},
         )
+
+
+SURVEY_TITLE = "Roczna ankieta OWES: zatrudnienie i wsparcie PES"
+
+
+def load_survey() -> None:
+    """A survey sent to the region's OWES that the demo partner (an OWES administrator) can answer."""
+    from datetime import datetime
+
+    from .models import Question, Survey, SurveyResponse, SurveySection
+
+    staff = User.objects.filter(email="staff@demo.rops.local").first()
+    survey, created = Survey.objects.get_or_create(
+        title=SURVEY_TITLE,
+        defaults={"description": "Prosimy o dane za bieżący rok. Odpowiedzi posłużą do monitorowania regionalnego planu.",
+                  "created_by": staff},
+    )
+    if created:
+        employment = SurveySection.objects.create(survey=survey, title="Zatrudnienie w PES", position=1)
+        support = SurveySection.objects.create(survey=survey, title="Wsparcie i plany", position=2)
+        Question.objects.bulk_create([
+            Question(section=employment, position=1, kind="number", required=True,
+                     text="Liczba nowych miejsc pracy w PES utworzonych z Państwa wsparciem",
+                     help_text="Liczba całkowita, np. 12."),
+            Question(section=employment, position=2, kind="number", text="Liczba wspartych PES"),
+            Question(section=support, position=1, kind="choice", required=True, text="Najczęstsza forma wsparcia",
+                     choices="doradztwo biznesowe\ndotacje na miejsca pracy\nszkolenia\nanimacja lokalna"),
+            Question(section=support, position=2, kind="yes_no", text="Czy planują Państwo nowe partnerstwa w przyszłym roku?"),
+            Question(section=support, position=3, kind="date", text="Data ostatniego spotkania z OPS"),
+            Question(section=support, position=4, kind="text", text="Uwagi i potrzeby"),
+        ])
+    if survey.deadline is None or survey.deadline < timezone.now():
+        survey.deadline = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=30), datetime.min.time().replace(hour=16)))
+    survey.status = Survey.Status.SENT
+    survey.sent_at = survey.sent_at or timezone.now()
+    survey.save()
+    for organisation in Organisation.objects.filter(kind=Organisation.Kind.OWES, is_verified=True):
+        SurveyResponse.objects.get_or_create(survey=survey, organisation=organisation)

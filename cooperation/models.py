@@ -153,3 +153,142 @@ class GroupTask(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status != self.Status.DONE and self.deadline < timezone.localdate()
+
+
+# --- data collection (surveys) --------------------------------------------------------------
+
+
+class Survey(models.Model):
+    """A questionnaire staff send to chosen organisations, with a deadline."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("w przygotowaniu")
+        SENT = "sent", _("wysłana")
+
+    title = models.CharField(_("tytuł"), max_length=250)
+    description = models.TextField(_("opis dla adresatów"), blank=True)
+    deadline = models.DateTimeField(_("termin odpowiedzi"), null=True, blank=True)
+    status = models.CharField(_("stan"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    sent_at = models.DateTimeField(_("wysłano"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name=_("kopia ankiety")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("utworzył(a)")
+    )
+    created_at = models.DateTimeField(_("utworzono"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ankieta")
+        verbose_name_plural = _("ankiety")
+        ordering = ["-created_at"]
+        permissions = [
+            ("manage_survey", _("Może przygotowywać, wysyłać i kopiować ankiety oraz otwierać odpowiedzi do poprawy")),
+            ("view_results", _("Może przeglądać i pobierać wyniki ankiet")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def questions(self):
+        return Question.objects.filter(section__survey=self).select_related("section").order_by(
+            "section__position", "section_id", "position", "pk"
+        )
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.deadline is not None and timezone.now() > self.deadline
+
+
+class SurveySection(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("ankieta"))
+    title = models.CharField(_("tytuł części"), max_length=250)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("część ankiety")
+        verbose_name_plural = _("części ankiet")
+        ordering = ["survey", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.title}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("tekst")
+        NUMBER = "number", _("liczba")
+        CHOICE = "choice", _("wybór jednej odpowiedzi")
+        MULTIPLE = "multiple", _("wybór wielu odpowiedzi")
+        YES_NO = "yes_no", _("tak/nie")
+        DATE = "date", _("data")
+        FILE = "file", _("plik")
+
+    section = models.ForeignKey(SurveySection, on_delete=models.CASCADE, related_name="questions", verbose_name=_("część"))
+    text = models.CharField(_("pytanie"), max_length=500)
+    kind = models.CharField(_("rodzaj odpowiedzi"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("obowiązkowe"), default=False)
+    help_text = models.CharField(_("podpowiedź"), max_length=500, blank=True)
+    choices = models.TextField(_("odpowiedzi do wyboru"), blank=True, help_text=_("Jedna odpowiedź w wierszu."))
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("pytanie")
+        verbose_name_plural = _("pytania")
+        ordering = ["section", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class SurveyResponse(models.Model):
+    """One organisation's answers to a survey; created when the survey is sent to it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("bez odpowiedzi")
+        DRAFT = "draft", _("szkic")
+        SUBMITTED = "submitted", _("wysłana")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("ankieta"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="survey_responses", verbose_name=_("organizacja")
+    )
+    status = models.CharField(_("stan"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    answers = models.JSONField(_("odpowiedzi"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("zmieniono"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("zmienił(a)"),
+    )
+    submitted_at = models.DateTimeField(_("wysłano"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("wysłał(a)"),
+    )
+
+    class Meta:
+        verbose_name = _("odpowiedź na ankietę")
+        verbose_name_plural = _("odpowiedzi na ankiety")
+        ordering = ["survey", "organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["survey", "organisation"], name="cooperation_response_once")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} – {self.organisation}"
+
+
+class AnswerFile(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="files", verbose_name=_("odpowiedź"))
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("pytanie"))
+    file = models.FileField(_("plik"), upload_to="cooperation/answers/")
+    original_name = models.CharField(_("nazwa pliku"), max_length=255)
+
+    class Meta:
+        verbose_name = _("plik w odpowiedzi")
+        verbose_name_plural = _("pliki w odpowiedziach")
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="cooperation_answer_file_once")]
+
+    def __str__(self) -> str:
+        return self.original_name

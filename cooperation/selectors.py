@@ -95,3 +95,99 @@ def delegate_candidates(*, member: GroupMember):
     return get_user_model().objects.filter(
         memberships__organisation=member.organisation, memberships__status=Membership.Status.APPROVED
     ).distinct().order_by("last_name", "first_name", "email")
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+
+def require_perm(user, permission: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def responses_for_administrator(*, user):
+    """Surveys the user's organisations were asked to fill (the user is their administrator)."""
+    from .models import Survey, SurveyResponse
+
+    if not user.is_authenticated:
+        return SurveyResponse.objects.none()
+    return SurveyResponse.objects.filter(
+        survey__status=Survey.Status.SENT,
+        organisation__memberships__user=user,
+        organisation__memberships__status=Membership.Status.APPROVED,
+        organisation__memberships__role=Membership.Role.ADMIN,
+    ).select_related("survey", "organisation").distinct().order_by("survey__deadline")
+
+
+def response_get_for_administrator(*, user, pk: int):
+    return get_object_or_404(responses_for_administrator(user=user), pk=pk)
+
+
+def survey_get_for_staff(*, user, pk: int, permission: str):
+    from .models import Survey
+
+    require_perm(user, permission)
+    return get_object_or_404(Survey, pk=pk)
+
+
+def _subregion_label(organisation) -> str:
+    if organisation.served_subregion_id:
+        return organisation.served_subregion.name
+    powiat = organisation.seat_gmina.parent if organisation.seat_gmina_id else None
+    subregion = powiat.subregions.first() if powiat is not None else None
+    return subregion.name if subregion is not None else "—"
+
+
+def survey_results(survey) -> dict:
+    """Response rate per kind and subregion, every answer per question, numeric sums."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import Question, SurveyResponse
+
+    responses = list(
+        survey.responses.select_related(
+            "organisation__served_subregion", "organisation__seat_gmina__parent", "submitted_by"
+        ).prefetch_related("organisation__seat_gmina__parent__subregions").order_by("organisation__name")
+    )
+    submitted = [r for r in responses if r.status == SurveyResponse.Status.SUBMITTED]
+
+    def rate_by(key) -> list[dict]:
+        table: dict[str, list[int]] = {}
+        for response in responses:
+            row = table.setdefault(key(response.organisation), [0, 0])
+            row[0] += 1
+            row[1] += response.status == SurveyResponse.Status.SUBMITTED
+        return [
+            {"label": label, "sent": sent, "answered": answered, "value": round(100 * answered / sent) if sent else 0}
+            for label, (sent, answered) in sorted(table.items())
+        ]
+
+    questions = list(survey.questions())
+    per_question = []
+    sums = []
+    for question in questions:
+        rows = [(r.organisation, r.answers.get(str(question.pk))) for r in submitted]
+        rows = [(organisation, value) for organisation, value in rows if value not in (None, "", [])]
+        entry = {"question": question, "answers": rows}
+        if question.kind == Question.Kind.NUMBER:
+            total = Decimal(0)
+            for _organisation, value in rows:
+                try:
+                    total += Decimal(str(value))
+                except (InvalidOperation, ValueError):
+                    continue
+            entry["sum"] = total
+            sums.append({"label": question.text, "value": total})
+        per_question.append(entry)
+    return {
+        "responses": responses,
+        "sent": len(responses),
+        "answered": len(submitted),
+        "rate": round(100 * len(submitted) / len(responses)) if responses else 0,
+        "by_kind": rate_by(lambda organisation: organisation.get_kind_display()),
+        "by_subregion": rate_by(_subregion_label),
+        "questions": per_question,
+        "sums": sums,
+    }

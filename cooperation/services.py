@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,18 @@ from portal.models import OutboundEmail
 from portal.services import email_enqueue
 
 from .exceptions import CooperationError
-from .models import GroupDocument, GroupMeeting, GroupMember, GroupTask, WorkingGroup
+from .models import (
+    AnswerFile,
+    GroupDocument,
+    GroupMeeting,
+    GroupMember,
+    GroupTask,
+    Question,
+    Survey,
+    SurveyResponse,
+    SurveySection,
+    WorkingGroup,
+)
 
 GROUP_FIELDS = ["kind", "name", "description", "coordinator", "starts_on", "ends_on", "is_public"]
 
@@ -204,3 +216,242 @@ def meeting_delete(*, meeting: GroupMeeting, actor) -> None:
         group, event = meeting.group, meeting.event
         meeting.delete()
         audit_record(actor=actor, action="cooperation.meeting.delete", target=group, summary=str(event))
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+REMINDER_BEFORE = timedelta(days=7)
+REMINDER_LAST_CALL = timedelta(days=1)
+
+
+def survey_recipients(*, kinds=(), subregion=None, group=None):
+    """Verified organisations chosen by kind, subregion (served or seat) and working group."""
+    organisations = Organisation.objects.filter(is_verified=True)
+    if kinds:
+        organisations = organisations.filter(kind__in=kinds)
+    if subregion is not None:
+        organisations = organisations.filter(
+            Q(served_subregion=subregion) | Q(seat_gmina__parent__subregions=subregion)
+        )
+    if group is not None:
+        organisations = organisations.filter(working_group_memberships__group=group)
+    return organisations.distinct()
+
+
+def _administrators(organisation) -> list:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, status=Membership.Status.APPROVED, role=Membership.Role.ADMIN,
+            user__is_active=True,
+        ).select_related("user").order_by("pk")
+    )
+
+
+def survey_send(*, survey: Survey, deadline, actor, kinds=(), subregion=None, group=None) -> int:
+    """Send the survey to the chosen organisations (again: only to new ones); return how many were added."""
+    if deadline is None or deadline <= timezone.now():
+        raise CooperationError(_("Termin odpowiedzi musi przypadać w przyszłości."), field="deadline")
+    if not survey.questions().exists():
+        raise CooperationError(_("Ankieta nie ma jeszcze pytań. Proszę je dodać w panelu ROPS."))
+    organisations = list(survey_recipients(kinds=kinds, subregion=subregion, group=group))
+    if not organisations:
+        raise CooperationError(_("Wybranym kryteriom nie odpowiada żadna zweryfikowana organizacja."), field="kinds")
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        added = 0
+        for organisation in organisations:
+            response, created = SurveyResponse.objects.get_or_create(survey=survey, organisation=organisation)
+            if not created:
+                continue
+            added += 1
+            for membership in _administrators(organisation):
+                email_enqueue(
+                    to=membership.user.email,
+                    subject=_("Prośba o wypełnienie ankiety: %(title)s") % {"title": survey.title},
+                    template="cooperation_survey_invitation",
+                    context={"survey": survey, "organisation": organisation, "response": response, "deadline": deadline},
+                    dedup_key=f"cooperation:survey:{survey.pk}:invite:{organisation.pk}:{membership.user_id}",
+                )
+        survey.deadline = deadline
+        survey.status = Survey.Status.SENT
+        survey.sent_at = survey.sent_at or timezone.now()
+        survey.save(update_fields=["deadline", "status", "sent_at"])
+        audit_record(
+            actor=actor, action="cooperation.survey.send", target=survey,
+            summary=f"Wysłano do {added} organizacji",
+            changes={"kinds": list(kinds), "subregion": str(subregion or ""), "group": str(group or ""),
+                     "deadline": deadline.isoformat()},
+        )
+    return added
+
+
+def survey_copy(*, survey: Survey, title: str, actor) -> Survey:
+    """Copy a survey's sections and questions into a new draft (e.g. for the next year)."""
+    with transaction.atomic():
+        copy = Survey.objects.create(
+            title=title.strip() or survey.title, description=survey.description, copied_from=survey, created_by=actor
+        )
+        for section in survey.sections.prefetch_related("questions"):
+            new_section = SurveySection.objects.create(survey=copy, title=section.title, position=section.position)
+            Question.objects.bulk_create([
+                Question(section=new_section, text=q.text, kind=q.kind, required=q.required, help_text=q.help_text,
+                         choices=q.choices, position=q.position)
+                for q in section.questions.all()
+            ])
+        audit_record(actor=actor, action="cooperation.survey.copy", target=copy, summary=f"Kopia ankiety „{survey}”")
+    return copy
+
+
+def _store_files(response: SurveyResponse, files: dict) -> dict:
+    stored = {}
+    for question_id, upload in files.items():
+        answer_file = AnswerFile.objects.filter(response=response, question_id=question_id).first()
+        if answer_file is None:
+            answer_file = AnswerFile(response=response, question_id=question_id)
+        answer_file.original_name = upload.name[:255]
+        answer_file.file.save(upload.name, upload, save=False)
+        answer_file.save()
+        stored[str(question_id)] = answer_file.original_name
+    return stored
+
+
+def _lock_open_response(response: SurveyResponse) -> SurveyResponse:
+    locked = SurveyResponse.objects.select_for_update().select_related("survey").get(pk=response.pk)
+    if locked.status == SurveyResponse.Status.SUBMITTED:
+        raise CooperationError(
+            _("Ta ankieta została już wysłana. Poprawki są możliwe po otwarciu jej do poprawy przez ośrodek.")
+        )
+    if locked.survey.is_past_deadline:
+        raise CooperationError(
+            _("Termin odpowiedzi minął %(date)s. Ankiety nie można już zapisać ani wysłać; prosimy o kontakt z ośrodkiem.")
+            % {"date": timezone.localtime(locked.survey.deadline).strftime("%d.%m.%Y %H:%M")}
+        )
+    return locked
+
+
+def _merge_answers(locked: SurveyResponse, answers: dict, files: dict) -> dict:
+    merged = {**locked.answers, **{str(key): value for key, value in answers.items()}}
+    merged.update(_store_files(locked, files))
+    return merged
+
+
+def response_save_draft(*, response: SurveyResponse, answers: dict, files: dict | None = None, actor) -> SurveyResponse:
+    """Keep what was typed so far; nothing is checked for completeness."""
+    with transaction.atomic():
+        locked = _lock_open_response(response)
+        before = dict(locked.answers)
+        locked.answers = _merge_answers(locked, answers, files or {})
+        locked.status = SurveyResponse.Status.DRAFT
+        locked.updated_at, locked.updated_by = timezone.now(), actor
+        locked.save()
+        audit_record(
+            actor=actor, action="cooperation.response.draft", target=locked, summary=str(locked),
+            changes={key: [before.get(key), value] for key, value in locked.answers.items() if before.get(key) != value},
+        )
+    return locked
+
+
+def response_submit(*, response: SurveyResponse, answers: dict, files: dict | None = None, actor) -> SurveyResponse:
+    """Submit once: the row is locked, so two administrators at once give exactly one submission.
+
+    With a required answer missing, what was typed is kept as a draft and MissingAnswers is raised.
+    """
+    with transaction.atomic():
+        locked = _lock_open_response(response)
+        before = dict(locked.answers)
+        merged = _merge_answers(locked, answers, files or {})
+        missing = [q.pk for q in locked.survey.questions() if q.required and merged.get(str(q.pk)) in (None, "", [])]
+        now = timezone.now()
+        locked.answers = merged
+        locked.updated_at, locked.updated_by = now, actor
+        if missing:
+            locked.status = SurveyResponse.Status.DRAFT
+            summary = "Wysyłka odrzucona: brak odpowiedzi na pytania obowiązkowe; zapisano szkic"
+        else:
+            locked.status = SurveyResponse.Status.SUBMITTED
+            locked.submitted_at, locked.submitted_by = now, actor
+            summary = str(locked)
+        locked.save()
+        audit_record(
+            actor=actor, action="cooperation.response.draft" if missing else "cooperation.response.submit",
+            target=locked, summary=summary,
+            changes={key: [before.get(key), value] for key, value in merged.items() if before.get(key) != value},
+        )
+    if missing:
+        raise MissingAnswers(missing)
+    return locked
+
+
+class MissingAnswers(CooperationError):
+    def __init__(self, question_ids: list[int]):
+        super().__init__(_("To pytanie jest obowiązkowe. Proszę odpowiedzieć przed wysłaniem ankiety."))
+        self.question_ids = question_ids
+
+
+def response_reopen(*, response: SurveyResponse, actor) -> SurveyResponse:
+    """Staff open a submitted response for correction; it goes back to a draft."""
+    with transaction.atomic():
+        locked = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+        if locked.status != SurveyResponse.Status.SUBMITTED:
+            raise CooperationError(_("Ta odpowiedź nie została jeszcze wysłana."))
+        locked.status = SurveyResponse.Status.DRAFT
+        locked.save(update_fields=["status"])
+        audit_record(actor=actor, action="cooperation.response.reopen", target=locked, summary=str(locked))
+    return locked
+
+
+def survey_reminders_send(*, now=None) -> int:
+    """Remind administrators of organisations that have not submitted: 7 days and 1 day before the deadline.
+
+    Each reminder has its own dedup key, so running this again sends nothing twice.
+    """
+    now = now or timezone.now()
+    queued = 0
+    surveys = Survey.objects.filter(status=Survey.Status.SENT, deadline__gt=now, deadline__lte=now + REMINDER_BEFORE)
+    for survey in surveys:
+        stage = "last-call" if survey.deadline - now <= REMINDER_LAST_CALL else "before"
+        waiting = survey.responses.exclude(status=SurveyResponse.Status.SUBMITTED).select_related("organisation")
+        for response in waiting:
+            for membership in _administrators(response.organisation):
+                key = f"cooperation:survey:{survey.pk}:{stage}:{response.organisation_id}:{membership.user_id}"
+                if OutboundEmail.objects.filter(dedup_key=key).exists():
+                    continue
+                with transaction.atomic():
+                    email_enqueue(
+                        to=membership.user.email,
+                        subject=(_("Ostatni dzień na odpowiedź: %(title)s") if stage == "last-call"
+                                 else _("Przypomnienie o ankiecie: %(title)s")) % {"title": survey.title},
+                        template="cooperation_survey_reminder",
+                        context={"survey": survey, "response": response, "stage": stage},
+                        dedup_key=key,
+                    )
+                    audit_record(actor=None, action="cooperation.survey.remind", target=response,
+                                 summary=f"{stage}: {membership.user.email}")
+                queued += 1
+    return queued
+
+
+def survey_save(*, survey: Survey, actor) -> Survey:
+    """Create or change a survey's title and description (the admin's form fills the instance)."""
+    with transaction.atomic():
+        creating = survey.pk is None
+        if creating:
+            survey.created_by = actor
+        survey.save()
+        audit_record(actor=actor, action=f"cooperation.survey.{'create' if creating else 'update'}", target=survey,
+                     summary=survey.title)
+    return survey
+
+
+def survey_questions_save(*, section: SurveySection, questions, deleted, actor) -> None:
+    """Store the questions of one part of a survey as edited in the admin."""
+    with transaction.atomic():
+        for question in questions:
+            if question.kind in (Question.Kind.CHOICE, Question.Kind.MULTIPLE) and not question.choice_list():
+                raise CooperationError(_("Pytanie wyboru musi mieć odpowiedzi do wyboru (jedna w wierszu)."))
+            question.section = section
+            question.save()
+        for question in deleted:
+            question.delete()
+        audit_record(actor=actor, action="cooperation.survey.questions", target=section.survey,
+                     summary=f"{section.title}: {len(questions)} zmienionych, {len(deleted)} usuniętych pytań")

@@ -15,3 +15,17 @@ urlpatterns = [
     path("grupy/<int:pk>/dokumenty/dodaj/", views.document_add, name="document_add"),
     path("grupy/<int:pk>/dokumenty/<int:doc_pk>/", views.document_download, name="document_download"),
 ]
+
+from . import survey_views  # noqa: E402
+
+urlpatterns += [
+    path("ankiety/", survey_views.survey_list, name="survey_list"),
+    path("ankiety/odpowiedz/<int:pk>/", survey_views.response_fill, name="response_fill"),
+    path("ankiety/odpowiedz/<int:pk>/pliki/<int:file_pk>/", survey_views.answer_file_download, name="answer_file"),
+    path("ankiety/<int:pk>/wyniki/", survey_views.survey_results, name="survey_results"),
+    path("ankiety/<int:pk>/wyslij/", survey_views.survey_send, name="survey_send"),
+    path("ankiety/<int:pk>/kopia/", survey_views.survey_copy, name="survey_copy"),
+    path("ankiety/<int:pk>/odpowiedzi/<int:response_pk>/otworz/", survey_views.response_reopen, name="response_reopen"),
+    path("ankiety/<int:pk>/odpowiedzi.csv", survey_views.survey_export, {"fmt": "csv"}, name="survey_export_csv"),
+    path("ankiety/<int:pk>/odpowiedzi.xlsx", survey_views.survey_export, {"fmt": "xlsx"}, name="survey_export_xlsx"),
+]

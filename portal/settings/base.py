@@ -204,6 +204,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperation.tasks.overdue_digest_send",
         "schedule": crontab(day_of_week=1, hour=7, minute=30),
     },
+    "cooperation-survey-reminders": {"task": "cooperation.tasks.survey_reminders_send", "schedule": crontab(minute=20)},
 }
 
 # Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export

@@ -19,3 +19,8 @@ def test_demo_platform_loads_twice_and_its_members_see_it(client):
     client.force_login(User.objects.get(email="partner@demo.rops.local"))
     page = client.get(reverse("cooperation:group_detail", args=[group.pk])).content.decode()
     assert "Przekazać dane o nowych miejscach pracy w PES" in page and "(po terminie)" in page
+    from cooperation.models import Survey
+
+    survey = Survey.objects.get()
+    response = survey.responses.get(organisation__memberships__user__email="partner@demo.rops.local")
+    assert client.get(reverse("cooperation:response_fill", args=[response.pk])).status_code == 200
