@@ -8,5 +8,8 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from .files import connect_file_cleanup
+        from .hardening import harden_admin_autocomplete, harden_admin_changelist
 
         connect_file_cleanup()
+        harden_admin_autocomplete()
+        harden_admin_changelist()

@@ -28,3 +28,26 @@ def test_nul_in_a_posted_field_is_refused_before_the_view(client):
 def test_nul_in_the_session_cookie_is_not_looked_up(client, settings):
     client.cookies[settings.SESSION_COOKIE_NAME] = "abcdefgh\x00ijklmnop"
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_admin_date_hierarchy_and_autocomplete_survive_out_of_range_values(client):
+    from tests.events.factories import MaterialFactory
+
+    client.force_login(factories.StaffUserFactory())
+    response = client.get(reverse("admin:events_event_changelist"), {"starts_at__year": "9" * 30})
+    assert response.status_code == 302 and "e=1" in response["Location"]
+    material = MaterialFactory()
+    response = client.post(
+        reverse("admin:events_material_change", args=[material.pk]),
+        {"event": "abc", "title": "Prezentacja", "visibility": "public", "position": "0"},
+    )
+    assert response.status_code == 200  # the form again, with an error at the event field
+
+
+def test_admin_custom_list_filter_with_a_malformed_value_redirects(client):
+    from tests.partners.factories import OrganisationFactory
+
+    OrganisationFactory()
+    client.force_login(factories.StaffUserFactory())
+    response = client.get(reverse("admin:partners_organisation_changelist"), {"powiat": "1e309"})
+    assert response.status_code == 302 and "e=1" in response["Location"]
