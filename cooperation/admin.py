@@ -6,9 +6,13 @@ from django.core.exceptions import ValidationError
 from . import services
 from .exceptions import CooperationError
 from .models import (
+    ActionPlan,
     GroupMeeting,
     GroupMember,
     GroupTask,
+    PlanAction,
+    PlanMeasure,
+    PlanPriority,
     Question,
     Survey,
     SurveyResponse,
@@ -126,3 +130,44 @@ class SurveyResponseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _ThroughServices(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        try:
+            services.plan_item_save(item=obj, actor=request.user)
+        except CooperationError as error:
+            raise ValidationError(error.message) from error
+
+
+class PriorityInline(admin.TabularInline):
+    model = PlanPriority
+    extra = 1
+    show_change_link = True
+
+
+class MeasureInline(admin.TabularInline):
+    model = PlanMeasure
+    extra = 1
+    show_change_link = True
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(_ThroughServices):
+    list_display = ["title", "starts_on", "ends_on"]
+    inlines = [PriorityInline]
+
+
+@admin.register(PlanPriority)
+class PlanPriorityAdmin(_ThroughServices):
+    list_display = ["title", "plan", "position"]
+    inlines = [MeasureInline]
+
+
+@admin.register(PlanAction)
+class PlanActionAdmin(_ThroughServices):
+    list_display = ["title", "measure", "starts_on", "ends_on", "status"]
+    list_filter = ["status", "measure__priority__plan"]
+    search_fields = ["title"]
+    autocomplete_fields = ["organisations", "events", "indicators", "surveys"]
+    filter_horizontal = ["advisory_cases"]

@@ -31,6 +31,7 @@ MEETING_SLUGS = {
 
 def load() -> None:
     load_survey()
+    load_plan()
     coordinator = User.objects.filter(email="staff@demo.rops.local").first()
     owes = list(Organisation.objects.filter(name__in=OWES_NAMES, kind=Organisation.Kind.OWES))
     if coordinator is None or not owes:
@@ -105,3 +106,55 @@ def load_survey() -> None:
     survey.save()
     for organisation in Organisation.objects.filter(kind=Organisation.Kind.OWES, is_verified=True):
         SurveyResponse.objects.get_or_create(survey=survey, organisation=organisation)
+
+
+PLAN_TITLE = "Regionalny plan działań na rzecz ekonomii społecznej 2026–2027"
+
+
+def load_plan() -> None:
+    """A small action plan: two priorities, their measures and actions, one done and one late."""
+    from .models import ActionPlan, PlanAction, PlanMeasure, PlanPriority, Survey
+
+    plan, _ = ActionPlan.objects.get_or_create(
+        title=PLAN_TITLE, defaults={"starts_on": date(2026, 1, 1), "ends_on": date(2027, 12, 31),
+                                    "description": "Plan uzgodniony z partnerami Regionalnej Platformy Współpracy OWES."},
+    )
+    today = timezone.localdate()
+    owes = list(Organisation.objects.filter(name__in=OWES_NAMES))
+    structure = [
+        ("1. Silne przedsiębiorstwa społeczne", "1.1. Wsparcie tworzenia miejsc pracy", [
+            ("Monitoring nowych miejsc pracy w PES", today - timedelta(days=120), today + timedelta(days=60),
+             PlanAction.Status.IN_PROGRESS, ["spotkanie-robocze-owes-lgd-ops"], True),
+            ("Wizyta studyjna dla PES z subregionów", today - timedelta(days=200), today - timedelta(days=30),
+             PlanAction.Status.DONE, ["wizyta-studyjna-wielkopolska"], False),
+        ]),
+        ("2. Współpraca samorządów z ekonomią społeczną", "2.1. Zlecanie zadań publicznych PES", [
+            ("Szkolenia JST z klauzul społecznych", today - timedelta(days=90), today - timedelta(days=10),
+             PlanAction.Status.IN_PROGRESS, ["szkolenie-zlecanie-zadan-pes"], False),
+            ("Konsultacje planu z Konwentem OPS", today, today + timedelta(days=120), PlanAction.Status.PLANNED,
+             ["spotkanie-konwentu-ops"], False),
+        ]),
+    ]
+    survey = Survey.objects.filter(title=SURVEY_TITLE).first()
+    for position, (priority_title, measure_title, actions) in enumerate(structure):
+        priority, _ = PlanPriority.objects.get_or_create(plan=plan, title=priority_title, defaults={"position": position})
+        measure, _ = PlanMeasure.objects.get_or_create(priority=priority, title=measure_title)
+        for index, (title, starts_on, ends_on, status, slugs, with_survey) in enumerate(actions):
+            action, created = PlanAction.objects.get_or_create(
+                measure=measure, title=title,
+                defaults={"starts_on": starts_on, "ends_on": ends_on, "status": status, "position": index},
+            )
+            if created:
+                action.organisations.set(owes[:2])
+                action.events.set(Event.objects.filter(slug__in=slugs))
+                if with_survey and survey is not None:
+                    action.surveys.add(survey)
+                indicator = _indicator()
+                if indicator is not None:
+                    action.indicators.add(indicator)
+
+
+def _indicator():
+    from reporting.models import Indicator
+
+    return Indicator.objects.order_by("pk").first()

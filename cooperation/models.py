@@ -292,3 +292,93 @@ class AnswerFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- the regional action plan -----------------------------------------------------------------
+
+
+class ActionPlan(models.Model):
+    """The regional plan for the social economy: priorities → measures → actions."""
+
+    title = models.CharField(_("tytuł"), max_length=250)
+    description = models.TextField(_("opis"), blank=True)
+    starts_on = models.DateField(_("obowiązuje od"))
+    ends_on = models.DateField(_("obowiązuje do"))
+
+    class Meta:
+        verbose_name = _("plan działań")
+        verbose_name_plural = _("plany działań")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanPriority(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="priorities", verbose_name=_("plan"))
+    title = models.CharField(_("priorytet"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("priorytet planu")
+        verbose_name_plural = _("priorytety planu")
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanMeasure(models.Model):
+    priority = models.ForeignKey(PlanPriority, on_delete=models.CASCADE, related_name="measures", verbose_name=_("priorytet"))
+    title = models.CharField(_("działanie"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("działanie planu")
+        verbose_name_plural = _("działania planu")
+        ordering = ["priority", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanAction(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("zaplanowane")
+        IN_PROGRESS = "in_progress", _("w realizacji")
+        DONE = "done", _("zrealizowane")
+        CANCELLED = "cancelled", _("zaniechane")
+
+    measure = models.ForeignKey(PlanMeasure, on_delete=models.CASCADE, related_name="actions", verbose_name=_("działanie"))
+    title = models.CharField(_("zadanie"), max_length=300)
+    description = models.TextField(_("opis"), blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="plan_actions", verbose_name=_("organizacje odpowiedzialne")
+    )
+    starts_on = models.DateField(_("początek"))
+    ends_on = models.DateField(_("termin realizacji"))
+    status = models.CharField(_("stan"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+    events = models.ManyToManyField(Event, blank=True, related_name="plan_actions", verbose_name=_("wydarzenia"))
+    advisory_cases = models.ManyToManyField(
+        "advisory.AdvisoryRequest", blank=True, related_name="plan_actions", verbose_name=_("sprawy doradcze")
+    )
+    indicators = models.ManyToManyField(
+        "reporting.Indicator", blank=True, related_name="plan_actions", verbose_name=_("wskaźniki")
+    )
+    surveys = models.ManyToManyField(Survey, blank=True, related_name="plan_actions", verbose_name=_("ankiety"))
+
+    class Meta:
+        verbose_name = _("zadanie planu")
+        verbose_name_plural = _("zadania planu")
+        ordering = ["measure", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="cooperation_action_dates_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_late(self) -> bool:
+        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and self.ends_on < timezone.localdate()

@@ -191,3 +191,39 @@ def survey_results(survey) -> dict:
         "questions": per_question,
         "sums": sums,
     }
+
+
+# --- action plan -----------------------------------------------------------------------------
+
+
+def plan_get_for_viewer(*, user, pk: int):
+    from .models import ActionPlan
+
+    require_perm(user, "cooperation.view_actionplan")
+    return get_object_or_404(ActionPlan, pk=pk)
+
+
+def plan_overview(plan) -> dict:
+    """Every priority, measure and action with links, the share done and what is late."""
+    from .models import PlanAction, PlanPriority
+
+    priorities = list(
+        PlanPriority.objects.filter(plan=plan).prefetch_related(
+            "measures__actions__organisations", "measures__actions__events", "measures__actions__advisory_cases",
+            "measures__actions__indicators", "measures__actions__surveys",
+        )
+    )
+    actions = [action for priority in priorities for measure in priority.measures.all() for action in measure.actions.all()]
+    counted = [action for action in actions if action.status != PlanAction.Status.CANCELLED]
+    done = [action for action in counted if action.status == PlanAction.Status.DONE]
+    by_status = {status: 0 for status, _label in PlanAction.Status.choices}
+    for action in actions:
+        by_status[action.status] += 1
+    return {
+        "priorities": priorities,
+        "total": len(counted),
+        "done": len(done),
+        "percent": round(100 * len(done) / len(counted)) if counted else 0,
+        "late": [action for action in actions if action.is_late],
+        "by_status": [{"label": label, "value": by_status[status]} for status, label in PlanAction.Status.choices],
+    }

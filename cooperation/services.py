@@ -455,3 +455,15 @@ def survey_questions_save(*, section: SurveySection, questions, deleted, actor) 
             question.delete()
         audit_record(actor=actor, action="cooperation.survey.questions", target=section.survey,
                      summary=f"{section.title}: {len(questions)} zmienionych, {len(deleted)} usuniętych pytań")
+
+
+def plan_item_save(*, item, actor):
+    """Store a plan, priority, measure or action edited in the admin, with an audit entry."""
+    with transaction.atomic():
+        creating = item.pk is None
+        if getattr(item, "ends_on", None) and getattr(item, "starts_on", None) and item.ends_on < item.starts_on:
+            raise CooperationError(_("Termin realizacji nie może być wcześniejszy niż początek."), field="ends_on")
+        item.save()
+        audit_record(actor=actor, action=f"cooperation.{item._meta.model_name}.{'create' if creating else 'update'}",
+                     target=item, summary=str(item))
+    return item

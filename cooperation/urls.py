@@ -29,3 +29,11 @@ urlpatterns += [
     path("ankiety/<int:pk>/odpowiedzi.csv", survey_views.survey_export, {"fmt": "csv"}, name="survey_export_csv"),
     path("ankiety/<int:pk>/odpowiedzi.xlsx", survey_views.survey_export, {"fmt": "xlsx"}, name="survey_export_xlsx"),
 ]
+
+from . import plan_views  # noqa: E402
+
+urlpatterns += [
+    path("plany/", plan_views.plan_list, name="plan_list"),
+    path("plany/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("plany/<int:pk>/plan.xlsx", plan_views.plan_export, name="plan_export"),
+]

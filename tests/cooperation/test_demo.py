@@ -24,3 +24,11 @@ def test_demo_platform_loads_twice_and_its_members_see_it(client):
     survey = Survey.objects.get()
     response = survey.responses.get(organisation__memberships__user__email="partner@demo.rops.local")
     assert client.get(reverse("cooperation:response_fill", args=[response.pk])).status_code == 200
+
+    from cooperation.models import ActionPlan
+
+    plan = ActionPlan.objects.get()
+    client.force_login(User.objects.get(email="staff@demo.rops.local"))
+    page = client.get(reverse("cooperation:plan_detail", args=[plan.pk]))
+    assert page.status_code == 200
+    assert page.context["overview"]["done"] == 1 and len(page.context["overview"]["late"]) == 1
