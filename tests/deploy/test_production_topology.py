@@ -1,0 +1,220 @@
+"""The production topology, without Docker: gunicorn with portal.settings.production, a Celery
+worker, Celery beat and an SMTP catcher (aiosmtpd) as separate processes on free ports, against
+the test PostgreSQL database and the real Redis. A partner signs in and registers for an event
+through gunicorn; the confirmation e-mail arrives over SMTP and its link opens; static files are
+served; ``check --deploy`` passes. Every process is stopped by its id in ``finally``."""
+
+import http.cookiejar
+import mailbox
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+from tests.conftest import PROJECT_ROOT, _database_url
+from tests.events.factories import ConsentTextFactory, EventFactory, member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEADLINE_SECONDS = 150  # generous: the machine that runs CI is shared and often loaded
+FAIL_LEVEL = "ERROR"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, deadline: float, name: str) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{name} exited at start (code {process.returncode}); see its log")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{name} did not listen on port {port} in time")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+class _Browser:
+    """Just enough of a browser over urllib: cookies, CSRF token, form posts, redirects."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url: str):
+        return self._open(urllib.request.Request(self._absolute(url)))
+
+    def post(self, url: str, data: dict):
+        body = urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(self._absolute(url), data=body, headers={"Referer": self._absolute(url)})
+        return self._open(request)
+
+    def _absolute(self, url: str) -> str:
+        return url if url.startswith("http") else self.base + url
+
+    def _open(self, request):
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.geturl(), response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.geturl(), error.read().decode("utf-8", "replace")
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_production_topology_end_to_end(tmp_path):
+    ConsentTextFactory()
+    event = EventFactory(title="Forum produkcyjne")
+    user, organisation = member()
+    # The test settings hash with MD5, which production does not accept: store a PBKDF2 hash.
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode("haslo-testowe-123", hasher.salt())
+    user.save(update_fields=["password"])
+    test_database = connection.settings_dict["NAME"]
+
+    web_port, smtp_port = _free_port(), _free_port()
+    base = f"http://127.0.0.1:{web_port}"
+    queue = f"portal-topology-{uuid.uuid4().hex[:12]}"
+    maildir = tmp_path / "maildir"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": _database_url(test_database),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CSRF_TRUSTED_ORIGINS": base,
+        "SITE_URL": base,
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
+    # Plain HTTP on 127.0.0.1 is allowed for this test only, by explicit settings.
+    plain_http = {
+        **env,
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "ACCOUNT_DEFAULT_HTTP_PROTOCOL": "http",
+    }
+    for name in ("DEBUG", "EMAIL_FILE_PATH"):
+        env.pop(name, None)
+        plain_http.pop(name, None)
+
+    manage = [sys.executable, "manage.py"]
+    check = subprocess.run(
+        [*manage, "check", "--deploy", "--fail-level", FAIL_LEVEL],
+        cwd=PROJECT_ROOT, env={**env, "SECURE_HSTS_SECONDS": "31536000"}, capture_output=True, text=True, timeout=DEADLINE_SECONDS,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    processes: list[subprocess.Popen] = []
+
+    def start(name: str, command: list[str]) -> subprocess.Popen:
+        log = open(logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process below
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=plain_http, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        processes.append(process)
+        return process
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    try:
+        smtp = start("smtp", [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
+                              "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
+        collect = start("collectstatic", [*manage, "collectstatic", "--noinput", "-v0"])
+        worker = start("worker", [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue,
+                                  "--concurrency", "1", "--without-gossip", "--without-mingle",
+                                  "--without-heartbeat", "-n", f"{queue}@%h", "--loglevel", "INFO"])
+        beat = start("beat", [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO",
+                              "--schedule", str(tmp_path / "celerybeat-schedule")])
+        assert collect.wait(timeout=max(1, deadline - time.monotonic())) == 0, (logs / "collectstatic.log").read_text()
+        web = start("gunicorn", [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind",
+                                 f"127.0.0.1:{web_port}", "--workers", "2", "--access-logfile", "-"])
+        _wait_for_port(smtp_port, smtp, deadline, "aiosmtpd")
+        _wait_for_port(web_port, web, deadline, "gunicorn")
+
+        browser = _Browser(base)
+        status, _, page = browser.get("/konto/login/")
+        assert status == 200, page
+        status, url, page = browser.post(
+            "/konto/login/", {"csrfmiddlewaretoken": _csrf(page), "login": user.email, "password": "haslo-testowe-123"}
+        )
+        assert status == 200 and "/konto/login/" not in url, page[:2000]
+
+        registration_url = f"/wydarzenia/{event.slug}/zapisy/"
+        status, _, page = browser.get(registration_url)
+        assert status == 200, page[:2000]
+        clause = re.search(r'name="clause_version" value="([^"]*)"', page)
+        status, url, page = browser.post(registration_url, {
+            "csrfmiddlewaretoken": _csrf(page),
+            "organisation": organisation.pk,
+            "participant": user.pk,
+            "clause_version": clause.group(1) if clause else "",
+        })
+        assert status == 200 and url.endswith("/wydarzenia/moje-zgloszenia/"), page[:2000]
+        assert "Forum produkcyjne" in page
+
+        message = None
+        while message is None and time.monotonic() < deadline:
+            assert worker.poll() is None, (logs / "worker.log").read_text()
+            if maildir.exists():
+                for raw in mailbox.Maildir(maildir, create=False):
+                    parsed = BytesParser(policy=policy.default).parsebytes(raw.as_bytes())
+                    if parsed["To"] == user.email:
+                        message = parsed
+            if message is None:
+                time.sleep(0.3)
+        assert message is not None, "no e-mail over SMTP; worker log:\n" + (logs / "worker.log").read_text()[-3000:]
+        assert "Forum produkcyjne" in message["Subject"]
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        links = re.findall(rf"{re.escape(base)}/\S+", text)
+        event_link = next(link for link in links if event.slug in link)
+        status, _, page = browser.get(event_link)
+        assert status == 200 and "Forum produkcyjne" in page
+
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
+        status, _, css = browser.get(stylesheet)
+        assert status == 200 and css.strip()
+
+        assert beat.poll() is None, (logs / "beat.log").read_text()
+        assert "beat: Starting" in (logs / "beat.log").read_text()
+    finally:
+        for process in reversed(processes):
+            _stop(process)
