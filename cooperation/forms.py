@@ -117,9 +117,7 @@ class SurveyAnswerForm(forms.Form):
             else:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common)
             field.question = question
-            if question.required:
-                field.widget.attrs["aria-required"] = "true"
-                field.label = f"{question.text} ({_('obowiązkowe')})"
+            field.marked_required = question.required  # the site's field template shows "(wymagane)"
             self.fields[name] = field
             if kind != Question.Kind.FILE and str(question.pk) in answers:
                 self.initial[name] = answers[str(question.pk)]

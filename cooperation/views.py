@@ -42,9 +42,9 @@ def _detail(request, group, *, status=200, **forms):
         "status_choices": GroupTask.Status.choices,
     }
     if manager:
-        context["task_form"] = forms.get("task_form") or TaskForm(group=group)
-        context["member_form"] = forms.get("member_form") or MemberAddForm()
-        context["document_form"] = forms.get("document_form") or DocumentForm()
+        context["task_form"] = forms.get("task_form") or TaskForm(group=group, prefix="task")
+        context["member_form"] = forms.get("member_form") or MemberAddForm(prefix="member")
+        context["document_form"] = forms.get("document_form") or DocumentForm(prefix="doc")
     return render(request, "cooperation/group_detail.html", context, status=status)
 
 
@@ -57,7 +57,7 @@ def group_detail(request, pk: int):
 @require_POST
 def task_add(request, pk: int):
     group = selectors.group_get_for_manager(user=request.user, pk=pk)
-    form = TaskForm(request.POST, group=group)
+    form = TaskForm(request.POST, group=group, prefix="task")
     if form.is_valid():
         try:
             services.task_create(group=group, actor=request.user, **form.cleaned_data)
@@ -86,7 +86,7 @@ def task_status(request, pk: int, task_pk: int):
 @require_POST
 def member_add(request, pk: int):
     group = selectors.group_get_for_manager(user=request.user, pk=pk)
-    form = MemberAddForm(request.POST)
+    form = MemberAddForm(request.POST, prefix="member")
     if form.is_valid():
         try:
             member = services.member_add(group=group, organisation=form.cleaned_data["organisation"], actor=request.user)
@@ -136,7 +136,7 @@ def member_remove(request, pk: int, member_pk: int):
 @require_POST
 def document_add(request, pk: int):
     group = selectors.group_get_for_manager(user=request.user, pk=pk)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, prefix="doc")
     if form.is_valid():
         services.document_add(
             group=group, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],

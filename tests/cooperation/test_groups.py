@@ -163,7 +163,7 @@ def test_reporting_staff_see_every_group_but_cannot_manage(client):
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     assert client.get(reverse("cooperation:group_detail", args=[group.pk])).status_code == 200
     response = client.post(reverse("cooperation:task_add", args=[group.pk]),
-                           {"title": "X", "owner": member.organisation.pk, "deadline": "2026-12-01"})
+                           {"task-title": "X", "task-owner": member.organisation.pk, "task-deadline": "2026-12-01"})
     assert response.status_code == 404
     assert not GroupTask.objects.exists()
 
@@ -175,11 +175,11 @@ def test_only_the_coordinator_or_group_managers_change_anything(client, who):
     user = {"member": person, "staff_without_role": RoleUserFactory(role=None), "outsider": UserFactory()}[who]
     client.force_login(user)
     urls_and_data = [
-        (reverse("cooperation:task_add", args=[group.pk]), {"title": "X", "owner": member.organisation.pk, "deadline": "2026-12-01"}),
+        (reverse("cooperation:task_add", args=[group.pk]), {"task-title": "X", "task-owner": member.organisation.pk, "task-deadline": "2026-12-01"}),
         (reverse("cooperation:task_status", args=[group.pk, task.pk]), {"status": "done"}),
-        (reverse("cooperation:member_add", args=[group.pk]), {"organisation": OrganisationFactory(is_verified=True).pk}),
+        (reverse("cooperation:member_add", args=[group.pk]), {"member-organisation": OrganisationFactory(is_verified=True).pk}),
         (reverse("cooperation:member_remove", args=[group.pk, member.pk]), {}),
-        (reverse("cooperation:document_add", args=[group.pk]), {"title": "Plik", "file": pdf_upload()}),
+        (reverse("cooperation:document_add", args=[group.pk]), {"doc-title": "Plik", "doc-file": pdf_upload()}),
     ]
     for url, data in urls_and_data:
         assert client.post(url, data).status_code == 404, url
@@ -192,12 +192,12 @@ def test_coordinator_adds_a_task_and_a_missing_owner_keeps_what_was_typed(client
     group, member, _person = group_with_member()
     client.force_login(group.coordinator)
     url = reverse("cooperation:task_add", args=[group.pk])
-    response = client.post(url, {"title": "Zebrać dane o PES", "owner": "", "deadline": "2026-12-01"})
+    response = client.post(url, {"task-title": "Zebrać dane o PES", "task-owner": "", "task-deadline": "2026-12-01"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Proszę wskazać organizację odpowiedzialną za zadanie." in page
     assert 'value="Zebrać dane o PES"' in page and 'value="2026-12-01"' in page
-    response = client.post(url, {"title": "Zebrać dane o PES", "owner": member.organisation.pk, "deadline": "2026-12-01"})
+    response = client.post(url, {"task-title": "Zebrać dane o PES", "task-owner": member.organisation.pk, "task-deadline": "2026-12-01"})
     assert response.status_code == 302
     task = GroupTask.objects.get()
     assert task.owner == member.organisation and task.created_by == group.coordinator
@@ -208,7 +208,7 @@ def test_manager_role_adds_a_member_and_delegates(client):
     organisation = OrganisationFactory(is_verified=True)
     person = MembershipFactory(organisation=organisation).user
     client.force_login(RoleUserFactory(role=roles.REGISTRY_EDITOR))
-    response = client.post(reverse("cooperation:member_add", args=[group.pk]), {"organisation": organisation.pk})
+    response = client.post(reverse("cooperation:member_add", args=[group.pk]), {"member-organisation": organisation.pk})
     member = GroupMember.objects.get(group=group)
     assert response.status_code == 302
     response = client.post(reverse("cooperation:member_edit", args=[group.pk, member.pk]), {"delegates": [person.pk]})
@@ -221,9 +221,9 @@ def test_documents_are_checked_and_served_only_to_members(client):
     client.force_login(group.coordinator)
     url = reverse("cooperation:document_add", args=[group.pk])
     fake = SimpleUploadedFile("protokol.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
-    response = client.post(url, {"title": "Protokół", "file": fake})
+    response = client.post(url, {"doc-title": "Protokół", "doc-file": fake})
     assert response.status_code == 400 and "niedozwolony typ" in response.content.decode()
-    assert client.post(url, {"title": "Protokół", "file": pdf_upload()}).status_code == 302
+    assert client.post(url, {"doc-title": "Protokół", "doc-file": pdf_upload()}).status_code == 302
     document = group.documents.get()
     download = reverse("cooperation:document_download", args=[group.pk, document.pk])
     client.force_login(person)
