@@ -20,7 +20,6 @@ import urllib.request
 import uuid
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -77,7 +76,9 @@ class _Browser:
 
     def post(self, url: str, data: dict):
         body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self._absolute(url), data=body, headers={"Referer": self._absolute(url)})
+        request = urllib.request.Request(
+            self._absolute(url), data=body, headers={"Referer": self._absolute(url)}
+        )
         return self._open(request)
 
     def _absolute(self, url: str) -> str:
@@ -86,7 +87,11 @@ class _Browser:
     def _open(self, request):
         try:
             with self.opener.open(request, timeout=30) as response:
-                return response.status, response.geturl(), response.read().decode("utf-8", "replace")
+                return (
+                    response.status,
+                    response.geturl(),
+                    response.read().decode("utf-8", "replace"),
+                )
         except urllib.error.HTTPError as error:
             return error.code, error.geturl(), error.read().decode("utf-8", "replace")
 
@@ -139,7 +144,11 @@ def test_production_topology_end_to_end(tmp_path):
     manage = [sys.executable, "manage.py"]
     check = subprocess.run(
         [*manage, "check", "--deploy", "--fail-level", FAIL_LEVEL],
-        cwd=PROJECT_ROOT, env={**env, "SECURE_HSTS_SECONDS": "31536000"}, capture_output=True, text=True, timeout=DEADLINE_SECONDS,
+        cwd=PROJECT_ROOT,
+        env={**env, "SECURE_HSTS_SECONDS": "31536000"},
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
     )
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -149,24 +158,85 @@ def test_production_topology_end_to_end(tmp_path):
 
     def start(name: str, command: list[str]) -> subprocess.Popen:
         log = open(logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process below
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=plain_http, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=plain_http, stdout=log, stderr=subprocess.STDOUT
+        )
         log.close()
         processes.append(process)
         return process
 
     deadline = time.monotonic() + DEADLINE_SECONDS
     try:
-        smtp = start("smtp", [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
-                              "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
+        smtp = start(
+            "smtp",
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{smtp_port}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(maildir),
+            ],
+        )
         collect = start("collectstatic", [*manage, "collectstatic", "--noinput", "-v0"])
-        worker = start("worker", [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue,
-                                  "--concurrency", "1", "--without-gossip", "--without-mingle",
-                                  "--without-heartbeat", "-n", f"{queue}@%h", "--loglevel", "INFO"])
-        beat = start("beat", [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO",
-                              "--schedule", str(tmp_path / "celerybeat-schedule")])
-        assert collect.wait(timeout=max(1, deadline - time.monotonic())) == 0, (logs / "collectstatic.log").read_text()
-        web = start("gunicorn", [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind",
-                                 f"127.0.0.1:{web_port}", "--workers", "2", "--access-logfile", "-"])
+        worker = start(
+            "worker",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                queue,
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{queue}@%h",
+                "--loglevel",
+                "INFO",
+            ],
+        )
+        beat = start(
+            "beat",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(tmp_path / "celerybeat-schedule"),
+            ],
+        )
+        assert collect.wait(timeout=max(1, deadline - time.monotonic())) == 0, (
+            logs / "collectstatic.log"
+        ).read_text()
+        web = start(
+            "gunicorn",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{web_port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+            ],
+        )
         _wait_for_port(smtp_port, smtp, deadline, "aiosmtpd")
         _wait_for_port(web_port, web, deadline, "gunicorn")
 
@@ -174,7 +244,12 @@ def test_production_topology_end_to_end(tmp_path):
         status, _, page = browser.get("/konto/login/")
         assert status == 200, page
         status, url, page = browser.post(
-            "/konto/login/", {"csrfmiddlewaretoken": _csrf(page), "login": user.email, "password": "haslo-testowe-123"}
+            "/konto/login/",
+            {
+                "csrfmiddlewaretoken": _csrf(page),
+                "login": user.email,
+                "password": "haslo-testowe-123",
+            },
         )
         assert status == 200 and "/konto/login/" not in url, page[:2000]
 
@@ -182,12 +257,15 @@ def test_production_topology_end_to_end(tmp_path):
         status, _, page = browser.get(registration_url)
         assert status == 200, page[:2000]
         clause = re.search(r'name="clause_version" value="([^"]*)"', page)
-        status, url, page = browser.post(registration_url, {
-            "csrfmiddlewaretoken": _csrf(page),
-            "organisation": organisation.pk,
-            "participant": user.pk,
-            "clause_version": clause.group(1) if clause else "",
-        })
+        status, url, page = browser.post(
+            registration_url,
+            {
+                "csrfmiddlewaretoken": _csrf(page),
+                "organisation": organisation.pk,
+                "participant": user.pk,
+                "clause_version": clause.group(1) if clause else "",
+            },
+        )
         assert status == 200 and url.endswith("/wydarzenia/moje-zgloszenia/"), page[:2000]
         assert "Forum produkcyjne" in page
 
@@ -201,7 +279,9 @@ def test_production_topology_end_to_end(tmp_path):
                         message = parsed
             if message is None:
                 time.sleep(0.3)
-        assert message is not None, "no e-mail over SMTP; worker log:\n" + (logs / "worker.log").read_text()[-3000:]
+        assert message is not None, (
+            "no e-mail over SMTP; worker log:\n" + (logs / "worker.log").read_text()[-3000:]
+        )
         assert "Forum produkcyjne" in message["Subject"]
         text = message.get_body(preferencelist=("plain",)).get_content()
         links = re.findall(rf"{re.escape(base)}/\S+", text)
