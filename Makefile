@@ -26,7 +26,7 @@ worker: install-run
 	@if [ -z "$$REDIS_URL" ]; then echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL to run a worker." >&2; exit 1; fi
 	$(BIN)/celery -A portal worker --beat --loglevel INFO
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 ## Benchmarks (pytest-benchmark) against the real PostgreSQL.
@@ -39,15 +39,21 @@ install-run:
 
 install-test:
 	scripts/ensure-system-deps.sh test
-	$(MAKE) --no-print-directory $(VENV)/.installed messages
+	$(MAKE) --no-print-directory $(VENV)/.installed-dev messages
 
 services:
 	scripts/ensure-services.sh
 
+## Runtime dependencies only (what the production image installs) for `make run`/`make worker`;
+## the test tools on top of them (requirements-dev.lock) for `make test`, `make bench`, `make lint`.
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 ## Compiled translations are built here, not committed.

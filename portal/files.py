@@ -4,26 +4,46 @@ from storage when their row replaces or loses them."""
 import logging
 import mimetypes
 import os
+from urllib.parse import quote
 
 from django.apps import apps
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models, router, transaction
 from django.db.models import signals
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 logger = logging.getLogger(__name__)
 
 
-def private_file_response(field_file, *, download_name: str | None = None, inline: bool = False) -> FileResponse:
-    """Stream a stored file; call only after the view has authorised the user."""
+def private_file_response(
+    field_file, *, download_name: str | None = None, inline: bool = False
+) -> HttpResponse:
+    """Stream a stored file; call only after the view has authorised the user.
+
+    With ``PRIVATE_FILES_X_ACCEL_PREFIX`` set (behind nginx) and files on the local file system,
+    the response is empty and tells nginx to send the file itself from its internal location.
+    """
     if not field_file:
         raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
     name = download_name or os.path.basename(field_file.name)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
+    prefix = settings.PRIVATE_FILES_X_ACCEL_PREFIX
+    if prefix and isinstance(field_file.storage, FileSystemStorage):
+        if not field_file.storage.exists(field_file.name):
+            raise Http404
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(field_file.name.lstrip("/"))
+        response["Content-Disposition"] = content_disposition_header(not inline, name)
+    else:
+        try:
+            handle = field_file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(
+            handle, as_attachment=not inline, filename=name, content_type=content_type
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     # Even if a browser rendered the file itself, it could run nothing and reach nothing.
@@ -64,7 +84,11 @@ def _remember_stored_names(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None or instance._state.adding:
         return
     fields = _file_fields(sender)
-    previous = sender._default_manager.filter(pk=instance.pk).values(*[field.attname for field in fields]).first()
+    previous = (
+        sender._default_manager.filter(pk=instance.pk)
+        .values(*[field.attname for field in fields])
+        .first()
+    )
     instance._stored_file_names = previous or {}
 
 
@@ -91,6 +115,12 @@ def connect_file_cleanup() -> None:
         if not _file_fields(model) or getattr(model, "instance_type", None) is not None:
             continue  # simple_history's copies must never delete the live row's file
         uid = f"portal.files:{model._meta.label}"
-        signals.pre_save.connect(_remember_stored_names, sender=model, dispatch_uid=f"{uid}:pre", weak=False)
-        signals.post_save.connect(_delete_replaced, sender=model, dispatch_uid=f"{uid}:post", weak=False)
-        signals.post_delete.connect(_delete_with_row, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        signals.pre_save.connect(
+            _remember_stored_names, sender=model, dispatch_uid=f"{uid}:pre", weak=False
+        )
+        signals.post_save.connect(
+            _delete_replaced, sender=model, dispatch_uid=f"{uid}:post", weak=False
+        )
+        signals.post_delete.connect(
+            _delete_with_row, sender=model, dispatch_uid=f"{uid}:delete", weak=False
+        )
