@@ -21,3 +21,9 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# allauth's links (e-mail confirmation, password reset) use the scheme of the site as deployed:
+# https behind TLS, http only for a plain-HTTP stack such as docker-compose.yml on localhost.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if env("SITE_URL", default="").startswith("http://") else "https"
+)

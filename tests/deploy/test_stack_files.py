@@ -164,3 +164,22 @@ def test_requirements_are_split_and_pinned():
     assert {"django", "gunicorn", "celery", "psycopg"} <= runtime_names
     assert not {"pytest", "playwright", "ruff", "hypothesis", "factory_boy"} & runtime_names
     assert "-r requirements.lock" in dev
+
+
+@pytest.mark.parametrize(("site_url", "expected"), [("http://localhost:8080", "http"), ("https://portal.example.org", "https")])
+def test_allauth_links_follow_the_scheme_of_site_url(site_url, expected):
+    import os
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "x" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "SITE_URL": site_url,
+    }
+    env.pop("ACCOUNT_DEFAULT_HTTP_PROTOCOL", None)
+    code = "import django; django.setup(); from django.conf import settings; print(settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == expected
