@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test worker lint bench install install-run install-test messages services demo clean
+.PHONY: backup restore run test worker lint bench install install-run install-test messages services demo clean
 
 ## Start the portal with demo data on http://127.0.0.1:8000 (SQLite + in-process tasks by default).
 run: install-run
@@ -43,6 +43,15 @@ install-test:
 
 services:
 	scripts/ensure-services.sh
+
+## Back up PostgreSQL (DATABASE_URL) and media (MEDIA_ROOT) into BACKUP_DIR (default backups/).
+backup:
+	scripts/backup.sh $(BACKUP_DIR)
+
+## Restore one: make restore BACKUP=backups/portal-YYYYmmdd-HHMMSS.dump (see docs/operations.md).
+restore:
+	@if [ -z "$(BACKUP)" ]; then echo "Usage: make restore BACKUP=backups/portal-....dump" >&2; exit 1; fi
+	scripts/restore.sh $(BACKUP)
 
 ## Runtime dependencies only (what the production image installs) for `make run`/`make worker`;
 ## the test tools on top of them (requirements-dev.lock) for `make test`, `make bench`, `make lint`.
