@@ -11,6 +11,10 @@ from .models import FundingProject, NewsItem, Page, Region, User
 
 DEMO_STAFF_EMAIL = "staff@demo.rops.local"
 DEMO_STAFF_PASSWORD = "demo-rops-2026"
+# The demo staff account's authenticator app (TOTP) secret, so a developer can open the admin:
+# `manage.py demo_totp` prints the current code, or add this key to any authenticator app.
+# Demo data only: a real installation's staff enrol their own app on their first admin visit.
+DEMO_STAFF_TOTP_SECRET = "KRUGS4ZANFZSAZDFNVXSA4TPOBZSAMRQ"
 
 # Demo texts of the legal pages. Built from the region's data when first loaded; after that they
 # are staff's to edit in the admin (Portal i treści → Strony informacyjne), and loading the demo
@@ -263,6 +267,25 @@ def load() -> None:
     if staff is None:
         staff = User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, first_name="Anna", last_name="Koordynatorka")
     _verify_email(staff)
+    _give_demo_totp(staff)
+
+
+def _give_demo_totp(user: User) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_STAFF_TOTP_SECRET)
+
+
+def demo_totp_code() -> str:
+    """The demo staff account's current authenticator code (what the app would show now)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(DEMO_STAFF_TOTP_SECRET, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def _legal_page_values(region: Region) -> dict[str, str]:

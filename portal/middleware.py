@@ -22,7 +22,6 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-
 def _contains_nul(items) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in items)
 
@@ -68,3 +67,23 @@ class RejectNulBytesMiddleware:
                 for key, uploads in files.lists()
             )
         return False
+
+
+class StaffSecondFactorMiddleware:
+    """Open the admin only to staff sessions that passed a second factor (see portal.mfa)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match is None or "admin" not in match.namespaces:
+            return None
+        if match.url_name in {"login", "logout"}:
+            return None
+        from .mfa import staff_second_factor_redirect
+
+        return staff_second_factor_redirect(request)

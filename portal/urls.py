@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static as static_url
@@ -12,6 +13,9 @@ admin.site.site_header = _("Portal ekonomii społecznej – panel ROPS")
 admin.site.site_title = _("Panel ROPS")
 admin.site.index_title = _("Zarządzanie portalem")
 admin.site.index_template = "admin/portal_index.html"
+# Staff sign in through allauth like everyone else (rate limits, second factor), never through
+# Django's own admin login form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 urlpatterns = [

@@ -1,5 +1,7 @@
 """Factories shared by every app's tests."""
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -26,11 +28,77 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+# Every staff account needs a second factor before the admin opens (portal.mfa). Staff
+# factories give the account an authenticator app with this secret; pass ``totp=False`` for a
+# staff account that has not set one up yet.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_totp(user, secret: str = TEST_TOTP_SECRET):
+    """Activate an authenticator app (TOTP) for the user, as allauth.mfa does on enrolment."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, secret).instance
+
+
+def totp_code(user=None, secret: str = TEST_TOTP_SECRET) -> str:
+    """A TOTP code the portal accepts now and that this user has not used yet.
+
+    allauth accepts each code once per account (it remembers used codes in the cache) and, with
+    MFA_TOTP_TOLERANCE = 1, the codes of the neighbouring 30-second steps too; a test that signs
+    the same account in twice gets the next step's code. If all were used, wait for a new step.
+    """
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.core.cache import cache
+
+    while True:
+        counter = int(time.time()) // app_settings.TOTP_PERIOD
+        for candidate in (counter, counter + 1):
+            code = format_hotp_value(hotp_value(secret, candidate))
+            if user is None or not cache.get(f"allauth.mfa.totp.used?user={user.pk}&code={code}"):
+                return code
+        time.sleep(1)
+
+
+def record_second_factor(client, user) -> None:
+    """Mark the test client's session as having passed password and TOTP, as allauth records it.
+
+    This is what allauth's login stages leave in the session after the code form
+    (``account_authentication_methods``), so the admin's second-factor check lets the session in.
+    """
+    from allauth.mfa.models import Authenticator
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": authenticator.pk, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def staff_login(client, user) -> None:
+    """Sign a (staff) user in on the test client with both factors, like the real sign-in."""
+    client.force_login(user)
+    record_second_factor(client, user)
+
+
 class StaffUserFactory(UserFactory):
     """A ROPS superuser: every permission. Prefer RoleUserFactory where the role matters."""
 
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Give the account an authenticator app (TEST_TOTP_SECRET), unless totp=False."""
+        if create and extracted is not False:
+            give_totp(self)
 
 
 # The staff roles as the migrations made them: {group name: [(app_label, codename), ...]}.
@@ -68,6 +136,12 @@ class RoleUserFactory(UserFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(role_group(extracted))
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Give the account an authenticator app (TEST_TOTP_SECRET), unless totp=False."""
+        if create and extracted is not False:
+            give_totp(self)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.forms",  # the form renderer below finds Django's widget templates here
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "import_export",
     "simple_history",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "portal.middleware.RejectNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.StaffSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -131,6 +133,28 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# Rate limits of every sign-in path (allauth counts them in the cache: Redis whenever REDIS_URL
+# is set, which production requires). "login_failed" locks an account after 5 wrong passwords
+# in 5 minutes (and an IP after 10 a minute); allauth.mfa counts wrong second-factor codes
+# under the same "login_failed" action, per account.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+
+# Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes. Required for
+# every staff account before the admin opens (portal.middleware.StaffSecondFactorMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Portal ekonomii społecznej")
+# One 30-second step either side, for phones whose clock drifts (RFC 6238 recommends at most one).
+MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("polski")), ("en", _("angielski"))]

@@ -54,11 +54,33 @@ def assert_accessible(page, name: str) -> None:
     assert not blocking, f"axe-core found serious/critical violations on {name}:\n{details}"
 
 
-def login(page, user, password: str = "haslo-testowe-123") -> None:
-    """Sign in through the real login form."""
+def login(page, user, password: str = "haslo-testowe-123", totp_secret: str | None = None) -> None:
+    """Sign in through the real login form (and the second-factor form for staff)."""
+    sign_in(page, user.email, password, totp_secret=totp_secret)
+
+
+def sign_in(page, email: str, password: str, totp_secret: str | None = None) -> None:
+    """Type the e-mail and password, then, when the portal asks, a real TOTP code.
+
+    Staff factories give accounts tests.factories.TEST_TOTP_SECRET; the demo staff account has
+    portal.demo.DEMO_STAFF_TOTP_SECRET (pass it as ``totp_secret``).
+    """
     page.goto("/konto/login/")
     form = page.locator("main form")
-    form.locator("input[name=login]").fill(user.email)
+    form.locator("input[name=login]").fill(email)
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
     page.wait_for_url(lambda url: "/konto/login/" not in url)
+    if "/2fa/authenticate/" in page.url:
+        enter_totp_code(page, email, totp_secret)
+
+
+def enter_totp_code(page, email: str, totp_secret: str | None = None) -> None:
+    """Type the current authenticator code on allauth's second-factor page."""
+    from portal.models import User
+    from tests.factories import TEST_TOTP_SECRET, totp_code
+
+    user = User.objects.get(email=email)
+    page.locator("main form input[name=code]").fill(totp_code(user, secret=totp_secret or TEST_TOTP_SECRET))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)

@@ -44,12 +44,11 @@ def _new_page(chromium, live_server):
 
 
 def _sign_in(page, email: str, password: str) -> None:
-    page.goto("/konto/login/")
-    form = page.locator("main form")
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(password)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(lambda url: "/konto/login/" not in url)
+    from portal.demo import DEMO_STAFF_TOTP_SECRET
+
+    from .conftest import sign_in
+
+    sign_in(page, email, password, totp_secret=DEMO_STAFF_TOTP_SECRET)
 
 
 def _transition(page, button: str, **fields) -> None:

@@ -13,8 +13,9 @@ from advisory import demo as advisory_demo
 from events import demo as events_demo
 from partners import demo as partners_demo
 from portal import demo as portal_demo
+from portal.demo import DEMO_STAFF_TOTP_SECRET
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, enter_totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -221,11 +222,16 @@ def test_new_user_joins_the_owes_of_a_powiat_and_staff_preview_a_bad_import(page
     try:
         staff_page = staff_context.new_page()
         staff_page.set_default_timeout(30_000)
+        # The admin sends staff to the portal's own sign-in: password, then the authenticator code.
         staff_page.goto("/admin/")
-        staff_page.locator("input[name=username]").fill(STAFF_EMAIL)
-        staff_page.locator("input[name=password]").fill(STAFF_PASSWORD)
-        staff_page.locator("input[type=submit]").click()
-        staff_page.wait_for_url(lambda url: "/admin/login/" not in url)
+        assert "/konto/login/" in staff_page.url
+        staff_page.locator("main form input[name=login]").fill(STAFF_EMAIL)
+        staff_page.locator("main form input[name=password]").fill(STAFF_PASSWORD)
+        staff_page.locator("main form button[type=submit]").click()
+        staff_page.wait_for_url("**/konto/2fa/authenticate/")
+        assert_accessible(staff_page, "journey-partners-staff-second-factor")
+        enter_totp_code(staff_page, STAFF_EMAIL, DEMO_STAFF_TOTP_SECRET)
+        staff_page.wait_for_url(lambda url: url.rstrip("/").endswith("/admin"))
         staff_page.locator("a[href$='/admin/partners/organisation/']").first.click()
         staff_page.wait_for_url("**/admin/partners/organisation/")
         staff_page.locator("a[href$='/admin/partners/organisation/import/']").first.click()

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from portal import demo
-from portal.models import Page, Region
+from portal.models import Page, Region, User
 from portal.templatetags.portal_tags import clean_html
+from tests.factories import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,8 @@ def test_loading_the_demo_again_keeps_dates_staff_changed():
 def test_admin_lets_staff_set_the_dates(client):
     demo.load()
     client.post(reverse("account_login"), {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD})
+    staff = User.objects.get(email=demo.DEMO_STAFF_EMAIL)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(staff, secret=demo.DEMO_STAFF_TOTP_SECRET)})
     page = Page.objects.get(slug="kontakt")
     html = client.get(reverse("admin:portal_page_change", args=[page.pk])).content.decode()
     assert 'name="published_on"' in html

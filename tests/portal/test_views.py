@@ -52,6 +52,9 @@ def test_admin_loads_for_staff_with_the_same_account(client):
         reverse("account_login"), {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD}
     )
     assert response.status_code == 302
+    # The demo staff account has an authenticator app (portal.demo.DEMO_STAFF_TOTP_SECRET).
+    assert response["Location"] == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": demo.demo_totp_code()})
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/portal/region/").status_code == 200
 

@@ -27,3 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo staff account (also /admin): {demo.DEMO_STAFF_EMAIL} / {demo.DEMO_STAFF_PASSWORD}"
         )
+        self.stdout.write(
+            "  second factor: run `.venv/bin/python manage.py demo_totp` for the current code, or add the key "
+            f"{demo.DEMO_STAFF_TOTP_SECRET} to an authenticator app"
+        )
