@@ -5,16 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address used in links in e-mails (portal.links): follows HOST and PORT unless set.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: backup restore run test worker lint bench install install-run install-test messages services demo clean
 
-## Start the portal with demo data on http://127.0.0.1:8000 (SQLite + in-process tasks by default).
+## Start the portal with demo data on http://$(HOST):$(PORT) (SQLite + in-process tasks by default).
+run: export SITE_URL := $(SITE_URL)
 run: install-run
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo ""
-	@echo "Portal: http://$(HOST):$(PORT)/   e-mails: var/mail/ (one file per message, unless EMAIL_URL is set)"
+	@echo "Portal: http://$(HOST):$(PORT)/   links in e-mails: $(SITE_URL)/   e-mails: var/mail/ (one file per message, unless EMAIL_URL is set)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default local).

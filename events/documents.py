@@ -1,14 +1,13 @@
 """Renderers of the events app: iCalendar files and the attendance list PDF (context in, bytes out)."""
 
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
+from portal.links import absolute_url, site_host
 from portal.pdf import page_numbers_css, region_images, render_pdf
 
 from .models import Attendance
@@ -17,7 +16,7 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def _uid_domain() -> str:
-    return urlparse(settings.SITE_URL).hostname or "localhost"
+    return site_host()
 
 
 def event_uid(event) -> str:
@@ -46,10 +45,10 @@ def _ics_event(event) -> IcsEvent:
     description = event.summary or ""
     if event.online_url:
         description = f"{description}\n{event.online_url}".strip()
-    item.add("description", f"{description}\n{settings.SITE_URL}{event.get_absolute_url()}".strip())
+    item.add("description", f"{description}\n{absolute_url(event.get_absolute_url())}".strip())
     if event.venue_address:
         item.add("location", event.venue_address)
-    item.add("url", f"{settings.SITE_URL}{event.get_absolute_url()}")
+    item.add("url", absolute_url(event.get_absolute_url()))
     item.add("status", "CANCELLED" if event.state == "cancelled" else "CONFIRMED")
     if event.contact_email:
         item.add("organizer", f"mailto:{event.contact_email}", parameters={"cn": event.organiser})

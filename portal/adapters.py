@@ -1,10 +1,22 @@
-from allauth.account.adapter import DefaultAccountAdapter
+from urllib.parse import quote
 
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .links import absolute_url
 from .services import email_enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Send allauth's e-mails (verification, password reset) through the outbox and Celery."""
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The verification link, from the configured site address like every other e-mail link."""
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key):
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))
 
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, context)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .audit import audit_record
+from .links import site_url
 from .models import AuditLogEntry, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ def email_enqueue(
     this is called: that is what makes reminders and notifications safe to retry.
     """
     if template is not None:
-        context = {**(context or {}), "site_url": settings.SITE_URL}
+        # Templates write links as {{ site_url }}{% url ... %}; site_url comes from portal.links.
+        context = {**(context or {}), "site_url": site_url()}
         body_text = render_to_string(f"email/{template}.txt", context).strip() + "\n"
         try:
             body_html = render_to_string(f"email/{template}.html", context)

@@ -33,6 +33,8 @@ def test_sign_up_page_is_accessible_and_shows_errors_next_to_fields(page):
     page.goto("/konto/signup/")
     assert_accessible(page, "signup")
     form = page.locator("main form")
+    form.get_by_label("Imię").fill("Jan")
+    form.get_by_label("Nazwisko").fill("Kowalski")
     form.locator("input[name=email]").fill("zly-adres")
     form.locator("input[name=password1]").fill("abc")
     form.locator("input[name=password2]").fill("abc")
