@@ -120,3 +120,4 @@ class RegionForm(forms.ModelForm):
 
     def clean_cofinancing_logo(self):
         return self._clean_image("cofinancing_logo")
+

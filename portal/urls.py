@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
-from django.views.generic import RedirectView
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
 
