@@ -39,7 +39,7 @@ def staff_second_factor_redirect(request):
         messages.warning(
             request,
             _(
-                "Panel ROPS wymaga logowania dwuskładnikowego. Proszę włączyć aplikację "
+                "Panel ROPS wymaga logowania dwuskładnikowego. Prosimy włączyć aplikację "
                 "uwierzytelniającą: zeskanować kod QR i wpisać kod z aplikacji."
             ),
         )

@@ -84,13 +84,13 @@ def test_event_registration_confirmation_cancellation_and_event_cancelled_links(
     user, organisation = member()
     registration = committed(
         services.registration_create, event=event, participant=user, organisation=organisation,
-        answers={}, consent=True, actor=user,
+        answers={}, actor=user,
     )
     committed(services.registration_cancel, registration=registration, actor=user)
     other, other_organisation = member()
     committed(
         services.registration_create, event=event, participant=other, organisation=other_organisation,
-        answers={}, consent=True, actor=other,
+        answers={}, actor=other,
     )
     committed(services.event_cancel, event=event, actor=StaffUserFactory())
     assert len(mail.outbox) >= 4

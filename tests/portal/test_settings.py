@@ -70,8 +70,8 @@ def test_production_rate_limits_are_counted_in_redis():
     )
     result = _run([sys.executable, "-c", script], **CONFIGURED)
     assert result.returncode == 0, result.stderr
-    backend, login_failed = result.stdout.split()
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    backend, login_failed = result.stdout.strip().splitlines()[-2:]
+    assert "Redis" in backend  # Django's RedisCache or portal.cache's subclass of it
     assert "/key" in login_failed  # per account, not only per address
 
 
