@@ -195,6 +195,17 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Scaling out (docs/operations.md): with CELERY_PDF_QUEUE set, PDF rendering goes to a queue of
+# its own, consumed by workers started with `-Q <that queue>`; e-mails stay on the default one.
+CELERY_PDF_QUEUE = env("CELERY_PDF_QUEUE", default="")
+CELERY_TASK_ROUTES = (
+    {
+        task: {"queue": CELERY_PDF_QUEUE}
+        for task in ("reporting.tasks.report_generate", "reporting.tasks.reports_render_stale", "advisory.tasks.advisory_card_generate")
+    }
+    if CELERY_PDF_QUEUE
+    else {}
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

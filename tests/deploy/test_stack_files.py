@@ -183,3 +183,19 @@ def test_allauth_links_follow_the_scheme_of_site_url(site_url, expected):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == expected
+
+
+def test_pdf_tasks_can_be_routed_to_their_own_queue():
+    import os
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_PDF_QUEUE": "pdf"}
+    code = (
+        "import django; django.setup(); from portal.celery import app; "
+        "print(app.amqp.router.route({}, 'reporting.tasks.report_generate')['queue'].name, "
+        "app.amqp.router.route({}, 'portal.tasks.outbox_send')['queue'].name)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    pdf_queue, mail_queue = result.stdout.split()
+    assert pdf_queue == "pdf" and mail_queue != "pdf"
