@@ -69,6 +69,32 @@ def user_reads_all_cases(*, user) -> bool:
     return user.is_authenticated and user.has_perm("advisory.view_advisoryrequest")
 
 
+def account_menu_flags(*, user) -> tuple[bool, bool]:
+    """(JST member, case worker) for the account menu, in one query.
+
+    Staff roles are only given to staff accounts, so the permission lookup (two queries) is
+    skipped for everyone else; superusers have every permission without a query.
+    """
+    if not user.is_authenticated:
+        return False, False
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists
+
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            menu_jst=Exists(jst_list_for_member(user=user)),
+            menu_expert=Exists(Expert.objects.filter(user=user, is_active=True)),
+        )
+        .values_list("menu_jst", "menu_expert")
+        .first()
+    )
+    is_jst, is_expert = row or (False, False)
+    reads_all = (user.is_staff or user.is_superuser) and user_reads_all_cases(user=user)
+    return bool(is_jst), bool(reads_all or is_expert)
+
+
 def user_is_case_worker(*, user) -> bool:
     """Whether the user has a case workspace at all: a role that reads cases, or an expert account."""
     return user_reads_all_cases(user=user) or expert_for_user(user=user) is not None

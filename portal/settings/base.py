@@ -88,6 +88,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: a new PostgreSQL connection per request costs more than the page
+# itself (issue 12). Health checks drop a connection the server closed (e.g. after a restart)
+# before it is reused, so the next request succeeds without restarting the portal.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Opt in to Django 6.0 behaviour now: a website typed without a scheme means https.
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -9,6 +9,9 @@ from .base import *  # noqa: E402, F403
 from .base import BASE_DIR, env  # noqa: E402
 
 DEBUG = False
+# Threads of the concurrency tests open connections of their own: close them at the end of
+# each request/thread so that the test database can be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A test decides itself whether a task goes to the real worker; by default tasks run in-process

@@ -389,8 +389,8 @@ def test_my_registrations_shows_queue_positions_with_a_fixed_number_of_queries(c
                 **({"participant": participant, "registered_by": participant} if participant else {}),
             )
     client.force_login(user)
-    # 7 for the page, 2 for the account menu asking the user's permissions (advisory case worker).
-    with django_assert_max_num_queries(9):
+    # 6 for the page, 1 for the account menu (JST membership and expert status in one query).
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("events:my_registrations"))
     positions = [registration.queue_position for registration in response.context["registrations"]]
     assert positions == [3] * 5
