@@ -41,6 +41,7 @@ NOT_PAGES = {
     "advisory:card_download", "advisory:case_transition", "advisory:case_message",
     "advisory:consultation_create",
     "reporting:report_download", "reporting:report_retry", "reporting:xlsx",
+    "advisory:card_request", "events:certificates_issue",
 }
 PER_VIEW_LIMIT = 2  # instances of one URL pattern per role (two events, page 2 of a list, ...)
 
@@ -84,6 +85,8 @@ def seed_paths(role: str) -> list[str]:
     from events.services import event_days
 
     paths = ["/", reverse("events:report_list"), reverse("partners:owes_by_subregion")]
+    if role != "anonim":
+        paths.append(reverse("account_profile"))  # "Moje dane osobowe"
     if role == "pracownik-rops":
         paths.append(reverse("reporting:dashboard"))  # linked from the admin's start page
         for event in Event.objects.exclude(state="draft").order_by("starts_at"):
