@@ -36,12 +36,14 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(partial(enqueue, task, *args, **kwargs))
 
 
-@shared_task(name="portal.tasks.outbox_send")
+# Fire-and-forget: nobody reads these results, and storing one per e-mail filled Redis with
+# tens of thousands of celery-task-meta-* keys per reminder run (issue 12).
+@shared_task(name="portal.tasks.outbox_send", ignore_result=True)
 def outbox_send(email_id: int) -> bool:
     return services.outbox_deliver(email_id=email_id)
 
 
-@shared_task(name="portal.tasks.outbox_send_due")
+@shared_task(name="portal.tasks.outbox_send_due", ignore_result=True)
 def outbox_send_due() -> int:
     return services.outbox_send_due()
 

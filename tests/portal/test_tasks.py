@@ -1,9 +1,11 @@
 """Celery round-trips through the real Redis broker and a real worker process."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from portal import services
 from portal.models import OutboundEmail
@@ -31,3 +33,28 @@ def test_email_is_sent_by_the_worker_only_after_commit(celery_worker):
         time.sleep(0.2)
     assert email.sent_at is not None
     assert email.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outbox_tasks_store_no_celery_result_in_redis(celery_worker):
+    """Issue 12: every outbox_send used to leave a celery-task-meta-* key behind."""
+    from portal.celery import app as celery_app
+    from portal.tasks import outbox_send, outbox_send_due
+
+    email = services.email_enqueue(
+        to="osoba@example.org", subject="Bez wyniku", body_text="Treść", dedup_key="no-result:1",
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    # Published the plain way (not through our enqueue helper, which asks for no result anyway).
+    sent = outbox_send.delay(email.pk)
+    scan = outbox_send_due.delay()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and OutboundEmail.objects.get(pk=email.pk).sent_at is None:
+        time.sleep(0.2)
+    assert OutboundEmail.objects.get(pk=email.pk).sent_at is not None
+    # A stored result follows the task within milliseconds; give it ample time to appear.
+    redis = celery_app.backend.client
+    keys = [celery_app.backend.get_key_for_task(task.id) for task in (sent, scan)]
+    for _ in range(15):
+        assert not any(redis.exists(key) for key in keys)
+        time.sleep(0.2)
