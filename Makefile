@@ -21,8 +21,12 @@ run: install-run
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default local).
-test: install-test services
-	$(BIN)/pytest
+## When they do not answer or refuse the connection, scripts/ensure-services.sh starts throwaway
+## servers of its own for this run (and says so); they are stopped afterwards.
+test: install-test
+	@services=$$(scripts/ensure-services.sh) || exit 1; eval "$$services"; \
+	status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	scripts/ensure-services.sh --stop; exit $$status
 
 ## Celery worker with the beat scheduler embedded (needs REDIS_URL).
 worker: install-run
@@ -33,8 +37,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 ## Benchmarks (pytest-benchmark) against the real PostgreSQL.
-bench: install-test services
-	$(BIN)/pytest bench --benchmark-only -p no:cacheprovider
+bench: install-test
+	@services=$$(scripts/ensure-services.sh) || exit 1; eval "$$services"; \
+	status=0; $(BIN)/pytest bench --benchmark-only -p no:cacheprovider || status=$$?; \
+	scripts/ensure-services.sh --stop; exit $$status
 
 install-run:
 	scripts/ensure-system-deps.sh run
