@@ -35,7 +35,6 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 # allauth's links (e-mail confirmation, password reset) use the scheme of the site as deployed:
 # https behind TLS, http only for a plain-HTTP stack such as docker-compose.yml on localhost.

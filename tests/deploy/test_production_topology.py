@@ -32,7 +32,7 @@ from tests.events.factories import ConsentTextFactory, EventFactory, member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DEADLINE_SECONDS = 150  # generous: the machine that runs CI is shared and often loaded
-FAIL_LEVEL = "ERROR"
+FAIL_LEVEL = "WARNING"
 
 
 def _free_port() -> int:
@@ -145,7 +145,7 @@ def test_production_topology_end_to_end(tmp_path):
     check = subprocess.run(
         [*manage, "check", "--deploy", "--fail-level", FAIL_LEVEL],
         cwd=PROJECT_ROOT,
-        env={**env, "SECURE_HSTS_SECONDS": "31536000"},
+        env=env,
         capture_output=True,
         text=True,
         timeout=DEADLINE_SECONDS,
