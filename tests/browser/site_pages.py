@@ -88,7 +88,8 @@ def seed_paths(role: str) -> list[str]:
     if role != "anonim":
         paths.append(reverse("account_profile"))  # "Moje dane osobowe"
     if role == "pracownik-rops":
-        paths.append(reverse("reporting:dashboard"))  # linked from the admin's start page
+        # linked from the admin's start page
+        paths += [reverse(f"reporting:{name}") for name in ("dashboard", "indicators", "coverage", "reports")]
         for event in Event.objects.exclude(state="draft").order_by("starts_at"):
             checkin = reverse("events:checkin", args=[event.slug])
             paths.append(checkin)
