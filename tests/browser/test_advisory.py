@@ -32,7 +32,7 @@ def test_official_submits_a_request_with_a_pdf(page):
     # Submitting an incomplete form keeps what was typed and explains what is missing.
     page.get_by_label("Opis potrzeby").fill("")
     page.get_by_role("button", name="Złóż wniosek").click()
-    expect(page.get_by_text("Opisz potrzebę doradczą.")).to_be_visible()
+    expect(page.get_by_text("Opisz potrzebę doradczą.").first).to_be_visible()  # also in the error summary
     assert_accessible(page, "advisory-request-form-errors")
 
     page.get_by_label(topic.name).check()
