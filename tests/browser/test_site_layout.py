@@ -65,8 +65,9 @@ def test_long_email_in_a_request_does_not_widen_the_page_at_1280_px(page, demo_d
 
     request = AdvisoryRequest.objects.get(contact_email=LONG_EMAIL)
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, advisory_demo.DEMO_STAFF_EMAIL, "demo-rops-2026")
-    page.goto(f"/doradztwo/sprawy/{request.pk}/")
+    # The requester's page (staff sign-in now asks for a second factor).
+    sign_in(page, advisory_demo.DEMO_JST_EMAIL, advisory_demo.DEMO_PASSWORD)
+    page.goto(f"/doradztwo/wnioski/{request.pk}/")
     assert page.get_by_text(LONG_EMAIL).count() == 1
     assert _overflow(page) == 0
     panel = page.locator("aside .panel").filter(has=page.get_by_role("heading", name="Dane sprawy"))
