@@ -43,11 +43,23 @@ def _answer_form(request, response, data=None, files=None):
     )
 
 
+def _answer_display(response) -> list[tuple]:
+    """Each question with the organisation's answer as text (lists joined, files by name)."""
+    rows = []
+    for question in response.survey.questions():
+        value = response.answers.get(str(question.pk), "")
+        rows.append((question, ", ".join(value) if isinstance(value, list) else str(value)))
+    return rows
+
+
 @login_required
 def response_fill(request, pk: int):
     response = selectors.response_get_for_administrator(user=request.user, pk=pk)
     if request.method != "POST":
-        return render(request, "cooperation/response_fill.html", {"response": response, "form": _answer_form(request, response)})
+        return render(request, "cooperation/response_fill.html", {
+            "response": response, "form": _answer_form(request, response),
+            "submitted_answers": _answer_display(response),
+        })
     form = _answer_form(request, response, request.POST, request.FILES)
     submitting = "submit" in request.POST
     if form.is_valid():

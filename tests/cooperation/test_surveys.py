@@ -228,3 +228,13 @@ def test_staff_send_page_shows_errors_next_to_fields(client):
     page = client.post(reverse("cooperation:survey_send", args=[survey.pk]), {"kinds": ["owes"], "deadline": "2020-01-01T10:00"})
     assert page.status_code == 400 and "Termin odpowiedzi musi przypadać w przyszłości." in page.content.decode()
     assert not SurveyResponse.objects.exists()
+
+
+def test_a_submitted_survey_shows_the_answers_read_only(client):
+    survey, questions = sent_survey()
+    response = survey.responses.get()
+    person = admin_of(response.organisation)
+    services.response_submit(response=response, answers={questions["jobs"].pk: "12", questions["comment"].pk: "Bez uwag"}, actor=person)
+    client.force_login(person)
+    page = client.get(fill_url(response)).content.decode()
+    assert "<dd>12</dd>" in page and "<dd>Bez uwag</dd>" in page and "Wyślij ankietę" not in page
