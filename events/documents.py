@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
@@ -55,8 +55,27 @@ def _ics_event(event) -> IcsEvent:
     return item
 
 
+_ICS_CACHE: dict = {}
+
+
 def event_ics(event) -> bytes:
-    """Return one event as an .ics file (Europe/Warsaw times, stable UID)."""
+    """Return one event as an .ics file (Europe/Warsaw times, stable UID).
+
+    Built once per event revision (pk and updated_at) in this process: adding the time zones
+    is most of the cost, and reminders attach the same file to every participant's e-mail.
+    """
+    key = (event.pk, event.updated_at, event.state, translation.get_language())
+    if event.pk is not None and key in _ICS_CACHE:
+        return _ICS_CACHE[key]
+    content = _event_ics_build(event)
+    if event.pk is not None:
+        if len(_ICS_CACHE) >= 512:
+            _ICS_CACHE.clear()
+        _ICS_CACHE[key] = content
+    return content
+
+
+def _event_ics_build(event) -> bytes:
     calendar = _calendar(event.title)
     calendar.add("method", "PUBLISH")
     calendar.add_component(_ics_event(event))

@@ -19,7 +19,7 @@ from partners.models import Organisation
 from partners.selectors import membership_is_approved
 from portal.audit import audit_record
 from portal.models import User
-from portal.services import EmailAttachment, email_enqueue
+from portal.services import EmailAttachment, email_build, email_enqueue, emails_bulk_create
 
 from . import documents, exceptions
 from .models import Attendance, Certificate, ConsentText, Event, Material, Question, Registration, Report
@@ -159,23 +159,29 @@ EMAIL_SUBJECTS = {
 }
 
 
-def _notify(
+def _notify_kwargs(
     registration: Registration, kind: str, *, due_at=None, dedup_key: str | None = None, actor: User | None = None
-) -> None:
-    """Queue one e-mail about a registration; the outbox sends it after commit, once."""
+) -> dict:
     event = registration.event
     attachments: Iterable[EmailAttachment] = ()
     if registration.status == Status.CONFIRMED and kind in ("confirmed", "promoted", "reminder"):
         attachments = (EmailAttachment(f"{event.slug}.ics", documents.event_ics(event), "text/calendar"),)
-    email_enqueue(
-        to=registration.participant.email,
-        subject=str(EMAIL_SUBJECTS[kind]).format(title=event.title),
-        template=f"events_{kind}",
-        context={"registration": registration, "event": event, "participant": registration.participant, "actor": actor},
-        dedup_key=dedup_key or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
-        attachments=attachments,
-        due_at=due_at,
-    )
+    return {
+        "to": registration.participant.email,
+        "subject": str(EMAIL_SUBJECTS[kind]).format(title=event.title),
+        "template": f"events_{kind}",
+        "context": {"registration": registration, "event": event, "participant": registration.participant, "actor": actor},
+        "dedup_key": dedup_key or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
+        "attachments": attachments,
+        "due_at": due_at,
+    }
+
+
+def _notify(
+    registration: Registration, kind: str, *, due_at=None, dedup_key: str | None = None, actor: User | None = None
+) -> None:
+    """Queue one e-mail about a registration; the outbox sends it after commit, once."""
+    email_enqueue(**_notify_kwargs(registration, kind, due_at=due_at, dedup_key=dedup_key, actor=actor))
 
 
 # --- registration ------------------------------------------------------------------------
@@ -512,38 +518,75 @@ def events_finish_ended(*, now=None) -> list[int]:
     return finished
 
 
-def reminders_enqueue(*, now=None) -> int:
+def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
     """Queue a reminder for every confirmed participant of a published event starting within two days.
 
-    The dedup key per (registration, kind) makes this safe to run as often as we like.
+    The dedup key per (registration, kind) makes this safe to run as often as we like. Rows are
+    created in bulk, chunk by chunk, and sent by the workers in parallel batches; a transaction
+    level advisory lock makes concurrent runs (two beat dispatchers) take turns, so the second
+    sees the first one's rows and counts nothing twice.
     """
-    now = now or timezone.now()
-    registrations = Registration.objects.filter(
-        status=Status.CONFIRMED,
-        event__state=Event.State.PUBLISHED,
-        event__starts_at__gt=now,
-        event__starts_at__lte=now + REMINDER_LEAD_TIME,
-    ).select_related("event", "participant")
-    created = 0
-    from portal.models import OutboundEmail
+    from django.db import connection
+    from django.db.models import CharField, Exists, OuterRef, Value
+    from django.db.models.functions import Cast, Concat
+    from django.contrib.contenttypes.models import ContentType
 
-    for registration in registrations:
-        key = f"events:registration:{registration.pk}:reminder"
-        if OutboundEmail.objects.filter(dedup_key=key).exists():
-            continue
-        # One participant's failure must not hold back everybody after them until the next run.
-        try:
-            with transaction.atomic():
-                _notify(registration, "reminder", dedup_key=key)
-                audit_record(
-                    actor=None, action="events.registration.remind", target=registration,
-                    summary=_("Zaplanowano przypomnienie o wydarzeniu"),
+    from portal.audit import SYSTEM_ACTOR_LABEL
+    from portal.models import AuditLogEntry, OutboundEmail
+
+    now = now or timezone.now()
+    created = 0
+    content_type = ContentType.objects.get_for_model(Registration)
+    summary = _("Zaplanowano przypomnienie o wydarzeniu")
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDERS_LOCK_ID])
+            reminded = OutboundEmail.objects.filter(
+                dedup_key=Concat(
+                    Value("events:registration:"), Cast(OuterRef("pk"), CharField()), Value(":reminder"),
+                    output_field=CharField(),
                 )
-        except Exception:  # noqa: BLE001 - logged; the next run retries this registration
-            logger.exception("Reminder for registration %s could not be queued", registration.pk)
-            continue
-        created += 1
-    return created
+            )
+            registrations = list(
+                Registration.objects.filter(
+                    status=Status.CONFIRMED,
+                    event__state=Event.State.PUBLISHED,
+                    event__starts_at__gt=now,
+                    event__starts_at__lte=now + REMINDER_LEAD_TIME,
+                )
+                .exclude(Exists(reminded))
+                .select_related("event", "participant", "organisation")
+                .order_by("pk")[:chunk_size]
+            )
+            if not registrations:
+                return created
+            emails, entries = [], []
+            for registration in registrations:
+                key = f"events:registration:{registration.pk}:reminder"
+                # One participant's failure must not hold back everybody after them.
+                try:
+                    emails.append(email_build(**_notify_kwargs(registration, "reminder", dedup_key=key)))
+                except Exception:  # noqa: BLE001 - logged; the next run retries this registration
+                    logger.exception("Reminder for registration %s could not be queued", registration.pk)
+                    continue
+                entries.append(
+                    AuditLogEntry(
+                        actor=None, actor_label=SYSTEM_ACTOR_LABEL, action="events.registration.remind",
+                        content_type=content_type, object_id=str(registration.pk),
+                        object_repr=str(registration)[:300], summary=str(summary), changes={},
+                    )
+                )
+            emails_bulk_create(emails)
+            AuditLogEntry.objects.bulk_create(entries)
+            created += len(emails)
+            if len(emails) < len(registrations) or len(registrations) < chunk_size:
+                # Failed ones stay for the next run; do not loop over them again now.
+                return created
+
+
+# Key of the PostgreSQL advisory lock that serialises concurrent reminder runs.
+REMINDERS_LOCK_ID = 712_001
 
 
 def consent_text_create(*, version: str, text: str, actor: User | None) -> ConsentText:

@@ -30,7 +30,7 @@ class EmailAttachment:
     mimetype: str
 
 
-def email_enqueue(
+def email_build(
     *,
     to: str,
     subject: str,
@@ -42,11 +42,7 @@ def email_enqueue(
     attachments: Iterable[EmailAttachment] = (),
     due_at: datetime | None = None,
 ) -> OutboundEmail:
-    """Store an e-mail in the outbox and send it through Celery once the transaction commits.
-
-    With a ``dedup_key`` the same e-mail is stored (and so sent) at most once, however often
-    this is called: that is what makes reminders and notifications safe to retry.
-    """
+    """Render an e-mail into an unsaved outbox row (for email_enqueue and bulk creation)."""
     if template is not None:
         # Templates write links as {{ site_url }}{% url ... %}; site_url comes from portal.links.
         context = {**(context or {}), "site_url": site_url()}
@@ -65,16 +61,48 @@ def email_enqueue(
         }
         for attachment in attachments
     ]
+    return OutboundEmail(
+        dedup_key=dedup_key or f"once:{uuid.uuid4()}",
+        to=to,
+        subject=" ".join(subject.split())[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=stored_attachments,
+        due_at=due_at or timezone.now(),
+    )
+
+
+def email_enqueue(
+    *,
+    to: str,
+    subject: str,
+    template: str | None = None,
+    context: dict | None = None,
+    body_text: str | None = None,
+    body_html: str = "",
+    dedup_key: str | None = None,
+    attachments: Iterable[EmailAttachment] = (),
+    due_at: datetime | None = None,
+) -> OutboundEmail:
+    """Store an e-mail in the outbox and send it through Celery once the transaction commits.
+
+    With a ``dedup_key`` the same e-mail is stored (and so sent) at most once, however often
+    this is called: that is what makes reminders and notifications safe to retry.
+    """
+    built = email_build(
+        to=to, subject=subject, template=template, context=context, body_text=body_text,
+        body_html=body_html, dedup_key=dedup_key, attachments=attachments, due_at=due_at,
+    )
     with transaction.atomic():
         email, created = OutboundEmail.objects.get_or_create(
-            dedup_key=dedup_key or f"once:{uuid.uuid4()}",
+            dedup_key=built.dedup_key,
             defaults={
-                "to": to,
-                "subject": " ".join(subject.split())[:255],
-                "body_text": body_text,
-                "body_html": body_html,
-                "attachments": stored_attachments,
-                "due_at": due_at or timezone.now(),
+                "to": built.to,
+                "subject": built.subject,
+                "body_text": built.body_text,
+                "body_html": built.body_html,
+                "attachments": built.attachments,
+                "due_at": built.due_at,
             },
         )
         if created and email.due_at <= timezone.now():
@@ -82,6 +110,26 @@ def email_enqueue(
 
             enqueue_on_commit(outbox_send, email.pk)
     return email
+
+
+def emails_bulk_create(emails: list[OutboundEmail], *, batch_size: int = 100) -> list[int]:
+    """Store built e-mails at once (rows whose dedup_key exists are skipped) and publish their
+    sending in batches after commit; return the ids of the unsent rows with these keys."""
+    if not emails:
+        return []
+    with transaction.atomic():
+        OutboundEmail.objects.bulk_create(emails, batch_size=500, ignore_conflicts=True)
+        now = timezone.now()
+        ids = list(
+            OutboundEmail.objects.filter(
+                dedup_key__in=[email.dedup_key for email in emails], sent_at__isnull=True, due_at__lte=now
+            ).values_list("pk", flat=True)
+        )
+        from .tasks import enqueue_on_commit, outbox_send_batch
+
+        for start in range(0, len(ids), batch_size):
+            enqueue_on_commit(outbox_send_batch, ids[start : start + batch_size])
+    return ids
 
 
 def outbox_deliver(*, email_id: int) -> bool:

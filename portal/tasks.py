@@ -43,6 +43,12 @@ def outbox_send(email_id: int) -> bool:
     return services.outbox_deliver(email_id=email_id)
 
 
+@shared_task(name="portal.tasks.outbox_send_batch", ignore_result=True)
+def outbox_send_batch(email_ids: list[int]) -> int:
+    """Send a batch of stored e-mails (each at most once; see outbox_deliver)."""
+    return sum(services.outbox_deliver(email_id=email_id) for email_id in email_ids)
+
+
 @shared_task(name="portal.tasks.outbox_send_due", ignore_result=True)
 def outbox_send_due() -> int:
     return services.outbox_send_due()

@@ -122,3 +122,32 @@ def test_two_finish_runs_at_once_finish_each_event_exactly_once():
     assert errors == [None, None], errors
     assert sorted(results[0] + results[1]) == sorted(e.pk for e in events)  # no event finished twice
     assert set(Event.objects.values_list("state", flat=True)) == {Event.State.FINISHED}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("count", [3, 15])
+def test_reminders_two_concurrent_runs_create_exactly_one_row_each_in_bulk(count, django_assert_max_num_queries):
+    """Issue 12: due reminders are created in bulk (a fixed number of statements at 1x and 5x)
+    and two dispatchers running at once never create one twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.models import AuditLogEntry
+
+    events = [EventFactory(starts_at=timezone.now() + timedelta(days=1), registration_closes_at=None) for _ in range(3)]
+    registrations = [RegistrationFactory(event=events[index % 3]) for index in range(count)]
+    results, errors = run_together([services.reminders_enqueue, services.reminders_enqueue])
+    assert errors == [None, None]
+    assert sorted(results) == [0, count]
+    keys = {f"events:registration:{registration.pk}:reminder" for registration in registrations}
+    assert set(OutboundEmail.objects.filter(dedup_key__endswith=":reminder").values_list("dedup_key", flat=True)) == keys
+    assert AuditLogEntry.objects.filter(action="events.registration.remind").count() == count
+    # More due reminders: the statements do not grow with them.
+    more = [RegistrationFactory(event=events[index % 3]) for index in range(count)]
+    with CaptureQueriesContext(connection) as queries:
+        assert services.reminders_enqueue() == len(more)
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The enqueue transaction (the eager sending after commit follows it in this process).
+    enqueue = statements[: statements.index("COMMIT") + 1]
+    assert len(enqueue) <= 9, "\n".join(sql[:150] for sql in enqueue)
+    assert OutboundEmail.objects.filter(dedup_key__endswith=":reminder", sent_at__isnull=False).count() == 2 * count
