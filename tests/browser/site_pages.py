@@ -36,7 +36,8 @@ NOT_PAGES = {
     "region_image", "my_data_download", "set_language", "account_delete",
     "events:events_feed", "events:event_ics", "events:certificate_download", "events:attendance_list_pdf",
     "events:material_download", "events:photo", "events:registration_cancel",
-    "partners:membership_decide",
+    "partners:membership_decide", "advisory:card_request", "events:certificates_issue",
+    "reporting:report_download", "reporting:report_retry", "reporting:xlsx",
     "advisory:request_message", "advisory:request_withdraw", "advisory:attachment_download",
     "advisory:card_download", "advisory:case_transition", "advisory:case_message",
     "advisory:consultation_create",
@@ -63,12 +64,14 @@ class Crawl:
 
 
 def sign_in(page, email: str, password: str) -> None:
-    page.goto("/konto/login/")
-    form = page.locator("main form")
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(password)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(lambda url: "/konto/login/" not in url)
+    """Sign in through the real form, typing the authenticator code when the portal asks for it."""
+    from portal.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_TOTP_SECRET
+
+    from .conftest import sign_in as sign_in_with_second_factor
+
+    sign_in_with_second_factor(
+        page, email, password, totp_secret=DEMO_STAFF_TOTP_SECRET if email == DEMO_STAFF_EMAIL else None
+    )
 
 
 def _view_name(path: str) -> str | None:

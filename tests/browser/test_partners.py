@@ -140,7 +140,7 @@ def test_admin_edits_public_profile_and_proposal_form_shows_errors(page, region)
 
     page.goto("/partnerzy/zaproponuj/")
     page.get_by_label("Rodzaj").select_option(label="Podmiot ekonomii społecznej (PES)")
-    page.get_by_label("Nazwa:", exact=True).fill("Spółdzielnia Nowa")
+    page.locator("main form input[name=name]").fill("Spółdzielnia Nowa")
     page.get_by_label("Gmina siedziby").select_option(index=1)
     page.get_by_label("NIP").fill("123-456-78-90")
     page.get_by_role("button", name="Wyślij propozycję").click()

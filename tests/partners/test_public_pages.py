@@ -78,7 +78,12 @@ def test_owes_per_powiat_lists_the_owes_serving_the_chosen_powiat(client, owes_m
     assert "W katalogu nie ma jeszcze OWES obsługującego ten powiat." in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["999999", "abc", "99999\x00", "x" * 500])
+def test_owes_per_powiat_answers_a_nul_byte_with_the_polish_bad_request_page(client, owes_map):
+    response = client.get(reverse("partners:owes_by_subregion"), {"powiat": "99999\x00"})
+    assert response.status_code == 400 and "niedozwolony znak" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "x" * 500])
 def test_owes_per_powiat_refuses_bad_values_with_a_message(client, owes_map, value):
     response = client.get(reverse("partners:owes_by_subregion"), {"powiat": value})
     html = response.content.decode()
