@@ -57,8 +57,11 @@ def personal_data_export(*, user) -> dict:
     return data
 
 
-def staff_todo() -> list[dict]:
-    """Count what waits for ROPS staff in every app, with the admin list that shows it."""
+def staff_todo(*, user) -> list[dict]:
+    """Count what waits for ROPS staff in every app, with the admin list that shows it.
+
+    Each line is shown (and counted) only for someone whose role lets them act on it.
+    """
     from django.db.models import Count, Q
     from django.urls import reverse
     from django.utils import timezone
@@ -71,49 +74,44 @@ def staff_todo() -> list[dict]:
 
     from .models import OutboundEmail
 
-    today, horizon = deadline_bounds()
-    cases = AdvisoryRequest.objects.aggregate(
-        submitted=Count("pk", filter=Q(status=AdvisoryRequest.Status.SUBMITTED)),
-        overdue=Count("pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__lt=today)),
-        near=Count(
-            "pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__gte=today, due_on__lte=horizon)
-        ),
-    )
-    items = [
-        (
+    items = []
+    if user.has_perm("partners.decide_membership"):
+        items.append((
             _("Prośby o dołączenie do organizacji"),
             Membership.objects.filter(status=Membership.Status.PENDING).count(),
             reverse("admin:partners_membership_changelist") + "?status__exact=pending",
-        ),
-        (
+        ))
+    if user.has_perm("partners.verify_organisation"):
+        items.append((
             _("Organizacje zaproponowane przez użytkowników do weryfikacji"),
             Organisation.objects.filter(is_verified=False).count(),
             reverse("admin:partners_organisation_changelist") + "?is_verified__exact=0",
-        ),
-        (
+        ))
+    if user.has_perm("events.manage_registration"):
+        items.append((
             _("Zgłoszenia na wydarzenia czekające na akceptację"),
             Registration.objects.filter(status=Registration.Status.PENDING).count(),
             reverse("admin:events_registration_changelist") + "?status__exact=pending",
-        ),
-        (
-            _("Nowe wnioski o doradztwo do rozpatrzenia"),
-            cases["submitted"],
-            reverse("admin:advisory_advisoryrequest_changelist") + "?status=submitted",
-        ),
-        (
-            _("Sprawy doradcze po terminie"),
-            cases["overdue"],
-            reverse("admin:advisory_advisoryrequest_changelist") + "?termin=po",
-        ),
-        (
-            _("Sprawy doradcze, którym zbliża się termin"),
-            cases["near"],
-            reverse("admin:advisory_advisoryrequest_changelist") + "?termin=blisko",
-        ),
-        (
+        ))
+    if user.has_perm("advisory.view_advisoryrequest"):
+        today, horizon = deadline_bounds()
+        cases = AdvisoryRequest.objects.aggregate(
+            submitted=Count("pk", filter=Q(status=AdvisoryRequest.Status.SUBMITTED)),
+            overdue=Count("pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__lt=today)),
+            near=Count(
+                "pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__gte=today, due_on__lte=horizon)
+            ),
+        )
+        changelist = reverse("admin:advisory_advisoryrequest_changelist")
+        items += [
+            (_("Nowe wnioski o doradztwo do rozpatrzenia"), cases["submitted"], changelist + "?status=submitted"),
+            (_("Sprawy doradcze po terminie"), cases["overdue"], changelist + "?termin=po"),
+            (_("Sprawy doradcze, którym zbliża się termin"), cases["near"], changelist + "?termin=blisko"),
+        ]
+    if user.has_perm("portal.view_outboundemail"):
+        items.append((
             _("E-maile, których nie udało się wysłać"),
             OutboundEmail.objects.filter(sent_at__isnull=True, attempts__gt=0, due_at__lte=timezone.now()).count(),
             reverse("admin:portal_outboundemail_changelist") + "?sent_at__isnull=True",
-        ),
-    ]
+        ))
     return [{"label": label, "count": count, "url": url} for label, count, url in items]

@@ -58,12 +58,12 @@ def sanitize_html(value: str) -> str:
     return mark_safe(clean_html(value))
 
 
-@register.simple_tag
-def staff_todo():
-    """What waits for staff, for the admin start page."""
+@register.simple_tag(takes_context=True)
+def staff_todo(context):
+    """What waits for the signed-in staff member, for the admin start page."""
     from portal.selectors import staff_todo as select_staff_todo
 
-    return select_staff_todo()
+    return select_staff_todo(user=context["request"].user)
 
 
 @register.simple_tag(takes_context=True)
