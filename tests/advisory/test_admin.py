@@ -148,3 +148,25 @@ def test_export_of_cases_is_recorded(client, cases):
     assert response.status_code == 200 and case.number in response.content.decode()
     entry = AuditLogEntry.objects.get(action="advisory.advisoryrequest.export")
     assert entry.actor == cases.staff and entry.changes["cases"] == [case.number]
+
+
+def test_queue_changelist_costs_the_same_queries_at_1x_and_5x(client, cases):
+    """Issue 12: AdvisorySettings was read once per row and the COUNT ran twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cases.staff)
+    changelist = reverse("admin:advisory_advisoryrequest_changelist")
+    client.get(changelist)  # warm caches (content types, session) outside the measurement
+    counts = []
+    for total in (2, 10):
+        while AdvisoryRequest.objects.exclude(status=Status.DRAFT).count() < total:
+            cases.at(Status.SUBMITTED)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(changelist)
+        assert response.status_code == 200
+        counts.append(len(queries))
+        settings_reads = [q for q in queries.captured_queries if "advisory_advisorysettings" in q["sql"]]
+        # The deadline filter, the queue and the admin sidebar: never once per row.
+        assert len(settings_reads) <= 3, settings_reads
+    assert counts[0] == counts[1], counts
