@@ -70,8 +70,11 @@ class RequestForm(forms.Form):
     )
     rodo_consent = forms.BooleanField(
         label=_(
-            "Wyrażam zgodę na przetwarzanie danych osobowych podanych we wniosku w celu jego obsługi "
-            "(zgodnie z informacją o przetwarzaniu danych osobowych)."
+            "Przyjmuję do wiadomości informację o przetwarzaniu danych osobowych podanych we wniosku."
+        ),
+        help_text=_(
+            "To nie jest zgoda: dane są przetwarzane, bo obsługa doradztwa jest zadaniem realizowanym "
+            "w interesie publicznym (art. 6 ust. 1 lit. e RODO)."
         ),
         required=False,
     )

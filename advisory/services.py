@@ -128,7 +128,9 @@ REQUIRED_FOR_SUBMISSION = {
     "description": gettext_lazy("Opisz potrzebę doradczą."),
     "contact_name": gettext_lazy("Podaj osobę do kontaktu."),
     "contact_email": gettext_lazy("Podaj e-mail osoby do kontaktu."),
-    "rodo_consent_at": gettext_lazy("Zgoda na przetwarzanie danych osobowych jest wymagana."),
+    "rodo_consent_at": gettext_lazy(
+        "Prosimy potwierdzić zapoznanie się z informacją o przetwarzaniu danych osobowych."
+    ),
 }
 
 

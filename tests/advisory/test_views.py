@@ -115,7 +115,7 @@ def test_submit_with_missing_fields_shows_errors_next_to_fields(client):
     response = client.post(reverse("advisory:request_create"), form_data(topic, user, description="", rodo_consent=""))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Opisz potrzebę doradczą." in html and "Zgoda na przetwarzanie danych osobowych jest wymagana." in html
+    assert "Opisz potrzebę doradczą." in html and "Prosimy potwierdzić zapoznanie się z informacją o przetwarzaniu danych osobowych." in html
     assert 'aria-invalid="true"' in html
     assert AdvisoryRequest.objects.count() == 0
 
@@ -426,3 +426,12 @@ def test_stale_draft_form_is_refused_and_bad_version_is_not_a_500(client):
         assert "Ktoś inny zmienił tę sprawę" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == AdvisoryRequest.Status.DRAFT and draft.description != "Nowy opis"
+
+
+def test_request_form_does_not_present_consent_as_the_legal_basis(client):
+    from tests.advisory.factories import jst_member
+
+    client.force_login(jst_member())
+    html = client.get(reverse("advisory:request_create")).content.decode()
+    assert "Wyrażam zgodę" not in html
+    assert "art. 6 ust. 1 lit. e RODO" in html

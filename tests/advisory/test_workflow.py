@@ -197,7 +197,7 @@ def test_incomplete_draft_cannot_be_submitted(cases):
     with pytest.raises(IncompleteRequest) as error:
         cases.step(draft, "submit")
     assert "Opisz potrzebę" in error.value.message
-    assert "Zgoda na przetwarzanie" in error.value.message
+    assert "informacją o przetwarzaniu danych osobowych" in error.value.message
     assert AdvisoryRequest.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
