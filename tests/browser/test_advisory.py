@@ -41,7 +41,7 @@ def test_official_submits_a_request_with_a_pdf(page):
     page.get_by_label("Załącznik").set_input_files(
         {"name": "diagnoza.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
     )
-    page.get_by_label(re.compile("Wyrażam zgodę na przetwarzanie")).check()
+    page.get_by_label(re.compile("Przyjmuję do wiadomości informację")).check()
     page.get_by_role("button", name="Złóż wniosek").click()
 
     expect(page.get_by_text(re.compile(r"Wniosek DOR/\d{4}/0001 został złożony"))).to_be_visible()

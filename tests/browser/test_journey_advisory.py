@@ -102,7 +102,7 @@ def test_jst_request_to_completed_case_with_advisory_card(page, chromium, live_s
     page.get_by_label("E-mail osoby do kontaktu").fill(JST_EMAIL)
     page.get_by_label("Telefon osoby do kontaktu").fill("58 000 11 22")
     page.get_by_label("Załącznik").set_input_files(str(pdf_path))
-    page.get_by_label(re.compile("Wyrażam zgodę na przetwarzanie")).check()
+    page.get_by_label(re.compile("Przyjmuję do wiadomości informację")).check()
     assert_accessible(page, "j3-request-form")
     page.get_by_role("button", name="Złóż wniosek").click()
 

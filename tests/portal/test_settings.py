@@ -23,7 +23,10 @@ PRODUCTION_ENV_KEYS = {
 
 
 def _run(args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV_KEYS}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for this process only.
+    clean = {
+        k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV_KEYS and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", **env})
     return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
 
