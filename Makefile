@@ -35,6 +35,7 @@ worker: install-run
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Benchmarks (pytest-benchmark) against the real PostgreSQL.
 bench: install-test

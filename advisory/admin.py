@@ -43,7 +43,9 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
-        services.catalogue_object_save(obj=obj, actor=request.user, created=not change, changed_fields=form.changed_data)
+        services.catalogue_object_save(
+            obj=obj, actor=request.user, created=not change, changed_fields=form.changed_data
+        )
 
     def delete_model(self, request, obj):
         services.catalogue_object_delete(obj=obj, actor=request.user)
@@ -62,12 +64,27 @@ class AdvisoryTopicAdmin(AuditedAdmin):
 
 @admin.register(AdvisorySettings)
 class AdvisorySettingsAdmin(AuditedAdmin):
-    list_display = ["__str__", "first_response_working_days", "resolution_working_days", "contact_name"]
+    list_display = [
+        "__str__",
+        "first_response_working_days",
+        "resolution_working_days",
+        "contact_name",
+    ]
     fieldsets = (
-        (_("Terminy (dni robocze, bez weekendów i świąt)"), {
-            "fields": ("first_response_working_days", "resolution_working_days", "warning_working_days")
-        }),
-        (_("Kontakt i oferta"), {"fields": ("contact_name", "contact_email", "contact_phone", "offer_text")}),
+        (
+            _("Terminy (dni robocze, bez weekendów i świąt)"),
+            {
+                "fields": (
+                    "first_response_working_days",
+                    "resolution_working_days",
+                    "warning_working_days",
+                )
+            },
+        ),
+        (
+            _("Kontakt i oferta"),
+            {"fields": ("contact_name", "contact_email", "contact_phone", "offer_text")},
+        ),
         (_("Finansowanie"), {"fields": ("funding_project",)}),
     )
 
@@ -87,8 +104,14 @@ class ExpertAdmin(AuditedAdmin):
     autocomplete_fields = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            open_count=Count("requests", filter=Q(requests__status__in=AdvisoryRequest.OPEN_STATUSES))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_count=Count(
+                    "requests", filter=Q(requests__status__in=AdvisoryRequest.OPEN_STATUSES)
+                )
+            )
         )
 
     @admin.display(description=_("otwarte sprawy"), ordering="open_count")
@@ -103,7 +126,9 @@ class AdvisoryRequestResource(FormulaSafeModelResource):
     powiat = fields.Field(column_name=gettext("Powiat"))
     topics = fields.Field(column_name=gettext("Tematy"))
     expert = fields.Field(attribute="expert__full_name", column_name=gettext("Ekspert"))
-    preferred_form = fields.Field(attribute="get_preferred_form_display", column_name=gettext("Forma"))
+    preferred_form = fields.Field(
+        attribute="get_preferred_form_display", column_name=gettext("Forma")
+    )
     submitted_at = fields.Field(attribute="submitted_at", column_name=gettext("Złożono"))
     due_on = fields.Field(attribute="due_on", column_name=gettext("Najbliższy termin"))
     completed_at = fields.Field(attribute="completed_at", column_name=gettext("Zrealizowano"))
@@ -113,8 +138,18 @@ class AdvisoryRequestResource(FormulaSafeModelResource):
     class Meta:
         model = AdvisoryRequest
         fields = export_order = (
-            "number", "status", "organisation", "powiat", "topics", "expert", "preferred_form",
-            "submitted_at", "due_on", "completed_at", "consultations", "hours",
+            "number",
+            "status",
+            "organisation",
+            "powiat",
+            "topics",
+            "expert",
+            "preferred_form",
+            "submitted_at",
+            "due_on",
+            "completed_at",
+            "consultations",
+            "hours",
         )
 
     def dehydrate_powiat(self, obj):
@@ -136,7 +171,8 @@ class PowiatFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         powiats = TerritorialUnit.objects.filter(
-            level=TerritorialUnit.Level.POWIAT, children__organisations__advisory_requests__isnull=False
+            level=TerritorialUnit.Level.POWIAT,
+            children__organisations__advisory_requests__isnull=False,
         ).distinct()
         return [(p.pk, p.name) for p in powiats]
 
@@ -151,7 +187,9 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [(value, label) for value, label in AdvisoryRequest.Status.choices if value != "draft"]
+        return [
+            (value, label) for value, label in AdvisoryRequest.Status.choices if value != "draft"
+        ]
 
     def queryset(self, request, queryset):
         return queryset.filter(status=self.value()) if self.value() else queryset
@@ -162,7 +200,11 @@ class DeadlineFilter(admin.SimpleListFilter):
     parameter_name = "termin"
 
     def lookups(self, request, model_admin):
-        return [("po", _("po terminie")), ("blisko", _("termin się zbliża")), ("ok", _("w terminie"))]
+        return [
+            ("po", _("po terminie")),
+            ("blisko", _("termin się zbliża")),
+            ("ok", _("w terminie")),
+        ]
 
     def queryset(self, request, queryset):
         today, horizon = selectors.deadline_bounds()
@@ -244,7 +286,15 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
 @admin.register(AdvisoryRequest)
 class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [AdvisoryRequestResource]
-    list_display = ["number", "organisation", "powiat_name", "status_badge", "expert", "deadline", "submitted_at"]
+    list_display = [
+        "number",
+        "organisation",
+        "powiat_name",
+        "status_badge",
+        "expert",
+        "deadline",
+        "submitted_at",
+    ]
     list_display_links = ["number"]
     list_filter = [StatusFilter, "topics", PowiatFilter, "expert", DeadlineFilter, "preferred_form"]
     list_select_related = ["organisation__seat_gmina__parent", "expert"]
@@ -255,20 +305,81 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     change_form_template = "advisory/admin/advisoryrequest_change_form.html"
     inlines = [ConsultationInline, CaseAttachmentInline, CaseEventInline]
     readonly_fields = [
-        "workspace_link", "number", "status", "version", "organisation", "requester", "expert", "scheduled_for",
-        "description", "documents_concerned", "preferred_form", "preferred_dates", "contact_name",
-        "contact_email", "contact_phone", "rodo_consent_at", "rejection_reason", "submitted_at",
-        "first_responded_at", "first_response_due", "resolution_due", "due_on", "completed_at", "closed_at",
+        "workspace_link",
+        "number",
+        "status",
+        "version",
+        "organisation",
+        "requester",
+        "expert",
+        "scheduled_for",
+        "description",
+        "documents_concerned",
+        "preferred_form",
+        "preferred_dates",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "rodo_consent_at",
+        "rejection_reason",
+        "submitted_at",
+        "first_responded_at",
+        "first_response_due",
+        "resolution_due",
+        "due_on",
+        "completed_at",
+        "closed_at",
         "card_generated_at",
     ]
     fieldsets = (
-        (None, {"fields": ("workspace_link", "number", "status", "version", "organisation", "requester", "expert",
-                           "scheduled_for", "topics", "funding_project")}),
-        (_("Wniosek"), {"fields": ("description", "documents_concerned", "preferred_form", "preferred_dates",
-                                    "contact_name", "contact_email", "contact_phone", "rodo_consent_at",
-                                    "rejection_reason")}),
-        (_("Terminy"), {"fields": ("submitted_at", "first_responded_at", "first_response_due", "resolution_due",
-                                    "due_on", "completed_at", "closed_at", "card_generated_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "workspace_link",
+                    "number",
+                    "status",
+                    "version",
+                    "organisation",
+                    "requester",
+                    "expert",
+                    "scheduled_for",
+                    "topics",
+                    "funding_project",
+                )
+            },
+        ),
+        (
+            _("Wniosek"),
+            {
+                "fields": (
+                    "description",
+                    "documents_concerned",
+                    "preferred_form",
+                    "preferred_dates",
+                    "contact_name",
+                    "contact_email",
+                    "contact_phone",
+                    "rodo_consent_at",
+                    "rejection_reason",
+                )
+            },
+        ),
+        (
+            _("Terminy"),
+            {
+                "fields": (
+                    "submitted_at",
+                    "first_responded_at",
+                    "first_response_due",
+                    "resolution_due",
+                    "due_on",
+                    "completed_at",
+                    "closed_at",
+                    "card_generated_at",
+                )
+            },
+        ),
     )
     filter_horizontal = ["topics"]
 
@@ -297,7 +408,9 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # Names of JSTs, contact people and experts leave the portal here: record who took what.
-        services.request_export_record(requests=queryset, actor=request.user, file_format=file_format.get_title())
+        services.request_export_record(
+            requests=queryset, actor=request.user, file_format=file_format.get_title()
+        )
         return super().get_export_data(file_format, request, queryset, **kwargs)
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -327,7 +440,9 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
         obj = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
-            "transitions": services.transitions_available(request=obj, user=request.user) if obj else [],
+            "transitions": services.transitions_available(request=obj, user=request.user)
+            if obj
+            else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -361,11 +476,15 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
                 except AdvisoryError as error:
                     self.message_user(request, error.message, messages.ERROR)
                 else:
-                    self.message_user(request, gettext("Status sprawy został zmieniony."), messages.SUCCESS)
+                    self.message_user(
+                        request, gettext("Status sprawy został zmieniony."), messages.SUCCESS
+                    )
                     return HttpResponseRedirect(change_url)
             else:
                 self.message_user(
-                    request, gettext("Formularz zawiera błędy: sprawdź termin i pozostałe pola."), messages.ERROR
+                    request,
+                    gettext("Formularz zawiera błędy: sprawdź termin i pozostałe pola."),
+                    messages.ERROR,
                 )
             case.refresh_from_db()
             transitions = services.transitions_available(request=case, user=request.user)
@@ -390,14 +509,20 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
         for case in queryset.order_by("pk"):
             try:
                 services.request_transition(
-                    request_id=case.pk, action=action, expected_version=case.version, actor=request.user, **kwargs
+                    request_id=case.pk,
+                    action=action,
+                    expected_version=case.version,
+                    actor=request.user,
+                    **kwargs,
                 )
                 done += 1
             except (TransitionNotAllowed, ConcurrentChange, PermissionDenied) as error:
                 self.message_user(request, f"{case.number}: {error.message}", messages.ERROR)
         if done:
             self.message_user(
-                request, gettext("Zmieniono status spraw: %(count)d.") % {"count": done}, messages.SUCCESS
+                request,
+                gettext("Zmieniono status spraw: %(count)d.") % {"count": done},
+                messages.SUCCESS,
             )
 
     @admin.action(description=_("Przyjmij zaznaczone wnioski"), permissions=["decide"])
@@ -408,14 +533,19 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def close_cases(self, request, queryset):
         self._run_on_each(request, queryset, "close")
 
-    @admin.action(description=_("Odrzuć zaznaczone wnioski (z uzasadnieniem)"), permissions=["decide"])
+    @admin.action(
+        description=_("Odrzuć zaznaczone wnioski (z uzasadnieniem)"), permissions=["decide"]
+    )
     def reject_requests(self, request, queryset):
         cases = list(queryset.order_by("pk"))
         if "apply" in request.POST:
             form = RejectForm(request.POST)
             if form.is_valid():
                 self._run_on_each(
-                    request, queryset.filter(pk__in=[c.pk for c in cases]), "reject", reason=form.cleaned_data["reason"]
+                    request,
+                    queryset.filter(pk__in=[c.pk for c in cases]),
+                    "reject",
+                    reason=form.cleaned_data["reason"],
                 )
                 return None
         else:
@@ -437,9 +567,12 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
         return False
 
     def get_export_queryset(self, request):
-        return super().get_export_queryset(request).select_related(
-            "organisation__seat_gmina__parent", "expert"
-        ).prefetch_related("topics", "consultations")
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("organisation__seat_gmina__parent", "expert")
+            .prefetch_related("topics", "consultations")
+        )
 
     def save_model(self, request, obj, form, change):
         # Status, expert and dates change only through the workflow service; here just the
@@ -460,7 +593,11 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     @admin.display(description=_("obsługa sprawy"))
     def workspace_link(self, obj):
         url = reverse("advisory:case_detail", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, gettext("Otwórz kartę sprawy (zmiana statusu, wpisy, konsultacje)"))
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            gettext("Otwórz kartę sprawy (zmiana statusu, wpisy, konsultacje)"),
+        )
 
     @admin.display(description=_("powiat"), ordering="organisation__seat_gmina__parent__name")
     def powiat_name(self, obj):
@@ -484,7 +621,9 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
                 '<strong style="color:#9b1c10">⚠ {} {}</strong>', gettext("PO TERMINIE"), date_text
             )
         if obj.due_on <= horizon:
-            return format_html('<strong style="color:#7a4b00">{} {}</strong>', gettext("wkrótce"), date_text)
+            return format_html(
+                '<strong style="color:#7a4b00">{} {}</strong>', gettext("wkrótce"), date_text
+            )
         return date_text
 
     @admin.action(description=_("Przydziel eksperta do zaznaczonych spraw"), permissions=["assign"])
@@ -505,7 +644,8 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
                 if done:
                     self.message_user(
                         request,
-                        gettext("Przydzielono eksperta do spraw: %(count)d.") % {"count": len(done)},
+                        gettext("Przydzielono eksperta do spraw: %(count)d.")
+                        % {"count": len(done)},
                         messages.SUCCESS,
                     )
                 numbers = {case.pk: case.number for case in cases}

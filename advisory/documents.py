@@ -24,8 +24,12 @@ def advisory_card_context(*, request: AdvisoryRequest) -> dict:
         "consultations": consultations,
         "total_hours": f"{hours}:{minutes:02d}",
         "region": region,
-        "region_address": ", ".join(line.strip() for line in (region.address if region else "").splitlines() if line.strip()),
-        "organisation_address": postal_address(organisation.street, organisation.postal_code, organisation.city),
+        "region_address": ", ".join(
+            line.strip() for line in (region.address if region else "").splitlines() if line.strip()
+        ),
+        "organisation_address": postal_address(
+            organisation.street, organisation.postal_code, organisation.city
+        ),
         "logos": region_images(region),
         "project": project,
         "cofinancing_notice": (project.cofinancing_notice if project else "")

@@ -31,14 +31,18 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=5000,
-        help_text=_("Czego dotyczy sprawa, jaki jest jej kontekst i czego oczekują Państwo od eksperta."),
+        help_text=_(
+            "Czego dotyczy sprawa, jaki jest jej kontekst i czego oczekują Państwo od eksperta."
+        ),
     )
     documents_concerned = forms.CharField(
         label=_("Dokumenty, których dotyczy doradztwo"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        help_text=_("Np. strategia rozwiązywania problemów społecznych na lata 2026–2030, roczny program współpracy."),
+        help_text=_(
+            "Np. strategia rozwiązywania problemów społecznych na lata 2026–2030, roczny program współpracy."
+        ),
     )
     preferred_form = forms.ChoiceField(
         label=_("Preferowana forma"),
@@ -53,14 +57,20 @@ class RequestForm(forms.Form):
         help_text=_("Np. wtorki i czwartki przed południem w drugiej połowie miesiąca."),
     )
     contact_name = forms.CharField(
-        label=_("Osoba do kontaktu"), required=False, max_length=200,
+        label=_("Osoba do kontaktu"),
+        required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     contact_email = forms.EmailField(
-        label=_("E-mail osoby do kontaktu"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("E-mail osoby do kontaktu"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     contact_phone = forms.CharField(
-        label=_("Telefon osoby do kontaktu"), required=False, max_length=60,
+        label=_("Telefon osoby do kontaktu"),
+        required=False,
+        max_length=60,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     attachment = forms.FileField(
@@ -92,7 +102,11 @@ class RequestForm(forms.Form):
             if name in self.fields:
                 self.fields[name].marked_required = True
                 widget = self.fields[name].widget
-                if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", None) in ("text", "email", "tel"):
+                if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", None) in (
+                    "text",
+                    "email",
+                    "tel",
+                ):
                     widget.attrs["aria-required"] = "true"
 
     def clean_attachment(self):
@@ -112,11 +126,12 @@ class RequestForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label=_("Treść wiadomości"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+        label=_("Treść wiadomości"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
     )
-    attachment = forms.FileField(
-        label=_("Załącznik (PDF, DOCX lub ODT)"), required=False
-    )
+    attachment = forms.FileField(label=_("Załącznik (PDF, DOCX lub ODT)"), required=False)
 
     def __init__(self, *args, allow_internal: bool = False, internal_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +150,11 @@ class MessageForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not (cleaned.get("body") or "").strip() and not cleaned.get("attachment"):
+        if (
+            not self.errors
+            and not (cleaned.get("body") or "").strip()
+            and not cleaned.get("attachment")
+        ):
             self.add_error("body", _("Wpisz treść wiadomości albo dodaj plik."))
         return cleaned
 
@@ -144,9 +163,14 @@ class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("Uzasadnienie / komentarz"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=3000
+        label=_("Uzasadnienie / komentarz"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=3000,
     )
-    expert = forms.ModelChoiceField(queryset=Expert.objects.filter(is_active=True), required=False, label=_("Ekspert"))
+    expert = forms.ModelChoiceField(
+        queryset=Expert.objects.filter(is_active=True), required=False, label=_("Ekspert")
+    )
     scheduled_for = forms.DateTimeField(
         label=_("Termin konsultacji"),
         required=False,
@@ -157,17 +181,24 @@ class TransitionForm(forms.Form):
 
 class ConsultationForm(forms.Form):
     held_on = forms.DateField(
-        label=_("Data konsultacji"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Data konsultacji"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     form = forms.ChoiceField(label=_("Forma"), choices=AdvisoryRequest.Form.choices)
     duration_minutes = forms.IntegerField(
         label=_("Czas trwania (minuty)"), min_value=1, max_value=24 * 60
     )
     notes = forms.CharField(
-        label=_("Przebieg i ustalenia"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
+        label=_("Przebieg i ustalenia"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10000,
     )
     recommendations = forms.CharField(
-        label=_("Rekomendacje dla JST"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
+        label=_("Rekomendacje dla JST"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10000,
     )
 
     def clean_held_on(self):
@@ -178,10 +209,14 @@ class ConsultationForm(forms.Form):
 
 
 class AssignExpertForm(forms.Form):
-    expert = forms.ModelChoiceField(queryset=Expert.objects.filter(is_active=True), label=_("Ekspert"))
+    expert = forms.ModelChoiceField(
+        queryset=Expert.objects.filter(is_active=True), label=_("Ekspert")
+    )
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Powód odrzucenia (zobaczy go JST)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+        label=_("Powód odrzucenia (zobaczy go JST)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
     )

@@ -38,7 +38,9 @@ class AdvisorySettings(models.Model):
     warning_working_days = models.PositiveSmallIntegerField(
         _("ostrzegaj przed terminem (dni robocze)"),
         default=2,
-        help_text=_("Sprawy, którym zostało tyle dni roboczych lub mniej, trafiają do dziennego zestawienia."),
+        help_text=_(
+            "Sprawy, którym zostało tyle dni roboczych lub mniej, trafiają do dziennego zestawienia."
+        ),
     )
     contact_name = models.CharField(_("osoba kontaktowa w ROPS"), max_length=200, blank=True)
     contact_email = models.EmailField(_("e-mail osoby kontaktowej"), blank=True)
@@ -55,7 +57,9 @@ class AdvisorySettings(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("projekt finansujący doradztwo"),
-        help_text=_("Przypisywany nowym wnioskom; jego informacja o współfinansowaniu trafia na kartę doradztwa."),
+        help_text=_(
+            "Przypisywany nowym wnioskom; jego informacja o współfinansowaniu trafia na kartę doradztwa."
+        ),
     )
 
     class Meta:
@@ -153,7 +157,9 @@ class AdvisoryRequest(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     version = models.PositiveIntegerField(_("wersja"), default=1)
-    topics = models.ManyToManyField(AdvisoryTopic, related_name="requests", verbose_name=_("tematy"))
+    topics = models.ManyToManyField(
+        AdvisoryTopic, related_name="requests", verbose_name=_("tematy")
+    )
     description = models.TextField(_("opis potrzeby"), blank=True)
     documents_concerned = models.TextField(_("dokumenty, których dotyczy doradztwo"), blank=True)
     preferred_form = models.CharField(
@@ -195,13 +201,17 @@ class AdvisoryRequest(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text=_("Termin, który obowiązuje w obecnym etapie sprawy; pusty dla spraw zakończonych."),
+        help_text=_(
+            "Termin, który obowiązuje w obecnym etapie sprawy; pusty dla spraw zakończonych."
+        ),
     )
     card_pdf = models.FileField(_("karta doradztwa (PDF)"), upload_to="advisory/cards/", blank=True)
     card_generated_at = models.DateTimeField(_("karta wygenerowana"), null=True, blank=True)
     card_requested_at = models.DateTimeField(_("karta zamówiona"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["card_pdf", "card_generated_at", "card_requested_at"])
+    history = HistoricalRecords(
+        excluded_fields=["card_pdf", "card_generated_at", "card_requested_at"]
+    )
 
     class Meta:
         verbose_name = _("wniosek o doradztwo")
@@ -210,11 +220,19 @@ class AdvisoryRequest(models.Model):
         # What each staff role may do with cases (docs/permissions.md, "Advisory"); the default
         # view_advisoryrequest reads every submitted case without its internal notes and files.
         permissions = [
-            ("view_internal", _("Może czytać notatki wewnętrzne i pobierać pliki wewnętrzne spraw doradczych")),
+            (
+                "view_internal",
+                _("Może czytać notatki wewnętrzne i pobierać pliki wewnętrzne spraw doradczych"),
+            ),
             ("add_internal_note", _("Może dodawać notatki wewnętrzne do spraw doradczych")),
             ("decide_request", _("Może przyjmować i odrzucać wnioski o doradztwo")),
             ("assign_expert", _("Może przydzielać ekspertów do spraw doradczych")),
-            ("handle_case", _("Może prowadzić sprawy doradcze (terminy, realizacja, zamknięcie, wiadomości do JST)")),
+            (
+                "handle_case",
+                _(
+                    "Może prowadzić sprawy doradcze (terminy, realizacja, zamknięcie, wiadomości do JST)"
+                ),
+            ),
             ("record_consultation", _("Może zapisywać konsultacje w imieniu eksperta")),
             ("generate_card", _("Może zlecać przygotowanie karty doradztwa")),
         ]
@@ -224,7 +242,9 @@ class AdvisoryRequest(models.Model):
                 name="advisory_rejected_has_reason",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "submitted", "accepted", "rejected", "withdrawn"])
+                condition=models.Q(
+                    status__in=["draft", "submitted", "accepted", "rejected", "withdrawn"]
+                )
                 | models.Q(expert__isnull=False),
                 name="advisory_expert_required_after_assignment",
             ),
@@ -270,7 +290,9 @@ class CaseEvent(models.Model):
     from_status = models.CharField(
         _("poprzedni status"), max_length=20, blank=True, choices=AdvisoryRequest.Status.choices
     )
-    to_status = models.CharField(_("nowy status"), max_length=20, blank=True, choices=AdvisoryRequest.Status.choices)
+    to_status = models.CharField(
+        _("nowy status"), max_length=20, blank=True, choices=AdvisoryRequest.Status.choices
+    )
     body = models.TextField(_("treść"), blank=True)
     created_at = models.DateTimeField(_("czas"), auto_now_add=True, db_index=True)
 
@@ -286,7 +308,11 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.created_at).strftime("%d.%m.%Y %H:%M") if self.created_at else ""
+        when = (
+            timezone.localtime(self.created_at).strftime("%d.%m.%Y %H:%M")
+            if self.created_at
+            else ""
+        )
         return f"{self.get_kind_display()} ({when})"
 
 
@@ -298,7 +324,10 @@ class CaseAttachment(models.Model):
     """A file attached to a case by the requester, the expert or staff; served only after a check."""
 
     request = models.ForeignKey(
-        AdvisoryRequest, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("wniosek")
+        AdvisoryRequest,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("wniosek"),
     )
     event = models.ForeignKey(
         CaseEvent,
@@ -313,7 +342,11 @@ class CaseAttachment(models.Model):
     size = models.PositiveIntegerField(_("rozmiar (B)"))
     is_internal = models.BooleanField(_("wewnętrzny"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("dodane przez")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("dodane przez"),
     )
     uploaded_at = models.DateTimeField(_("dodano"), auto_now_add=True)
 
@@ -330,7 +363,10 @@ class Consultation(models.Model):
     """A consultation the expert held with the JST."""
 
     request = models.ForeignKey(
-        AdvisoryRequest, on_delete=models.CASCADE, related_name="consultations", verbose_name=_("wniosek")
+        AdvisoryRequest,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name=_("wniosek"),
     )
     expert = models.ForeignKey(
         Expert, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("ekspert")
@@ -341,7 +377,11 @@ class Consultation(models.Model):
     notes = models.TextField(_("przebieg i ustalenia"), blank=True)
     recommendations = models.TextField(_("rekomendacje"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("wpisane przez")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("wpisane przez"),
     )
     created_at = models.DateTimeField(_("wpisano"), auto_now_add=True)
 

@@ -51,7 +51,9 @@ def request_list_for_requester(*, user) -> QuerySet[AdvisoryRequest]:
     """Return the requests of the JSTs the user acts for (every approved member sees them)."""
     if not user.is_authenticated:
         return AdvisoryRequest.objects.none()
-    return _with_related(AdvisoryRequest.objects.filter(organisation__in=jst_list_for_member(user=user)))
+    return _with_related(
+        AdvisoryRequest.objects.filter(organisation__in=jst_list_for_member(user=user))
+    )
 
 
 def request_get_for_requester(*, user, pk: int) -> AdvisoryRequest:
@@ -122,7 +124,9 @@ def request_list_for_case_worker(*, user) -> QuerySet[AdvisoryRequest]:
     if user_reads_all_cases(user=user):
         return _with_related(AdvisoryRequest.objects.exclude(status=Status.DRAFT))
     return _with_related(
-        AdvisoryRequest.objects.filter(expert__user=user, expert__is_active=True).exclude(status=Status.DRAFT)
+        AdvisoryRequest.objects.filter(expert__user=user, expert__is_active=True).exclude(
+            status=Status.DRAFT
+        )
     )
 
 
@@ -138,7 +142,9 @@ def timeline_for_requester(*, request: AdvisoryRequest) -> QuerySet[CaseEvent]:
     return (
         request.events.filter(is_internal=False)
         .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.filter(is_internal=False)))
+        .prefetch_related(
+            Prefetch("attachments", queryset=CaseAttachment.objects.filter(is_internal=False))
+        )
     )
 
 
@@ -165,7 +171,9 @@ def attachment_get_for_user(*, user, request_pk: int, pk: int) -> CaseAttachment
     if case is not None:
         attachment = attachment_list_for_case_worker(request=case, user=user).filter(pk=pk).first()
     elif request_list_for_requester(user=user).filter(pk=request_pk).exists():
-        attachment = CaseAttachment.objects.filter(request_id=request_pk, pk=pk, is_internal=False).first()
+        attachment = CaseAttachment.objects.filter(
+            request_id=request_pk, pk=pk, is_internal=False
+        ).first()
     else:
         attachment = None
     if attachment is None:
@@ -212,7 +220,9 @@ def request_list_near_deadline(*, today: date | None = None) -> QuerySet[Advisor
     """Open cases whose current deadline has passed or falls within the warning period."""
     today, horizon = deadline_bounds(today=today)
     return _with_related(
-        AdvisoryRequest.objects.filter(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__lte=horizon)
+        AdvisoryRequest.objects.filter(
+            status__in=AdvisoryRequest.OPEN_STATUSES, due_on__lte=horizon
+        )
     ).order_by("due_on", "pk")
 
 
@@ -221,7 +231,11 @@ def consultation_totals(*, request: AdvisoryRequest) -> dict:
 
 
 def counts_by_status() -> dict[str, int]:
-    rows = AdvisoryRequest.objects.exclude(status=Status.DRAFT).values("status").annotate(n=Count("pk"))
+    rows = (
+        AdvisoryRequest.objects.exclude(status=Status.DRAFT)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
     return {row["status"]: row["n"] for row in rows}
 
 

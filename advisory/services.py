@@ -64,13 +64,25 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("submit", gettext_lazy("Złóż wniosek"), (Status.DRAFT,), Status.SUBMITTED, requester=True),
         Transition(
-            "accept", gettext_lazy("Przyjmij wniosek"), (Status.SUBMITTED,), Status.ACCEPTED,
+            "submit",
+            gettext_lazy("Złóż wniosek"),
+            (Status.DRAFT,),
+            Status.SUBMITTED,
+            requester=True,
+        ),
+        Transition(
+            "accept",
+            gettext_lazy("Przyjmij wniosek"),
+            (Status.SUBMITTED,),
+            Status.ACCEPTED,
             permission="advisory.decide_request",
         ),
         Transition(
-            "reject", gettext_lazy("Odrzuć wniosek"), (Status.SUBMITTED,), Status.REJECTED,
+            "reject",
+            gettext_lazy("Odrzuć wniosek"),
+            (Status.SUBMITTED,),
+            Status.REJECTED,
             permission="advisory.decide_request",
         ),
         Transition(
@@ -89,8 +101,12 @@ TRANSITIONS: dict[str, Transition] = {
             expert=True,
         ),
         Transition(
-            "start", gettext_lazy("Rozpocznij realizację"), (Status.SCHEDULED,), Status.IN_PROGRESS,
-            permission="advisory.handle_case", expert=True,
+            "start",
+            gettext_lazy("Rozpocznij realizację"),
+            (Status.SCHEDULED,),
+            Status.IN_PROGRESS,
+            permission="advisory.handle_case",
+            expert=True,
         ),
         Transition(
             "wait_for_jst",
@@ -101,19 +117,33 @@ TRANSITIONS: dict[str, Transition] = {
             expert=True,
         ),
         Transition(
-            "resume", gettext_lazy("Wznów realizację"), (Status.WAITING_FOR_JST,), Status.IN_PROGRESS,
-            permission="advisory.handle_case", expert=True,
+            "resume",
+            gettext_lazy("Wznów realizację"),
+            (Status.WAITING_FOR_JST,),
+            Status.IN_PROGRESS,
+            permission="advisory.handle_case",
+            expert=True,
         ),
         Transition(
-            "complete", gettext_lazy("Zakończ jako zrealizowany"), (Status.IN_PROGRESS,), Status.COMPLETED,
-            permission="advisory.handle_case", expert=True,
+            "complete",
+            gettext_lazy("Zakończ jako zrealizowany"),
+            (Status.IN_PROGRESS,),
+            Status.COMPLETED,
+            permission="advisory.handle_case",
+            expert=True,
         ),
         Transition(
-            "close", gettext_lazy("Zamknij sprawę"), (Status.COMPLETED,), Status.CLOSED,
+            "close",
+            gettext_lazy("Zamknij sprawę"),
+            (Status.COMPLETED,),
+            Status.CLOSED,
             permission="advisory.handle_case",
         ),
         Transition(
-            "withdraw", gettext_lazy("Wycofaj wniosek"), AdvisoryRequest.OPEN_STATUSES, Status.WITHDRAWN,
+            "withdraw",
+            gettext_lazy("Wycofaj wniosek"),
+            AdvisoryRequest.OPEN_STATUSES,
+            Status.WITHDRAWN,
             requester=True,
         ),
     ]
@@ -156,19 +186,22 @@ def may_perform(*, transition: Transition, request: AdvisoryRequest, user) -> bo
 
 def may_message_requester(*, request: AdvisoryRequest, user) -> bool:
     return user.is_authenticated and (
-        user.has_perm("advisory.handle_case") or selectors.is_assigned_expert(user=user, request=request)
+        user.has_perm("advisory.handle_case")
+        or selectors.is_assigned_expert(user=user, request=request)
     )
 
 
 def may_add_internal_note(*, request: AdvisoryRequest, user) -> bool:
     return user.is_authenticated and (
-        user.has_perm("advisory.add_internal_note") or selectors.is_assigned_expert(user=user, request=request)
+        user.has_perm("advisory.add_internal_note")
+        or selectors.is_assigned_expert(user=user, request=request)
     )
 
 
 def may_record_consultation(*, request: AdvisoryRequest, user) -> bool:
     return user.is_authenticated and (
-        user.has_perm("advisory.record_consultation") or selectors.is_assigned_expert(user=user, request=request)
+        user.has_perm("advisory.record_consultation")
+        or selectors.is_assigned_expert(user=user, request=request)
     )
 
 
@@ -176,7 +209,9 @@ def may_request_card(*, request: AdvisoryRequest, user) -> bool:
     """Staff with generate_card and the case's expert; the JST only while no card exists yet."""
     if not user.is_authenticated:
         return False
-    if user.has_perm("advisory.generate_card") or selectors.is_assigned_expert(user=user, request=request):
+    if user.has_perm("advisory.generate_card") or selectors.is_assigned_expert(
+        user=user, request=request
+    ):
         return True
     return not request.card_pdf and is_requester(request=request, user=user)
 
@@ -186,7 +221,9 @@ def transitions_available(*, request: AdvisoryRequest, user) -> list[Transition]
     return [
         t
         for t in TRANSITIONS.values()
-        if t.action != "submit" and request.status in t.sources and may_perform(transition=t, request=request, user=user)
+        if t.action != "submit"
+        and request.status in t.sources
+        and may_perform(transition=t, request=request, user=user)
     ]
 
 
@@ -245,14 +282,22 @@ def request_draft_save(
         request.save()
         request.topics.set(topics)
         stored = [
-            _attachment_store(request=request, upload=upload, actor=actor, is_internal=False, event=None)
+            _attachment_store(
+                request=request, upload=upload, actor=actor, is_internal=False, event=None
+            )
             for upload in attachments
         ]
         audit_record(
             actor=actor,
-            action="advisory.advisoryrequest.draft_create" if created else "advisory.advisoryrequest.draft_update",
+            action="advisory.advisoryrequest.draft_create"
+            if created
+            else "advisory.advisoryrequest.draft_update",
             target=request,
-            summary=(_("Utworzono szkic wniosku o doradztwo") if created else _("Zmieniono szkic wniosku o doradztwo"))
+            summary=(
+                _("Utworzono szkic wniosku o doradztwo")
+                if created
+                else _("Zmieniono szkic wniosku o doradztwo")
+            )
             + f" ({organisation.name})",
             changes={"version": request.version, "files": [a.original_name for a in stored]},
         )
@@ -301,13 +346,18 @@ def request_missing_fields(*, request: AdvisoryRequest) -> dict[str, str]:
 
 def request_submit(*, request_id: int, expected_version: int, actor) -> AdvisoryRequest:
     """Submit a complete draft: give it a number and its deadlines."""
-    return request_transition(request_id=request_id, action="submit", expected_version=expected_version, actor=actor)
+    return request_transition(
+        request_id=request_id, action="submit", expected_version=expected_version, actor=actor
+    )
 
 
 def _next_number(today: date) -> str:
     prefix = f"DOR/{today.year}/"
     last = (
-        AdvisoryRequest.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+        AdvisoryRequest.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
     )
     sequence = int(last.rsplit("/", 1)[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
@@ -355,7 +405,8 @@ def request_transition(
             missing = request_missing_fields(request=request)
             if missing:
                 raise IncompleteRequest(
-                    _("Wniosek jest niekompletny: %(fields)s") % {"fields": " ".join(missing.values())}
+                    _("Wniosek jest niekompletny: %(fields)s")
+                    % {"fields": " ".join(missing.values())}
                 )
             AdvisorySettings.load()
             # The settings row doubles as the lock that serialises case numbering.
@@ -417,11 +468,19 @@ def request_transition(
             action=f"advisory.advisoryrequest.{action}",
             target=request,
             summary=_("%(action)s: %(before)s → %(after)s")
-            % {"action": transition.label, "before": before.get_status_display(), "after": request.get_status_display()},
+            % {
+                "action": transition.label,
+                "before": before.get_status_display(),
+                "after": request.get_status_display(),
+            },
             changes=field_changes(before, request, _AUDITED_CASE_FIELDS),
         )
         _notify(request=request, event=event, actor=actor)
-        if action == "assign_expert" and previous_expert is not None and previous_expert != request.expert:
+        if (
+            action == "assign_expert"
+            and previous_expert is not None
+            and previous_expert != request.expert
+        ):
             _notify_expert_unassigned(request=request, expert=previous_expert, event=event)
         if action == "complete":
             _card_enqueue_after_commit(request=request)
@@ -429,8 +488,16 @@ def request_transition(
 
 
 _AUDITED_CASE_FIELDS = [
-    "status", "number", "expert", "scheduled_for", "rejection_reason", "due_on", "submitted_at",
-    "first_responded_at", "completed_at", "closed_at",
+    "status",
+    "number",
+    "expert",
+    "scheduled_for",
+    "rejection_reason",
+    "due_on",
+    "submitted_at",
+    "first_responded_at",
+    "completed_at",
+    "closed_at",
 ]
 
 
@@ -447,7 +514,11 @@ def request_assign_expert_bulk(
         try:
             done.append(
                 request_transition(
-                    request_id=request_id, action="assign_expert", expected_version=version, actor=actor, expert=expert
+                    request_id=request_id,
+                    action="assign_expert",
+                    expected_version=version,
+                    actor=actor,
+                    expert=expert,
                 )
             )
         except (TransitionNotAllowed, ConcurrentChange, PermissionDenied) as error:
@@ -504,21 +575,30 @@ def case_message_post(
             request=request, kind=kind, is_internal=internal, author=actor, body=body
         )
         stored = [
-            _attachment_store(request=request, upload=upload, actor=actor, is_internal=internal, event=event)
+            _attachment_store(
+                request=request, upload=upload, actor=actor, is_internal=internal, event=event
+            )
             for upload in attachments
         ]
         audit_record(
             actor=actor,
             action=f"advisory.caseevent.{event.kind}",
             target=request,
-            summary=_("%(kind)s w sprawie %(number)s") % {"kind": event.get_kind_display(), "number": request.number},
-            changes={"event": event.pk, "internal": internal, "files": [a.original_name for a in stored]},
+            summary=_("%(kind)s w sprawie %(number)s")
+            % {"kind": event.get_kind_display(), "number": request.number},
+            changes={
+                "event": event.pk,
+                "internal": internal,
+                "files": [a.original_name for a in stored],
+            },
         )
         _notify(request=request, event=event, actor=actor)
     return event
 
 
-def _attachment_store(*, request, upload, actor, is_internal: bool, event: CaseEvent | None) -> CaseAttachment:
+def _attachment_store(
+    *, request, upload, actor, is_internal: bool, event: CaseEvent | None
+) -> CaseAttachment:
     if event is None:
         event = CaseEvent.objects.create(
             request=request, kind=CaseEvent.Kind.ATTACHMENT, is_internal=is_internal, author=actor
@@ -562,7 +642,9 @@ def consultation_record(
             raise PermissionDenied()
         if request.status not in CONSULTATION_STATUSES:
             raise TransitionNotAllowed(
-                _("Konsultację można zapisać dopiero po ustaleniu terminu i przed zakończeniem sprawy.")
+                _(
+                    "Konsultację można zapisać dopiero po ustaleniu terminu i przed zakończeniem sprawy."
+                )
             )
         consultation = Consultation.objects.create(
             request=request,
@@ -593,7 +675,9 @@ def consultation_record(
             target=request,
             summary=event.body,
             changes={
-                "consultation": consultation.pk, "held_on": held_on, "form": form,
+                "consultation": consultation.pk,
+                "held_on": held_on,
+                "form": form,
                 "duration_minutes": duration_minutes,
             },
         )
@@ -616,7 +700,9 @@ def _enqueue_card(request_id: int) -> None:
 def _card_enqueue_after_commit(*, request: AdvisoryRequest) -> None:
     """Mark the card as requested now and queue its rendering once the transaction commits."""
     request.card_requested_at = timezone.now()
-    AdvisoryRequest.objects.filter(pk=request.pk).update(card_requested_at=request.card_requested_at)
+    AdvisoryRequest.objects.filter(pk=request.pk).update(
+        card_requested_at=request.card_requested_at
+    )
     _enqueue_card(request.pk)
 
 
@@ -632,7 +718,9 @@ def card_generate(*, request_id: int) -> bool:
     content = advisory_card_pdf(request=request)
     old_name = request.card_pdf.name if request.card_pdf else None
     with transaction.atomic():
-        request.card_pdf.save(f"karta-doradztwa-{request.public_id}.pdf", ContentFile(content), save=False)
+        request.card_pdf.save(
+            f"karta-doradztwa-{request.public_id}.pdf", ContentFile(content), save=False
+        )
         request.card_generated_at = timezone.now()
         AdvisoryRequest.objects.filter(pk=request.pk).update(
             card_pdf=request.card_pdf.name, card_generated_at=request.card_generated_at
@@ -670,7 +758,9 @@ def card_request(*, request_id: int, actor) -> AdvisoryRequest:
         if not may_request_card(request=request, user=actor):
             raise PermissionDenied()
         if request.status not in (Status.COMPLETED, Status.CLOSED):
-            raise TransitionNotAllowed(_("Kartę doradztwa można przygotować dopiero po zakończeniu sprawy."))
+            raise TransitionNotAllowed(
+                _("Kartę doradztwa można przygotować dopiero po zakończeniu sprawy.")
+            )
         _card_enqueue_after_commit(request=request)
         audit_record(
             actor=actor,
@@ -715,7 +805,9 @@ def attachment_download_record(*, attachment: CaseAttachment, actor) -> None:
 # --- the catalogue and settings edited in the admin --------------------------------------------
 
 
-def catalogue_object_save(*, obj, actor, created: bool, changed_fields: list[str] | None = None) -> None:
+def catalogue_object_save(
+    *, obj, actor, created: bool, changed_fields: list[str] | None = None
+) -> None:
     """Save a topic, an expert or the settings edited in the admin, with its author in the trail."""
     with transaction.atomic():
         obj.save()
@@ -723,7 +815,8 @@ def catalogue_object_save(*, obj, actor, created: bool, changed_fields: list[str
             actor=actor,
             action=f"advisory.{obj._meta.model_name}.{'create' if created else 'update'}",
             target=obj,
-            summary=(_("Dodano: %(object)s") if created else _("Zmieniono: %(object)s")) % {"object": obj},
+            summary=(_("Dodano: %(object)s") if created else _("Zmieniono: %(object)s"))
+            % {"object": obj},
             changes={"fields": list(changed_fields or [])},
         )
 
@@ -763,7 +856,10 @@ def _recipients(*, request: AdvisoryRequest, event: CaseEvent, actor) -> list[tu
         if contact_point:
             recipients.append((contact_point.lower(), STAFF))
     if not event.is_internal:
-        for email in {request.requester.email.lower(), (request.contact_email or "").lower()} - {"", actor_email}:
+        for email in {request.requester.email.lower(), (request.contact_email or "").lower()} - {
+            "",
+            actor_email,
+        }:
             if event.kind != CaseEvent.Kind.REPLY:
                 recipients.append((email, REQUESTER))
     expert = request.expert
@@ -782,10 +878,16 @@ def _notify(*, request: AdvisoryRequest, event: CaseEvent, actor) -> None:
         else:
             path = reverse("advisory:case_detail", args=[request.pk])
         template = "advisory_case_update"
-        if side == EXPERT and event.kind == CaseEvent.Kind.STATUS and event.to_status == Status.EXPERT_ASSIGNED:
+        if (
+            side == EXPERT
+            and event.kind == CaseEvent.Kind.STATUS
+            and event.to_status == Status.EXPERT_ASSIGNED
+        ):
             # The expert's own message: what the assignment means and what to do next.
             template = "advisory_expert_assigned"
-            subject = _("Nowa sprawa doradcza do poprowadzenia: %(number)s") % {"number": request.number}
+            subject = _("Nowa sprawa doradcza do poprowadzenia: %(number)s") % {
+                "number": request.number
+            }
         elif event.kind == CaseEvent.Kind.STATUS:
             subject = _("Wniosek %(number)s: %(status)s") % {
                 "number": request.number,
@@ -808,19 +910,24 @@ def _notify(*, request: AdvisoryRequest, event: CaseEvent, actor) -> None:
                 "topics": list(request.topics.all()),
                 "settings_row": AdvisorySettings.load(),
                 # The assignment's automatic entry is not a comment from ROPS.
-                "staff_comment": "" if event.body == _assignment_body(request.expert) else event.body,
+                "staff_comment": ""
+                if event.body == _assignment_body(request.expert)
+                else event.body,
             },
             dedup_key=f"advisory:event:{event.pk}:{email}",
         )
 
 
-def _notify_expert_unassigned(*, request: AdvisoryRequest, expert: Expert, event: CaseEvent) -> None:
+def _notify_expert_unassigned(
+    *, request: AdvisoryRequest, expert: Expert, event: CaseEvent
+) -> None:
     """Tell the previous expert that the case went to someone else, so they stop working on it."""
     if not expert.email:
         return
     email_enqueue(
         to=expert.email,
-        subject=_("Sprawa %(number)s została przekazana innemu ekspertowi") % {"number": request.number},
+        subject=_("Sprawa %(number)s została przekazana innemu ekspertowi")
+        % {"number": request.number},
         template="advisory_expert_unassigned",
         context={"request": request, "settings_row": AdvisorySettings.load()},
         dedup_key=f"advisory:event:{event.pk}:unassigned:{expert.email.lower()}",
@@ -837,7 +944,12 @@ def deadline_digest_send(*, today: date | None = None) -> int:
         return 0
     overdue = [case for case in cases if case.due_on < today]
     near = [case for case in cases if case.due_on >= today]
-    staff = ModelBackend().with_perm("advisory.handle_case", is_active=True).exclude(email="").order_by("pk")
+    staff = (
+        ModelBackend()
+        .with_perm("advisory.handle_case", is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
     sent = 0
     for member in staff:
         email_enqueue(
@@ -854,6 +966,9 @@ def deadline_digest_send(*, today: date | None = None) -> int:
         action="advisory.advisoryrequest.digest_send",
         summary=_("Wysłano dzienne zestawienie terminów: %(people)d odbiorców, %(cases)d spraw")
         % {"people": sent, "cases": len(cases)},
-        changes={"recipients": [member.email for member in staff], "cases": [case.number for case in cases]},
+        changes={
+            "recipients": [member.email for member in staff],
+            "cases": [case.number for case in cases],
+        },
     )
     return sent

@@ -12,7 +12,11 @@ urlpatterns = [
     path("wnioski/<int:pk>/edycja/", views.request_edit, name="request_edit"),
     path("wnioski/<int:pk>/wiadomosc/", views.request_message, name="request_message"),
     path("wnioski/<int:pk>/wycofaj/", views.request_withdraw, name="request_withdraw"),
-    path("wnioski/<int:pk>/pliki/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
+    path(
+        "wnioski/<int:pk>/pliki/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
     path("wnioski/<int:pk>/karta-doradztwa.pdf", views.card_download, name="card_download"),
     path("wnioski/<int:pk>/karta-doradztwa/przygotuj/", views.card_request, name="card_request"),
     path("sprawy/", views.case_list, name="case_list"),

@@ -22,7 +22,8 @@ def advisory_home(request):
     context = {
         "topics": selectors.topic_list_active(),
         "settings_row": AdvisorySettings.load(),
-        "is_jst_member": request.user.is_authenticated and selectors.user_is_jst_member(user=request.user),
+        "is_jst_member": request.user.is_authenticated
+        and selectors.user_is_jst_member(user=request.user),
         "is_case_worker": selectors.user_is_case_worker(user=request.user),
     }
     return render(request, "advisory/advisory_home.html", context)
@@ -36,7 +37,9 @@ def _not_a_member(request):
 def request_list(request):
     if not selectors.user_is_jst_member(user=request.user):
         return _not_a_member(request)
-    page = Paginator(selectors.request_list_for_requester(user=request.user), 20).get_page(request.GET.get("strona"))
+    page = Paginator(selectors.request_list_for_requester(user=request.user), 20).get_page(
+        request.GET.get("strona")
+    )
     return render(request, "advisory/request_list.html", {"page_obj": page})
 
 
@@ -64,7 +67,9 @@ def _request_form_save(request, *, instance: AdvisoryRequest | None):
             contact_phone=request.user.phone,
         )
     if request.method == "POST":
-        form = RequestForm(request.POST, request.FILES, organisations=organisations, submitting=submitting)
+        form = RequestForm(
+            request.POST, request.FILES, organisations=organisations, submitting=submitting
+        )
         if form.is_valid():
             data = form.cleaned_data
             saved = None
@@ -95,7 +100,9 @@ def _request_form_save(request, *, instance: AdvisoryRequest | None):
                         % {"number": saved.number},
                     )
                     return redirect("advisory:request_detail", pk=saved.pk)
-                messages.success(request, _("Szkic wniosku został zapisany. Można wrócić do niego później."))
+                messages.success(
+                    request, _("Szkic wniosku został zapisany. Można wrócić do niego później.")
+                )
                 return redirect("advisory:request_edit", pk=saved.pk)
             except AdvisoryError as error:
                 messages.error(request, error.message)
@@ -119,13 +126,23 @@ def _request_form_save(request, *, instance: AdvisoryRequest | None):
     return render(
         request,
         "advisory/request_form.html",
-        {"form": form, "case": instance, "attachments": attachments, "kept_file": kept_file, "lost_file": lost_file},
+        {
+            "form": form,
+            "case": instance,
+            "attachments": attachments,
+            "kept_file": kept_file,
+            "lost_file": lost_file,
+        },
     )
 
 
-def _keep_upload_in_draft(request, *, instance: AdvisoryRequest | None, organisations) -> AdvisoryRequest | None:
+def _keep_upload_in_draft(
+    request, *, instance: AdvisoryRequest | None, organisations
+) -> AdvisoryRequest | None:
     """Save what was posted as a draft with its file, if it is valid as a draft; the draft, or None."""
-    draft_form = RequestForm(request.POST, request.FILES, organisations=organisations, submitting=False)
+    draft_form = RequestForm(
+        request.POST, request.FILES, organisations=organisations, submitting=False
+    )
     if not draft_form.is_valid() or not draft_form.cleaned_data.get("attachment"):
         return None
     data = draft_form.cleaned_data
@@ -203,7 +220,9 @@ def request_message(request, pk: int):
             return redirect("advisory:request_detail", pk=case.pk)
         except AdvisoryError as error:
             messages.error(request, error.message)
-    return render(request, "advisory/request_detail.html", _requester_context(case, form), status=400)
+    return render(
+        request, "advisory/request_detail.html", _requester_context(case, form), status=400
+    )
 
 
 @login_required
@@ -233,7 +252,9 @@ def _posted_version(request) -> int:
 
 @login_required
 def attachment_download(request, pk: int, attachment_pk: int):
-    attachment = selectors.attachment_get_for_user(user=request.user, request_pk=pk, pk=attachment_pk)
+    attachment = selectors.attachment_get_for_user(
+        user=request.user, request_pk=pk, pk=attachment_pk
+    )
     services.attachment_download_record(attachment=attachment, actor=request.user)
     return private_file_response(attachment.file, download_name=attachment.original_name)
 
@@ -254,8 +275,13 @@ def card_download(request, pk: int):
     case = _case_for_card(request, pk)
     if case.card_pdf and case.card_pdf.storage.exists(case.card_pdf.name):
         services.card_download_record(request=case, actor=request.user)
-        return private_file_response(case.card_pdf, download_name=f"karta-doradztwa-{case.number.replace('/', '-')}.pdf")
-    context = {"case": case, "can_request_card": services.may_request_card(request=case, user=request.user)}
+        return private_file_response(
+            case.card_pdf, download_name=f"karta-doradztwa-{case.number.replace('/', '-')}.pdf"
+        )
+    context = {
+        "case": case,
+        "can_request_card": services.may_request_card(request=case, user=request.user),
+    }
     return render(request, "advisory/card_pending.html", context, status=202)
 
 
@@ -272,7 +298,10 @@ def card_request(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, _("Zlecono przygotowanie karty doradztwa. Zwykle trwa to kilka sekund – prosimy sprawdzić za chwilę.")
+            request,
+            _(
+                "Zlecono przygotowanie karty doradztwa. Zwykle trwa to kilka sekund – prosimy sprawdzić za chwilę."
+            ),
         )
     return redirect("advisory:card_download", pk=case.pk)
 
@@ -288,7 +317,9 @@ def _case_worker_or_404(request):
 @login_required
 def case_list(request):
     _case_worker_or_404(request)
-    cases = selectors.request_list_for_case_worker(user=request.user).order_by("due_on", "-submitted_at")
+    cases = selectors.request_list_for_case_worker(user=request.user).order_by(
+        "due_on", "-submitted_at"
+    )
     show = request.GET.get("pokaz", "otwarte")
     if show != "wszystkie":
         cases = cases.filter(status__in=(*AdvisoryRequest.OPEN_STATUSES, Status.COMPLETED))
@@ -307,9 +338,12 @@ def _case_context(request, case, **forms):
         "files": selectors.attachment_list_for_case_worker(request=case, user=user),
         "consultations": case.consultations.all(),
         "transitions": transitions,
-        "transition_form": forms.get("transition_form") or TransitionForm(initial={"version": case.version}),
-        "message_form": forms.get("message_form") or MessageForm(allow_internal=may_note, internal_only=not may_message),
-        "consultation_form": forms.get("consultation_form") or ConsultationForm(initial={"form": case.preferred_form}),
+        "transition_form": forms.get("transition_form")
+        or TransitionForm(initial={"version": case.version}),
+        "message_form": forms.get("message_form")
+        or MessageForm(allow_internal=may_note, internal_only=not may_message),
+        "consultation_form": forms.get("consultation_form")
+        or ConsultationForm(initial={"form": case.preferred_form}),
         "can_record": case.status in services.CONSULTATION_STATUSES
         and services.may_record_consultation(request=case, user=user),
         "can_write": case.status in services.CONVERSATION_STATUSES and (may_note or may_message),
@@ -360,7 +394,9 @@ def case_message(request, pk: int):
     may_message = services.may_message_requester(request=case, user=request.user)
     if not (may_note or may_message):
         raise Forbidden
-    form = MessageForm(request.POST, request.FILES, allow_internal=may_note, internal_only=not may_message)
+    form = MessageForm(
+        request.POST, request.FILES, allow_internal=may_note, internal_only=not may_message
+    )
     if form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:
@@ -377,7 +413,12 @@ def case_message(request, pk: int):
             raise Forbidden(error.message) from error
         except AdvisoryError as error:
             messages.error(request, error.message)
-    return render(request, "advisory/case_detail.html", _case_context(request, case, message_form=form), status=400)
+    return render(
+        request,
+        "advisory/case_detail.html",
+        _case_context(request, case, message_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -389,7 +430,9 @@ def consultation_create(request, pk: int):
     form = ConsultationForm(request.POST)
     if form.is_valid():
         try:
-            services.consultation_record(request_id=case.pk, actor=request.user, **form.cleaned_data)
+            services.consultation_record(
+                request_id=case.pk, actor=request.user, **form.cleaned_data
+            )
             messages.success(request, _("Konsultacja została zapisana."))
             return redirect("advisory:case_detail", pk=case.pk)
         except PermissionDenied as error:
@@ -397,5 +440,8 @@ def consultation_create(request, pk: int):
         except AdvisoryError as error:
             messages.error(request, error.message)
     return render(
-        request, "advisory/case_detail.html", _case_context(request, case, consultation_form=form), status=400
+        request,
+        "advisory/case_detail.html",
+        _case_context(request, case, consultation_form=form),
+        status=400,
     )

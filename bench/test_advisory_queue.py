@@ -33,28 +33,45 @@ def two_thousand_cases():
         status = rng.choice(statuses)
         cases.append(
             AdvisoryRequest(
-                number=f"DOR/2026/{number + 1:04d}", organisation=rng.choice(organisations), requester=requester,
-                status=status, description="Opis potrzeby " * 10, contact_name="Jan", contact_email="jan@example.org",
-                expert=rng.choice(experts) if status not in ("submitted", "accepted", "rejected", "withdrawn") else None,
+                number=f"DOR/2026/{number + 1:04d}",
+                organisation=rng.choice(organisations),
+                requester=requester,
+                status=status,
+                description="Opis potrzeby " * 10,
+                contact_name="Jan",
+                contact_email="jan@example.org",
+                expert=rng.choice(experts)
+                if status not in ("submitted", "accepted", "rejected", "withdrawn")
+                else None,
                 rejection_reason="powód" if status == "rejected" else "",
                 submitted_at=timezone.now() - timedelta(days=rng.randint(0, 300)),
-                due_on=today + timedelta(days=rng.randint(-20, 40)) if status in AdvisoryRequest.OPEN_STATUSES else None,
+                due_on=today + timedelta(days=rng.randint(-20, 40))
+                if status in AdvisoryRequest.OPEN_STATUSES
+                else None,
             )
         )
     created = AdvisoryRequest.objects.bulk_create(cases)
     through = AdvisoryRequest.topics.through
     through.objects.bulk_create(
-        through(advisoryrequest_id=case.pk, advisorytopic_id=rng.choice(topics).pk) for case in created
+        through(advisoryrequest_id=case.pk, advisorytopic_id=rng.choice(topics).pk)
+        for case in created
     )
-    return {"staff": StaffUserFactory(), "topic": topics[0], "powiat": powiats[0], "expert": experts[0]}
+    return {
+        "staff": StaffUserFactory(),
+        "topic": topics[0],
+        "powiat": powiats[0],
+        "expert": experts[0],
+    }
 
 
 def test_staff_queue_first_page(benchmark, two_thousand_cases):
     staff = two_thousand_cases["staff"]
 
     def first_page():
-        return [(c.number, c.organisation.name, c.powiat, c.expert, list(c.topics.all()))
-                for c in selectors.request_queue_for_staff(user=staff)[:50]]
+        return [
+            (c.number, c.organisation.name, c.powiat, c.expert, list(c.topics.all()))
+            for c in selectors.request_queue_for_staff(user=staff)[:50]
+        ]
 
     rows = benchmark(first_page)
     assert len(rows) == 50
@@ -64,9 +81,11 @@ def test_staff_queue_filtered_overdue_by_topic_and_powiat(benchmark, two_thousan
     data = two_thousand_cases
 
     def filtered():
-        return list(selectors.request_queue_for_staff(
-            user=data["staff"], topic=data["topic"].pk, powiat=data["powiat"].pk, overdue=True
-        )[:50])
+        return list(
+            selectors.request_queue_for_staff(
+                user=data["staff"], topic=data["topic"].pk, powiat=data["powiat"].pk, overdue=True
+            )[:50]
+        )
 
     rows = benchmark(filtered)
     assert all(row.due_on < timezone.localdate() for row in rows)
@@ -83,8 +102,12 @@ def test_advisory_card_pdf_rendering(benchmark):
     case = builder.at(Status.IN_PROGRESS)
     for day in range(10):
         services.consultation_record(
-            request_id=case.pk, actor=builder.expert.user, held_on=timezone.localdate() - timedelta(days=day),
-            form="online", duration_minutes=60 + day, recommendations="Rekomendacja " * 20,
+            request_id=case.pk,
+            actor=builder.expert.user,
+            held_on=timezone.localdate() - timedelta(days=day),
+            form="online",
+            duration_minutes=60 + day,
+            recommendations="Rekomendacja " * 20,
         )
     case = builder.step(case, "complete")
     content = benchmark(advisory_card_pdf, request=case)

@@ -24,14 +24,23 @@ pytestmark = pytest.mark.django_db
 def _event_with_participants(count: int):
     """A finished one-day event with ``count`` confirmed people, 80 % of them marked (4 in 5 present)."""
     staff = StaffUserFactory()
-    event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=2), capacity=count)
+    event = EventFactory(
+        state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=2), capacity=count
+    )
     organisation = OrganisationFactory()
     consent = ConsentTextFactory()
     people = UserFactory.create_batch(count)
     now = timezone.now()
     registrations = Registration.objects.bulk_create(
-        Registration(event=event, participant=person, organisation=organisation, registered_by=person,
-                     status=Registration.Status.CONFIRMED, consent_text=consent, consented_at=now)
+        Registration(
+            event=event,
+            participant=person,
+            organisation=organisation,
+            registered_by=person,
+            status=Registration.Status.CONFIRMED,
+            consent_text=consent,
+            consented_at=now,
+        )
         for person in people
     )
     day = timezone.localdate(event.starts_at)
@@ -67,7 +76,9 @@ def test_checkin_click(benchmark, big_event):
 
     def click():
         registration = registrations[next(counter) % len(registrations)]
-        return services.attendance_mark(registration=registration, day=day, is_present=True, actor=staff)
+        return services.attendance_mark(
+            registration=registration, day=day, is_present=True, actor=staff
+        )
 
     benchmark.pedantic(click, rounds=100)
 
@@ -76,7 +87,9 @@ def test_attendance_pdf_500_participants(benchmark, big_event):
     event, staff = big_event
     client = Client()
     client.force_login(staff)
-    response = benchmark.pedantic(client.get, args=(f"/wydarzenia/{event.slug}/obecnosc/lista.pdf",), rounds=3)
+    response = benchmark.pedantic(
+        client.get, args=(f"/wydarzenia/{event.slug}/obecnosc/lista.pdf",), rounds=3
+    )
     assert response["Content-Type"] == "application/pdf"
 
 
@@ -86,17 +99,23 @@ def test_attendance_pdf_1000_participants(benchmark, settings, tmp_path):
     event, staff = _event_with_participants(1000)
     client = Client()
     client.force_login(staff)
-    response = benchmark.pedantic(client.get, args=(f"/wydarzenia/{event.slug}/obecnosc/lista.pdf",), rounds=3)
+    response = benchmark.pedantic(
+        client.get, args=(f"/wydarzenia/{event.slug}/obecnosc/lista.pdf",), rounds=3
+    )
     assert response["Content-Type"] == "application/pdf"
 
 
 def test_certificate_download(benchmark):
     event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=2))
     for hour in range(9, 16):
-        AgendaItemFactory(event=event, starts_at=f"{hour:02d}:00", ends_at=f"{hour:02d}:45", title=f"Punkt {hour}")
+        AgendaItemFactory(
+            event=event, starts_at=f"{hour:02d}:00", ends_at=f"{hour:02d}:45", title=f"Punkt {hour}"
+        )
     registration = RegistrationFactory(event=event)
     AttendanceFactory(registration=registration)
     client = Client()
     client.force_login(registration.participant)
-    response = benchmark.pedantic(client.get, args=(f"/wydarzenia/zgloszenia/{registration.pk}/zaswiadczenie.pdf",), rounds=10)
+    response = benchmark.pedantic(
+        client.get, args=(f"/wydarzenia/zgloszenia/{registration.pk}/zaswiadczenie.pdf",), rounds=10
+    )
     assert response.status_code == 200

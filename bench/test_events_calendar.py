@@ -49,18 +49,25 @@ def five_hundred_events():
         event.ends_at = event.starts_at + timedelta(hours=6)
     Event.objects.bulk_update(events, ["ends_at"])
     Event.target_groups.through.objects.bulk_create(
-        Event.target_groups.through(event_id=e.pk, targetgroup_id=rng.choice(groups).pk) for e in events
+        Event.target_groups.through(event_id=e.pk, targetgroup_id=rng.choice(groups).pk)
+        for e in events
     )
     Event.subregions.through.objects.bulk_create(
-        Event.subregions.through(event_id=e.pk, subregion_id=rng.choice(subregions).pk) for e in events
+        Event.subregions.through(event_id=e.pk, subregion_id=rng.choice(subregions).pk)
+        for e in events
     )
     organisation = OrganisationFactory()
     members = [MembershipFactory(organisation=organisation) for _ in range(20)]
     consent = ConsentTextFactory()
     Registration.objects.bulk_create(
         Registration(
-            event=event, participant=m.user, organisation=organisation, registered_by=m.user,
-            status=Registration.Status.CONFIRMED, consent_text=consent, consented_at=now,
+            event=event,
+            participant=m.user,
+            organisation=organisation,
+            registered_by=m.user,
+            status=Registration.Status.CONFIRMED,
+            consent_text=consent,
+            consented_at=now,
         )
         for event in events[:100]
         for m in members
@@ -104,8 +111,11 @@ def test_registration_create(benchmark):
     def setup():
         membership = MembershipFactory(organisation=organisation)
         return (), {
-            "event": event, "participant": membership.user, "organisation": organisation,
-            "answers": {question.pk: "odpowiedź"}, "actor": membership.user,
+            "event": event,
+            "participant": membership.user,
+            "organisation": organisation,
+            "answers": {question.pk: "odpowiedź"},
+            "actor": membership.user,
         }
 
     registration = benchmark.pedantic(services.registration_create, setup=setup, rounds=50)

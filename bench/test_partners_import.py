@@ -35,7 +35,10 @@ def test_import_1000_valid_rows(benchmark, gmina_codes):
         return (), {}
 
     result = benchmark.pedantic(
-        lambda: OrganisationResource().import_data(dataset, dry_run=False), setup=clean, rounds=3, iterations=1
+        lambda: OrganisationResource().import_data(dataset, dry_run=False),
+        setup=clean,
+        rounds=3,
+        iterations=1,
     )
     assert not result.has_validation_errors()
     assert Organisation.objects.count() == 1000

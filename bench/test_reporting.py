@@ -34,12 +34,20 @@ def region_data():
     project = FundingProjectFactory()
     powiats = [PowiatFactory() for _ in range(20)]
     for index in range(4):
-        SubregionFactory(powiats=powiats[index * 5:(index + 1) * 5])
+        SubregionFactory(powiats=powiats[index * 5 : (index + 1) * 5])
     gminas = [GminaFactory(parent=rng.choice(powiats)) for _ in range(60)]
-    kinds = [Organisation.Kind.OWES, Organisation.Kind.LGD, Organisation.Kind.OPS, Organisation.Kind.JST]
+    kinds = [
+        Organisation.Kind.OWES,
+        Organisation.Kind.LGD,
+        Organisation.Kind.OPS,
+        Organisation.Kind.JST,
+    ]
     organisations = Organisation.objects.bulk_create(
         Organisation(
-            name=f"Organizacja {n}", kind=kind, seat_gmina=rng.choice(gminas), city="Testowo",
+            name=f"Organizacja {n}",
+            kind=kind,
+            seat_gmina=rng.choice(gminas),
+            city="Testowo",
             jst_type="gmina_wiejska" if kind == Organisation.Kind.JST else "",
         )
         for n, kind in ((n, rng.choice(kinds)) for n in range(600))
@@ -51,25 +59,39 @@ def region_data():
     consent = ConsentTextFactory()
     events = Event.objects.bulk_create(
         Event(
-            type=rng.choice(list(Event.Type)), title=f"Wydarzenie {n}", slug=f"wydarzenie-{n}", organiser="ROPS",
+            type=rng.choice(list(Event.Type)),
+            title=f"Wydarzenie {n}",
+            slug=f"wydarzenie-{n}",
+            organiser="ROPS",
             starts_at=datetime(2026, 1 + n % 6, 1 + n % 27, 10, tzinfo=WARSAW),
             ends_at=datetime(2026, 1 + n % 6, 1 + n % 27, 16, tzinfo=WARSAW),
-            state=Event.State.FINISHED, funding_project=project, capacity=60,
+            state=Event.State.FINISHED,
+            funding_project=project,
+            capacity=60,
         )
         for n in range(200)
     )
     registrations = Registration.objects.bulk_create(
         Registration(
-            event=event, participant=person, registered_by=person, organisation=rng.choice(organisations),
-            status=Registration.Status.CONFIRMED, consent_text=consent, consented_at=event.starts_at,
+            event=event,
+            participant=person,
+            registered_by=person,
+            organisation=rng.choice(organisations),
+            status=Registration.Status.CONFIRMED,
+            consent_text=consent,
+            consented_at=event.starts_at,
         )
         for event in events
         for person in rng.sample(users, 50)
     )
     marker = UserFactory()
     Attendance.objects.bulk_create(
-        Attendance(registration=registration, day=registration.event.starts_at.astimezone(WARSAW).date(),
-                   is_present=rng.random() < 0.9, marked_by=marker)
+        Attendance(
+            registration=registration,
+            day=registration.event.starts_at.astimezone(WARSAW).date(),
+            is_present=rng.random() < 0.9,
+            marked_by=marker,
+        )
         for registration in registrations
     )
     experts = [ExpertFactory() for _ in range(5)]
@@ -77,23 +99,35 @@ def region_data():
     jsts = [org for org in organisations if org.kind == Organisation.Kind.JST]
     cases = AdvisoryRequest.objects.bulk_create(
         AdvisoryRequest(
-            organisation=rng.choice(jsts), requester=requester, status=AdvisoryRequest.Status.COMPLETED,
-            expert=rng.choice(experts), funding_project=project,
+            organisation=rng.choice(jsts),
+            requester=requester,
+            status=AdvisoryRequest.Status.COMPLETED,
+            expert=rng.choice(experts),
+            funding_project=project,
             submitted_at=datetime(2026, 1 + n % 6, 1 + n % 27, tzinfo=WARSAW),
             completed_at=datetime(2026, 1 + n % 6, 2 + n % 26, tzinfo=WARSAW),
         )
         for n in range(500)
     )
     Consultation.objects.bulk_create(
-        Consultation(request=case, expert=case.expert, held_on=case.submitted_at.date() + timedelta(days=k), form="online", duration_minutes=60)
+        Consultation(
+            request=case,
+            expert=case.expert,
+            held_on=case.submitted_at.date() + timedelta(days=k),
+            form="online",
+            duration_minutes=60,
+        )
         for case in cases
         for k in range(3)
     )
+
     def postulate(n):
         status = rng.choice(list(Postulate.Status))
         decided = status in (Postulate.Status.ACCEPTED, Postulate.Status.REJECTED)
         return Postulate(
-            event=rng.choice(events), text=f"Postulat {n}", status=status,
+            event=rng.choice(events),
+            text=f"Postulat {n}",
+            status=status,
             addressee=rng.choice(["IZ FEP", "Zarząd Województwa", ""]),
             forwarded_on=None if status == Postulate.Status.PROPOSED else date(2026, 3, 1),
             decided_on=date(2026, 4, 1) if decided else None,
@@ -116,8 +150,12 @@ def test_dashboard_figures_on_a_region(benchmark, region_data):
 def test_activity_report_pdf_on_a_region(benchmark, region_data):
     from reporting.models import GeneratedReport
 
-    report = GeneratedReport(kind=GeneratedReport.Kind.ACTIVITY, period_start=PERIOD.start, period_end=PERIOD.end,
-                             funding_project=region_data)
+    report = GeneratedReport(
+        kind=GeneratedReport.Kind.ACTIVITY,
+        period_start=PERIOD.start,
+        period_end=PERIOD.end,
+        funding_project=region_data,
+    )
     with CaptureQueriesContext(connection) as queries:
         size = len(documents.report_pdf(report))
     benchmark.extra_info["queries"] = len(queries)

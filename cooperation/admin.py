@@ -113,7 +113,10 @@ class SurveySectionAdmin(admin.ModelAdmin):
         questions = formset.save(commit=False)
         try:
             services.survey_questions_save(
-                section=form.instance, questions=questions, deleted=formset.deleted_objects, actor=request.user
+                section=form.instance,
+                questions=questions,
+                deleted=formset.deleted_objects,
+                actor=request.user,
             )
         except CooperationError as error:
             messages.error(request, error.message)

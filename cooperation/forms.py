@@ -20,14 +20,17 @@ class DateInput(forms.DateInput):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Zadanie"), max_length=300)
     owner = forms.ModelChoiceField(
-        label=_("Organizacja odpowiedzialna"), queryset=Organisation.objects.none(),
+        label=_("Organizacja odpowiedzialna"),
+        queryset=Organisation.objects.none(),
         error_messages={"required": _("Proszę wskazać organizację odpowiedzialną za zadanie.")},
     )
     deadline = forms.DateField(label=_("Termin"), widget=DateInput())
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Organisation.objects.filter(working_group_memberships__group=group).order_by("name")
+        self.fields["owner"].queryset = Organisation.objects.filter(
+            working_group_memberships__group=group
+        ).order_by("name")
 
 
 class TaskStatusForm(forms.Form):
@@ -36,21 +39,27 @@ class TaskStatusForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organizacja"), queryset=Organisation.objects.filter(is_verified=True).order_by("name"),
+        label=_("Organizacja"),
+        queryset=Organisation.objects.filter(is_verified=True).order_by("name"),
         help_text=_("Tylko zweryfikowane organizacje z rejestru partnerów."),
     )
 
 
 class DelegatesForm(forms.Form):
     delegates = forms.ModelMultipleChoiceField(
-        label=_("Delegaci"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Delegaci"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Osoby z zatwierdzonym członkostwem w organizacji."),
     )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegates"].queryset = candidates
-        self.fields["delegates"].label_from_instance = lambda user: user.get_full_name() or user.email
+        self.fields["delegates"].label_from_instance = lambda user: (
+            user.get_full_name() or user.email
+        )
 
 
 class DocumentForm(forms.Form):
@@ -66,7 +75,14 @@ class DocumentForm(forms.Form):
 
 # --- surveys ---------------------------------------------------------------------------------
 
-ANSWER_FILE_KINDS = (uploads.PDF, uploads.DOCX, uploads.ODT, uploads.XLSX, uploads.JPEG, uploads.PNG)
+ANSWER_FILE_KINDS = (
+    uploads.PDF,
+    uploads.DOCX,
+    uploads.ODT,
+    uploads.XLSX,
+    uploads.JPEG,
+    uploads.PNG,
+)
 YES_NO = [("tak", _("tak")), ("nie", _("nie"))]
 
 
@@ -85,39 +101,70 @@ class SurveyAnswerForm(forms.Form):
             kind = question.kind
             if kind == Question.Kind.NUMBER:
                 field = forms.DecimalField(
-                    max_digits=14, decimal_places=2,
-                    error_messages={"invalid": _("Proszę wpisać liczbę, np. 12 albo 12,5."),
-                                    "max_decimal_places": _("Proszę podać najwyżej dwie cyfry po przecinku.")},
-                    **common)
+                    max_digits=14,
+                    decimal_places=2,
+                    error_messages={
+                        "invalid": _("Proszę wpisać liczbę, np. 12 albo 12,5."),
+                        "max_decimal_places": _("Proszę podać najwyżej dwie cyfry po przecinku."),
+                    },
+                    **common,
+                )
                 field.localize = True
                 field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
             elif kind == Question.Kind.CHOICE:
                 field = forms.ChoiceField(
-                    choices=[(c, c) for c in question.choice_list()], widget=forms.RadioSelect,
-                    error_messages={"invalid_choice": _("Proszę wybrać jedną z podanych odpowiedzi.")}, **common)
+                    choices=[(c, c) for c in question.choice_list()],
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "invalid_choice": _("Proszę wybrać jedną z podanych odpowiedzi.")
+                    },
+                    **common,
+                )
             elif kind == Question.Kind.MULTIPLE:
                 field = forms.MultipleChoiceField(
-                    choices=[(c, c) for c in question.choice_list()], widget=forms.CheckboxSelectMultiple,
-                    error_messages={"invalid_choice": _("Proszę wybrać odpowiedzi z listy.")}, **common)
+                    choices=[(c, c) for c in question.choice_list()],
+                    widget=forms.CheckboxSelectMultiple,
+                    error_messages={"invalid_choice": _("Proszę wybrać odpowiedzi z listy.")},
+                    **common,
+                )
             elif kind == Question.Kind.YES_NO:
                 field = forms.ChoiceField(
-                    choices=YES_NO, widget=forms.RadioSelect,
-                    error_messages={"invalid_choice": _("Proszę wybrać „tak” albo „nie”.")}, **common)
+                    choices=YES_NO,
+                    widget=forms.RadioSelect,
+                    error_messages={"invalid_choice": _("Proszę wybrać „tak” albo „nie”.")},
+                    **common,
+                )
             elif kind == Question.Kind.DATE:
                 field = forms.DateField(
-                    widget=DateInput(), error_messages={"invalid": _("Proszę podać datę w formacie dd.mm.rrrr.")},
-                    input_formats=["%Y-%m-%d", "%d.%m.%Y"], **common)
+                    widget=DateInput(),
+                    error_messages={"invalid": _("Proszę podać datę w formacie dd.mm.rrrr.")},
+                    input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                    **common,
+                )
             elif kind == Question.Kind.FILE:
                 stored = file_names.get(str(question.pk))
                 if stored:
                     common["help_text"] = " ".join(
-                        filter(None, [question.help_text, str(_("Zapisany plik: %(name)s. Nowy plik go zastąpi.") % {"name": stored})])
+                        filter(
+                            None,
+                            [
+                                question.help_text,
+                                str(
+                                    _("Zapisany plik: %(name)s. Nowy plik go zastąpi.")
+                                    % {"name": stored}
+                                ),
+                            ],
+                        )
                     )
                 field = forms.FileField(**common)
             else:
-                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common)
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common
+                )
             field.question = question
-            field.marked_required = question.required  # the site's field template shows "(wymagane)"
+            field.marked_required = (
+                question.required
+            )  # the site's field template shows "(wymagane)"
             self.fields[name] = field
             if kind != Question.Kind.FILE and str(question.pk) in answers:
                 self.initial[name] = answers[str(question.pk)]
@@ -154,15 +201,22 @@ class SurveyAnswerForm(forms.Form):
 
 class SurveySendForm(forms.Form):
     kinds = forms.MultipleChoiceField(
-        label=_("Rodzaje organizacji"), choices=Organisation.Kind.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Bez zaznaczenia: wszystkie rodzaje."),
+        label=_("Rodzaje organizacji"),
+        choices=Organisation.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bez zaznaczenia: wszystkie rodzaje."),
     )
     subregion = forms.ModelChoiceField(label=_("Subregion"), queryset=None, required=False)
     group = forms.ModelChoiceField(label=_("Grupa robocza"), queryset=None, required=False)
     deadline = forms.DateTimeField(
-        label=_("Termin odpowiedzi"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label=_("Termin odpowiedzi"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-        error_messages={"required": _("Proszę podać termin odpowiedzi."), "invalid": _("Proszę podać datę i godzinę.")},
+        error_messages={
+            "required": _("Proszę podać termin odpowiedzi."),
+            "invalid": _("Proszę podać datę i godzinę."),
+        },
     )
 
     def __init__(self, *args, **kwargs):

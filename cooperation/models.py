@@ -22,14 +22,19 @@ class WorkingGroup(models.Model):
     name = models.CharField(_("nazwa"), max_length=250)
     description = models.TextField(_("opis"), blank=True)
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinated_groups",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coordinated_groups",
         verbose_name=_("koordynator"),
     )
     starts_on = models.DateField(_("początek działania"), default=timezone.localdate)
     ends_on = models.DateField(_("koniec działania"), null=True, blank=True)
     is_public = models.BooleanField(
-        _("strona publiczna"), default=False,
-        help_text=_("Opis, spotkania i zweryfikowane organizacje członkowskie widzą wszyscy odwiedzający."),
+        _("strona publiczna"),
+        default=False,
+        help_text=_(
+            "Opis, spotkania i zweryfikowane organizacje członkowskie widzą wszyscy odwiedzający."
+        ),
     )
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
 
@@ -39,11 +44,15 @@ class WorkingGroup(models.Model):
         ordering = ["name"]
         permissions = [
             ("view_any_group", _("Może przeglądać wszystkie grupy robocze")),
-            ("manage_group", _("Może zarządzać grupami roboczymi (członkowie, zadania, dokumenty)")),
+            (
+                "manage_group",
+                _("Może zarządzać grupami roboczymi (członkowie, zadania, dokumenty)"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
                 name="cooperation_group_dates_ordered",
             )
         ]
@@ -60,12 +69,20 @@ class WorkingGroup(models.Model):
 class GroupMember(models.Model):
     """An organisation taking part in a group, with the people it delegates."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("grupa"))
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("grupa")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="working_group_memberships", verbose_name=_("organizacja")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="working_group_memberships",
+        verbose_name=_("organizacja"),
     )
     delegates = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="group_delegations", verbose_name=_("delegaci")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="group_delegations",
+        verbose_name=_("delegaci"),
     )
     joined_on = models.DateField(_("od"), default=timezone.localdate)
 
@@ -74,7 +91,9 @@ class GroupMember(models.Model):
         verbose_name_plural = _("organizacje członkowskie")
         ordering = ["organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "organisation"], name="cooperation_member_once_per_group")
+            models.UniqueConstraint(
+                fields=["group", "organisation"], name="cooperation_member_once_per_group"
+            )
         ]
 
     def __str__(self) -> str:
@@ -84,8 +103,12 @@ class GroupMember(models.Model):
 class GroupMeeting(models.Model):
     """An event of the events app held as a meeting of the group, with its minutes and decisions."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("grupa"))
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="group_meetings", verbose_name=_("wydarzenie"))
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("grupa")
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="group_meetings", verbose_name=_("wydarzenie")
+    )
     minutes = models.TextField(_("protokół"), blank=True)
     decisions = models.TextField(_("ustalenia i decyzje"), blank=True)
 
@@ -93,20 +116,28 @@ class GroupMeeting(models.Model):
         verbose_name = _("spotkanie grupy")
         verbose_name_plural = _("spotkania grup")
         ordering = ["-event__starts_at"]
-        constraints = [models.UniqueConstraint(fields=["group", "event"], name="cooperation_meeting_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "event"], name="cooperation_meeting_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.group}: {self.event}"
 
 
 class GroupDocument(models.Model):
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents", verbose_name=_("grupa"))
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="documents", verbose_name=_("grupa")
+    )
     title = models.CharField(_("tytuł"), max_length=250)
     file = models.FileField(_("plik"), upload_to="cooperation/documents/")
     file_type = models.CharField(_("typ pliku"), max_length=10, blank=True)
     file_size = models.PositiveIntegerField(_("rozmiar"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("dodał(a)")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("dodał(a)"),
     )
     uploaded_at = models.DateTimeField(_("dodano"), default=timezone.now)
 
@@ -130,15 +161,24 @@ class GroupTask(models.Model):
         IN_PROGRESS = "in_progress", _("w realizacji")
         DONE = "done", _("zakończone")
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("grupa"))
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("grupa")
+    )
     title = models.CharField(_("zadanie"), max_length=300)
     owner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="group_tasks", verbose_name=_("organizacja odpowiedzialna")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="group_tasks",
+        verbose_name=_("organizacja odpowiedzialna"),
     )
     deadline = models.DateField(_("termin"))
     status = models.CharField(_("stan"), max_length=12, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("dodał(a)")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("dodał(a)"),
     )
     created_at = models.DateTimeField(_("dodano"), default=timezone.now)
 
@@ -171,10 +211,19 @@ class Survey(models.Model):
     status = models.CharField(_("stan"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     sent_at = models.DateTimeField(_("wysłano"), null=True, blank=True)
     copied_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name=_("kopia ankiety")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("kopia ankiety"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("utworzył(a)")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("utworzył(a)"),
     )
     created_at = models.DateTimeField(_("utworzono"), default=timezone.now)
 
@@ -183,7 +232,12 @@ class Survey(models.Model):
         verbose_name_plural = _("ankiety")
         ordering = ["-created_at"]
         permissions = [
-            ("manage_survey", _("Może przygotowywać, wysyłać i kopiować ankiety oraz otwierać odpowiedzi do poprawy")),
+            (
+                "manage_survey",
+                _(
+                    "Może przygotowywać, wysyłać i kopiować ankiety oraz otwierać odpowiedzi do poprawy"
+                ),
+            ),
             ("view_results", _("Może przeglądać i pobierać wyniki ankiet")),
         ]
 
@@ -191,8 +245,10 @@ class Survey(models.Model):
         return self.title
 
     def questions(self):
-        return Question.objects.filter(section__survey=self).select_related("section").order_by(
-            "section__position", "section_id", "position", "pk"
+        return (
+            Question.objects.filter(section__survey=self)
+            .select_related("section")
+            .order_by("section__position", "section_id", "position", "pk")
         )
 
     @property
@@ -201,7 +257,9 @@ class Survey(models.Model):
 
 
 class SurveySection(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("ankieta"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("ankieta")
+    )
     title = models.CharField(_("tytuł części"), max_length=250)
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
 
@@ -224,12 +282,18 @@ class Question(models.Model):
         DATE = "date", _("data")
         FILE = "file", _("plik")
 
-    section = models.ForeignKey(SurveySection, on_delete=models.CASCADE, related_name="questions", verbose_name=_("część"))
+    section = models.ForeignKey(
+        SurveySection, on_delete=models.CASCADE, related_name="questions", verbose_name=_("część")
+    )
     text = models.CharField(_("pytanie"), max_length=500)
-    kind = models.CharField(_("rodzaj odpowiedzi"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    kind = models.CharField(
+        _("rodzaj odpowiedzi"), max_length=10, choices=Kind.choices, default=Kind.TEXT
+    )
     required = models.BooleanField(_("obowiązkowe"), default=False)
     help_text = models.CharField(_("podpowiedź"), max_length=500, blank=True)
-    choices = models.TextField(_("odpowiedzi do wyboru"), blank=True, help_text=_("Jedna odpowiedź w wierszu."))
+    choices = models.TextField(
+        _("odpowiedzi do wyboru"), blank=True, help_text=_("Jedna odpowiedź w wierszu.")
+    )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
 
     class Meta:
@@ -252,20 +316,35 @@ class SurveyResponse(models.Model):
         DRAFT = "draft", _("szkic")
         SUBMITTED = "submitted", _("wysłana")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("ankieta"))
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="survey_responses", verbose_name=_("organizacja")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("ankieta")
     )
-    status = models.CharField(_("stan"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        verbose_name=_("organizacja"),
+    )
+    status = models.CharField(
+        _("stan"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     answers = models.JSONField(_("odpowiedzi"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("zmieniono"), null=True, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("zmienił(a)"),
     )
     submitted_at = models.DateTimeField(_("wysłano"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("wysłał(a)"),
     )
 
@@ -273,22 +352,34 @@ class SurveyResponse(models.Model):
         verbose_name = _("odpowiedź na ankietę")
         verbose_name_plural = _("odpowiedzi na ankiety")
         ordering = ["survey", "organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["survey", "organisation"], name="cooperation_response_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "organisation"], name="cooperation_response_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} – {self.organisation}"
 
 
 class AnswerFile(models.Model):
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="files", verbose_name=_("odpowiedź"))
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("pytanie"))
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="files", verbose_name=_("odpowiedź")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("pytanie")
+    )
     file = models.FileField(_("plik"), upload_to="cooperation/answers/")
     original_name = models.CharField(_("nazwa pliku"), max_length=255)
 
     class Meta:
         verbose_name = _("plik w odpowiedzi")
         verbose_name_plural = _("pliki w odpowiedziach")
-        constraints = [models.UniqueConstraint(fields=["response", "question"], name="cooperation_answer_file_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="cooperation_answer_file_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -315,7 +406,9 @@ class ActionPlan(models.Model):
 
 
 class PlanPriority(models.Model):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="priorities", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="priorities", verbose_name=_("plan")
+    )
     title = models.CharField(_("priorytet"), max_length=300)
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
 
@@ -329,7 +422,9 @@ class PlanPriority(models.Model):
 
 
 class PlanMeasure(models.Model):
-    priority = models.ForeignKey(PlanPriority, on_delete=models.CASCADE, related_name="measures", verbose_name=_("priorytet"))
+    priority = models.ForeignKey(
+        PlanPriority, on_delete=models.CASCADE, related_name="measures", verbose_name=_("priorytet")
+    )
     title = models.CharField(_("działanie"), max_length=300)
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
 
@@ -349,31 +444,48 @@ class PlanAction(models.Model):
         DONE = "done", _("zrealizowane")
         CANCELLED = "cancelled", _("zaniechane")
 
-    measure = models.ForeignKey(PlanMeasure, on_delete=models.CASCADE, related_name="actions", verbose_name=_("działanie"))
+    measure = models.ForeignKey(
+        PlanMeasure, on_delete=models.CASCADE, related_name="actions", verbose_name=_("działanie")
+    )
     title = models.CharField(_("zadanie"), max_length=300)
     description = models.TextField(_("opis"), blank=True)
     organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="plan_actions", verbose_name=_("organizacje odpowiedzialne")
+        Organisation,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("organizacje odpowiedzialne"),
     )
     starts_on = models.DateField(_("początek"))
     ends_on = models.DateField(_("termin realizacji"))
-    status = models.CharField(_("stan"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("stan"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
-    events = models.ManyToManyField(Event, blank=True, related_name="plan_actions", verbose_name=_("wydarzenia"))
+    events = models.ManyToManyField(
+        Event, blank=True, related_name="plan_actions", verbose_name=_("wydarzenia")
+    )
     advisory_cases = models.ManyToManyField(
-        "advisory.AdvisoryRequest", blank=True, related_name="plan_actions", verbose_name=_("sprawy doradcze")
+        "advisory.AdvisoryRequest",
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("sprawy doradcze"),
     )
     indicators = models.ManyToManyField(
         "reporting.Indicator", blank=True, related_name="plan_actions", verbose_name=_("wskaźniki")
     )
-    surveys = models.ManyToManyField(Survey, blank=True, related_name="plan_actions", verbose_name=_("ankiety"))
+    surveys = models.ManyToManyField(
+        Survey, blank=True, related_name="plan_actions", verbose_name=_("ankiety")
+    )
 
     class Meta:
         verbose_name = _("zadanie planu")
         verbose_name_plural = _("zadania planu")
         ordering = ["measure", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="cooperation_action_dates_ordered")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cooperation_action_dates_ordered",
+            )
         ]
 
     def __str__(self) -> str:
@@ -381,4 +493,7 @@ class PlanAction(models.Model):
 
     @property
     def is_late(self) -> bool:
-        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and self.ends_on < timezone.localdate()
+        return (
+            self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
+            and self.ends_on < timezone.localdate()
+        )

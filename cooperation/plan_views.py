@@ -27,10 +27,16 @@ def plan_list(request):
 def plan_detail(request, pk: int):
     plan = selectors.plan_get_for_viewer(user=request.user, pk=pk)
     overview = selectors.plan_overview(plan)
-    return render(request, "cooperation/plan_detail.html", {
-        "plan": plan, "overview": overview, "status_chart": bar_chart_svg(overview["by_status"]),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "cooperation/plan_detail.html",
+        {
+            "plan": plan,
+            "overview": overview,
+            "status_chart": bar_chart_svg(overview["by_status"]),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -42,15 +48,33 @@ def plan_export(request, pk: int):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Plan"
-    sheet.append(["Priorytet", "Działanie", "Zadanie", "Organizacje odpowiedzialne", "Początek", "Termin", "Stan",
-                  "Opóźnione", "Wydarzenia", "Sprawy doradcze", "Wskaźniki", "Ankiety"])
+    sheet.append(
+        [
+            "Priorytet",
+            "Działanie",
+            "Zadanie",
+            "Organizacje odpowiedzialne",
+            "Początek",
+            "Termin",
+            "Stan",
+            "Opóźnione",
+            "Wydarzenia",
+            "Sprawy doradcze",
+            "Wskaźniki",
+            "Ankiety",
+        ]
+    )
     for priority in overview["priorities"]:
         for measure in priority.measures.all():
             for action in measure.actions.all():
                 row = [
-                    priority.title, measure.title, action.title,
+                    priority.title,
+                    measure.title,
+                    action.title,
                     "; ".join(o.name for o in action.organisations.all()),
-                    action.starts_on.isoformat(), action.ends_on.isoformat(), action.get_status_display(),
+                    action.starts_on.isoformat(),
+                    action.ends_on.isoformat(),
+                    action.get_status_display(),
                     "tak" if action.is_late else "nie",
                     "; ".join(e.title for e in action.events.all()),
                     "; ".join(str(c) for c in action.advisory_cases.all()),
@@ -60,7 +84,9 @@ def plan_export(request, pk: int):
                 sheet.append([escape_formula(str(cell)) for cell in row])
     output = io.BytesIO()
     workbook.save(output)
-    audit_record(actor=request.user, action="cooperation.actionplan.export", target=plan, summary="XLSX")
+    audit_record(
+        actor=request.user, action="cooperation.actionplan.export", target=plan, summary="XLSX"
+    )
     response = HttpResponse(output.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="plan-dzialan-{plan.pk}.xlsx"'
     return response

@@ -22,17 +22,24 @@ def is_group_member(*, user, group: WorkingGroup) -> bool:
     """A person with an approved membership in one of the group's organisations, or its coordinator."""
     if not user.is_authenticated:
         return False
-    return group.coordinator_id == user.pk or WorkingGroup.objects.filter(_member_q(user), pk=group.pk).exists()
+    return (
+        group.coordinator_id == user.pk
+        or WorkingGroup.objects.filter(_member_q(user), pk=group.pk).exists()
+    )
 
 
 def can_see_internals(*, user, group: WorkingGroup) -> bool:
     """Minutes, documents and tasks: members, the coordinator and staff allowed to see every group."""
-    return user.is_authenticated and (user.has_perm("cooperation.view_any_group") or is_group_member(user=user, group=group))
+    return user.is_authenticated and (
+        user.has_perm("cooperation.view_any_group") or is_group_member(user=user, group=group)
+    )
 
 
 def can_manage_group(*, user, group: WorkingGroup) -> bool:
     """The group's coordinator, or staff allowed to manage every group."""
-    return user.is_authenticated and (group.coordinator_id == user.pk or user.has_perm("cooperation.manage_group"))
+    return user.is_authenticated and (
+        group.coordinator_id == user.pk or user.has_perm("cooperation.manage_group")
+    )
 
 
 def group_list_for_user(*, user) -> QuerySet[WorkingGroup]:
@@ -85,16 +92,24 @@ def task_get_for_manager(*, user, group_pk: int, pk: int) -> GroupTask:
 
 def member_get_for_manager(*, user, group_pk: int, pk: int) -> GroupMember:
     group = group_get_for_manager(user=user, pk=group_pk)
-    return get_object_or_404(GroupMember.objects.select_related("group", "organisation"), group=group, pk=pk)
+    return get_object_or_404(
+        GroupMember.objects.select_related("group", "organisation"), group=group, pk=pk
+    )
 
 
 def delegate_candidates(*, member: GroupMember):
     """People who may represent the organisation: those with an approved membership in it."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        memberships__organisation=member.organisation, memberships__status=Membership.Status.APPROVED
-    ).distinct().order_by("last_name", "first_name", "email")
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organisation=member.organisation,
+            memberships__status=Membership.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
 
 
 # --- surveys ---------------------------------------------------------------------------------
@@ -113,12 +128,17 @@ def responses_for_administrator(*, user):
 
     if not user.is_authenticated:
         return SurveyResponse.objects.none()
-    return SurveyResponse.objects.filter(
-        survey__status=Survey.Status.SENT,
-        organisation__memberships__user=user,
-        organisation__memberships__status=Membership.Status.APPROVED,
-        organisation__memberships__role=Membership.Role.ADMIN,
-    ).select_related("survey", "organisation").distinct().order_by("survey__deadline")
+    return (
+        SurveyResponse.objects.filter(
+            survey__status=Survey.Status.SENT,
+            organisation__memberships__user=user,
+            organisation__memberships__status=Membership.Status.APPROVED,
+            organisation__memberships__role=Membership.Role.ADMIN,
+        )
+        .select_related("survey", "organisation")
+        .distinct()
+        .order_by("survey__deadline")
+    )
 
 
 def response_get_for_administrator(*, user, pk: int):
@@ -149,7 +169,9 @@ def survey_results(survey) -> dict:
     responses = list(
         survey.responses.select_related(
             "organisation__served_subregion", "organisation__seat_gmina__parent", "submitted_by"
-        ).prefetch_related("organisation__seat_gmina__parent__subregions").order_by("organisation__name")
+        )
+        .prefetch_related("organisation__seat_gmina__parent__subregions")
+        .order_by("organisation__name")
     )
     submitted = [r for r in responses if r.status == SurveyResponse.Status.SUBMITTED]
 
@@ -160,7 +182,12 @@ def survey_results(survey) -> dict:
             row[0] += 1
             row[1] += response.status == SurveyResponse.Status.SUBMITTED
         return [
-            {"label": label, "sent": sent, "answered": answered, "value": round(100 * answered / sent) if sent else 0}
+            {
+                "label": label,
+                "sent": sent,
+                "answered": answered,
+                "value": round(100 * answered / sent) if sent else 0,
+            }
             for label, (sent, answered) in sorted(table.items())
         ]
 
@@ -169,7 +196,9 @@ def survey_results(survey) -> dict:
     sums = []
     for question in questions:
         rows = [(r.organisation, r.answers.get(str(question.pk))) for r in submitted]
-        rows = [(organisation, value) for organisation, value in rows if value not in (None, "", [])]
+        rows = [
+            (organisation, value) for organisation, value in rows if value not in (None, "", [])
+        ]
         entry = {"question": question, "answers": rows}
         if question.kind == Question.Kind.NUMBER:
             total = Decimal(0)
@@ -209,11 +238,19 @@ def plan_overview(plan) -> dict:
 
     priorities = list(
         PlanPriority.objects.filter(plan=plan).prefetch_related(
-            "measures__actions__organisations", "measures__actions__events", "measures__actions__advisory_cases",
-            "measures__actions__indicators", "measures__actions__surveys",
+            "measures__actions__organisations",
+            "measures__actions__events",
+            "measures__actions__advisory_cases",
+            "measures__actions__indicators",
+            "measures__actions__surveys",
         )
     )
-    actions = [action for priority in priorities for measure in priority.measures.all() for action in measure.actions.all()]
+    actions = [
+        action
+        for priority in priorities
+        for measure in priority.measures.all()
+        for action in measure.actions.all()
+    ]
     counted = [action for action in actions if action.status != PlanAction.Status.CANCELLED]
     done = [action for action in counted if action.status == PlanAction.Status.DONE]
     by_status = {status: 0 for status, _label in PlanAction.Status.choices}
@@ -225,5 +262,8 @@ def plan_overview(plan) -> dict:
         "done": len(done),
         "percent": round(100 * len(done) / len(counted)) if counted else 0,
         "late": [action for action in actions if action.is_late],
-        "by_status": [{"label": label, "value": by_status[status]} for status, label in PlanAction.Status.choices],
+        "by_status": [
+            {"label": label, "value": by_status[status]}
+            for status, label in PlanAction.Status.choices
+        ],
     }

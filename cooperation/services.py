@@ -34,7 +34,9 @@ GROUP_FIELDS = ["kind", "name", "description", "coordinator", "starts_on", "ends
 def group_save(*, group: WorkingGroup, actor) -> WorkingGroup:
     """Create or change a working group (the admin's form fills the instance, this stores it)."""
     if group.ends_on and group.starts_on and group.ends_on < group.starts_on:
-        raise CooperationError(_("Koniec działania nie może być wcześniejszy niż jego początek."), field="ends_on")
+        raise CooperationError(
+            _("Koniec działania nie może być wcześniejszy niż jego początek."), field="ends_on"
+        )
     with transaction.atomic():
         creating = group.pk is None
         changes = {}
@@ -42,12 +44,16 @@ def group_save(*, group: WorkingGroup, actor) -> WorkingGroup:
             before = WorkingGroup.objects.select_for_update().get(pk=group.pk)
             changes = {
                 name: [str(getattr(before, name)), str(getattr(group, name))]
-                for name in GROUP_FIELDS if getattr(before, name) != getattr(group, name)
+                for name in GROUP_FIELDS
+                if getattr(before, name) != getattr(group, name)
             }
         group.save()
         audit_record(
-            actor=actor, action=f"cooperation.group.{'create' if creating else 'update'}", target=group,
-            summary=_("Utworzono grupę roboczą") if creating else _("Zmieniono grupę roboczą"), changes=changes,
+            actor=actor,
+            action=f"cooperation.group.{'create' if creating else 'update'}",
+            target=group,
+            summary=_("Utworzono grupę roboczą") if creating else _("Zmieniono grupę roboczą"),
+            changes=changes,
         )
     return group
 
@@ -58,19 +64,29 @@ def member_add(*, group: WorkingGroup, organisation: Organisation, actor) -> Gro
         if GroupMember.objects.filter(group=group, organisation=organisation).exists():
             raise CooperationError(_("Ta organizacja już należy do grupy."), field="organisation")
         member = GroupMember.objects.create(group=group, organisation=organisation)
-        audit_record(actor=actor, action="cooperation.member.add", target=group, summary=str(organisation))
+        audit_record(
+            actor=actor, action="cooperation.member.add", target=group, summary=str(organisation)
+        )
     return member
 
 
 def member_remove(*, member: GroupMember, actor) -> None:
     with transaction.atomic():
-        if member.organisation.group_tasks.filter(group=member.group).exclude(status=GroupTask.Status.DONE).exists():
+        if (
+            member.organisation.group_tasks.filter(group=member.group)
+            .exclude(status=GroupTask.Status.DONE)
+            .exists()
+        ):
             raise CooperationError(
-                _("Ta organizacja ma niezakończone zadania w grupie. Proszę najpierw przekazać je innej organizacji.")
+                _(
+                    "Ta organizacja ma niezakończone zadania w grupie. Proszę najpierw przekazać je innej organizacji."
+                )
             )
         group, organisation = member.group, member.organisation
         member.delete()
-        audit_record(actor=actor, action="cooperation.member.remove", target=group, summary=str(organisation))
+        audit_record(
+            actor=actor, action="cooperation.member.remove", target=group, summary=str(organisation)
+        )
 
 
 def delegates_set(*, member: GroupMember, users, actor) -> GroupMember:
@@ -84,7 +100,9 @@ def delegates_set(*, member: GroupMember, users, actor) -> GroupMember:
     outsiders = [user for user in users if user.pk not in approved]
     if outsiders:
         raise CooperationError(
-            _("Delegatem może być tylko osoba z zatwierdzonym członkostwem w organizacji: %(names)s.")
+            _(
+                "Delegatem może być tylko osoba z zatwierdzonym członkostwem w organizacji: %(names)s."
+            )
             % {"names": ", ".join(user.email for user in outsiders)},
             field="delegates",
         )
@@ -93,8 +111,11 @@ def delegates_set(*, member: GroupMember, users, actor) -> GroupMember:
         member.delegates.set(users)
         after = sorted(user.email for user in users)
         audit_record(
-            actor=actor, action="cooperation.member.delegates", target=member.group,
-            summary=str(member.organisation), changes={"delegates": [before, after]},
+            actor=actor,
+            action="cooperation.member.delegates",
+            target=member.group,
+            summary=str(member.organisation),
+            changes={"delegates": [before, after]},
         )
     return member
 
@@ -103,25 +124,38 @@ def meeting_save(*, meeting: GroupMeeting, actor) -> GroupMeeting:
     """Link an event to the group or change its minutes and decisions."""
     with transaction.atomic():
         creating = meeting.pk is None
-        if creating and GroupMeeting.objects.filter(group=meeting.group, event=meeting.event).exists():
+        if (
+            creating
+            and GroupMeeting.objects.filter(group=meeting.group, event=meeting.event).exists()
+        ):
             raise CooperationError(_("To wydarzenie jest już spotkaniem tej grupy."), field="event")
         meeting.save()
         audit_record(
-            actor=actor, action=f"cooperation.meeting.{'create' if creating else 'update'}", target=meeting.group,
+            actor=actor,
+            action=f"cooperation.meeting.{'create' if creating else 'update'}",
+            target=meeting.group,
             summary=str(meeting.event),
         )
     return meeting
 
 
-def document_add(*, group: WorkingGroup, title: str, upload, file_type: str, actor) -> GroupDocument:
+def document_add(
+    *, group: WorkingGroup, title: str, upload, file_type: str, actor
+) -> GroupDocument:
     """Store a document already checked by portal.uploads.validate_upload (the form does that)."""
     with transaction.atomic():
         document = GroupDocument(
-            group=group, title=title.strip(), file_type=file_type, file_size=upload.size, uploaded_by=actor
+            group=group,
+            title=title.strip(),
+            file_type=file_type,
+            file_size=upload.size,
+            uploaded_by=actor,
         )
         document.file.save(upload.name, upload, save=False)
         document.save()
-        audit_record(actor=actor, action="cooperation.document.add", target=group, summary=document.title)
+        audit_record(
+            actor=actor, action="cooperation.document.add", target=group, summary=document.title
+        )
     return document
 
 
@@ -134,27 +168,44 @@ def document_delete(*, document: GroupDocument, actor) -> None:
 
 def _check_owner(group: WorkingGroup, owner: Organisation | None) -> None:
     if owner is None:
-        raise CooperationError(_("Proszę wskazać organizację odpowiedzialną za zadanie."), field="owner")
+        raise CooperationError(
+            _("Proszę wskazać organizację odpowiedzialną za zadanie."), field="owner"
+        )
     if not group.members.filter(organisation=owner).exists():
-        raise CooperationError(_("Organizacja odpowiedzialna musi należeć do grupy."), field="owner")
+        raise CooperationError(
+            _("Organizacja odpowiedzialna musi należeć do grupy."), field="owner"
+        )
 
 
-def task_create(*, group: WorkingGroup, title: str, owner: Organisation | None, deadline: date, actor) -> GroupTask:
+def task_create(
+    *, group: WorkingGroup, title: str, owner: Organisation | None, deadline: date, actor
+) -> GroupTask:
     title = (title or "").strip()
     if not title:
         raise CooperationError(_("Proszę opisać zadanie."), field="title")
     _check_owner(group, owner)
     with transaction.atomic():
-        task = GroupTask.objects.create(group=group, title=title, owner=owner, deadline=deadline, created_by=actor)
+        task = GroupTask.objects.create(
+            group=group, title=title, owner=owner, deadline=deadline, created_by=actor
+        )
         audit_record(
-            actor=actor, action="cooperation.task.create", target=task,
-            summary=f"{group}: {title}", changes={"owner": str(owner), "deadline": str(deadline)},
+            actor=actor,
+            action="cooperation.task.create",
+            target=task,
+            summary=f"{group}: {title}",
+            changes={"owner": str(owner), "deadline": str(deadline)},
         )
     return task
 
 
-def task_update(*, task: GroupTask, actor, status: str | None = None, owner: Organisation | None = None,
-                deadline: date | None = None) -> GroupTask:
+def task_update(
+    *,
+    task: GroupTask,
+    actor,
+    status: str | None = None,
+    owner: Organisation | None = None,
+    deadline: date | None = None,
+) -> GroupTask:
     if status is not None and status not in GroupTask.Status.values:
         raise CooperationError(_("Nieznany stan zadania."), field="status")
     if owner is not None:
@@ -168,7 +219,13 @@ def task_update(*, task: GroupTask, actor, status: str | None = None, owner: Org
                 setattr(locked, name, value)
         if changes:
             locked.save()
-            audit_record(actor=actor, action="cooperation.task.update", target=locked, summary=locked.title, changes=changes)
+            audit_record(
+                actor=actor,
+                action="cooperation.task.update",
+                target=locked,
+                summary=locked.title,
+                changes=changes,
+            )
     return locked
 
 
@@ -198,13 +255,16 @@ def overdue_digest_send(*, today: date | None = None) -> int:
         with transaction.atomic():
             email_enqueue(
                 to=coordinator.email,
-                subject=_("Zaległe zadania grup roboczych (tydzień %(week)s/%(year)s)") % {"week": week, "year": year},
+                subject=_("Zaległe zadania grup roboczych (tydzień %(week)s/%(year)s)")
+                % {"week": week, "year": year},
                 template="cooperation_overdue_digest",
                 context={"coordinator": coordinator, "tasks": tasks, "today": today},
                 dedup_key=key,
             )
             audit_record(
-                actor=None, action="cooperation.task.digest", target=coordinator,
+                actor=None,
+                action="cooperation.task.digest",
+                target=coordinator,
                 summary=f"{len(tasks)} zaległych zadań, tydzień {year}-W{week:02d}",
             )
         queued += 1
@@ -215,7 +275,9 @@ def meeting_delete(*, meeting: GroupMeeting, actor) -> None:
     with transaction.atomic():
         group, event = meeting.group, meeting.event
         meeting.delete()
-        audit_record(actor=actor, action="cooperation.meeting.delete", target=group, summary=str(event))
+        audit_record(
+            actor=actor, action="cooperation.meeting.delete", target=group, summary=str(event)
+        )
 
 
 # --- surveys ---------------------------------------------------------------------------------
@@ -241,26 +303,36 @@ def survey_recipients(*, kinds=(), subregion=None, group=None):
 def _administrators(organisation) -> list:
     return list(
         Membership.objects.filter(
-            organisation=organisation, status=Membership.Status.APPROVED, role=Membership.Role.ADMIN,
+            organisation=organisation,
+            status=Membership.Status.APPROVED,
+            role=Membership.Role.ADMIN,
             user__is_active=True,
-        ).select_related("user").order_by("pk")
+        )
+        .select_related("user")
+        .order_by("pk")
     )
 
 
 def survey_send(*, survey: Survey, deadline, actor, kinds=(), subregion=None, group=None) -> int:
     """Send the survey to the chosen organisations (again: only to new ones); return how many were added."""
     if deadline is None or deadline <= timezone.now():
-        raise CooperationError(_("Termin odpowiedzi musi przypadać w przyszłości."), field="deadline")
+        raise CooperationError(
+            _("Termin odpowiedzi musi przypadać w przyszłości."), field="deadline"
+        )
     if not survey.questions().exists():
         raise CooperationError(_("Ankieta nie ma jeszcze pytań. Proszę je dodać w panelu ROPS."))
     organisations = list(survey_recipients(kinds=kinds, subregion=subregion, group=group))
     if not organisations:
-        raise CooperationError(_("Wybranym kryteriom nie odpowiada żadna zweryfikowana organizacja."), field="kinds")
+        raise CooperationError(
+            _("Wybranym kryteriom nie odpowiada żadna zweryfikowana organizacja."), field="kinds"
+        )
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         added = 0
         for organisation in organisations:
-            response, created = SurveyResponse.objects.get_or_create(survey=survey, organisation=organisation)
+            response, created = SurveyResponse.objects.get_or_create(
+                survey=survey, organisation=organisation
+            )
             if not created:
                 continue
             added += 1
@@ -269,7 +341,12 @@ def survey_send(*, survey: Survey, deadline, actor, kinds=(), subregion=None, gr
                     to=membership.user.email,
                     subject=_("Prośba o wypełnienie ankiety: %(title)s") % {"title": survey.title},
                     template="cooperation_survey_invitation",
-                    context={"survey": survey, "organisation": organisation, "response": response, "deadline": deadline},
+                    context={
+                        "survey": survey,
+                        "organisation": organisation,
+                        "response": response,
+                        "deadline": deadline,
+                    },
                     dedup_key=f"cooperation:survey:{survey.pk}:invite:{organisation.pk}:{membership.user_id}",
                 )
         survey.deadline = deadline
@@ -277,10 +354,16 @@ def survey_send(*, survey: Survey, deadline, actor, kinds=(), subregion=None, gr
         survey.sent_at = survey.sent_at or timezone.now()
         survey.save(update_fields=["deadline", "status", "sent_at"])
         audit_record(
-            actor=actor, action="cooperation.survey.send", target=survey,
+            actor=actor,
+            action="cooperation.survey.send",
+            target=survey,
             summary=f"Wysłano do {added} organizacji",
-            changes={"kinds": list(kinds), "subregion": str(subregion or ""), "group": str(group or ""),
-                     "deadline": deadline.isoformat()},
+            changes={
+                "kinds": list(kinds),
+                "subregion": str(subregion or ""),
+                "group": str(group or ""),
+                "deadline": deadline.isoformat(),
+            },
         )
     return added
 
@@ -289,16 +372,35 @@ def survey_copy(*, survey: Survey, title: str, actor) -> Survey:
     """Copy a survey's sections and questions into a new draft (e.g. for the next year)."""
     with transaction.atomic():
         copy = Survey.objects.create(
-            title=title.strip() or survey.title, description=survey.description, copied_from=survey, created_by=actor
+            title=title.strip() or survey.title,
+            description=survey.description,
+            copied_from=survey,
+            created_by=actor,
         )
         for section in survey.sections.prefetch_related("questions"):
-            new_section = SurveySection.objects.create(survey=copy, title=section.title, position=section.position)
-            Question.objects.bulk_create([
-                Question(section=new_section, text=q.text, kind=q.kind, required=q.required, help_text=q.help_text,
-                         choices=q.choices, position=q.position)
-                for q in section.questions.all()
-            ])
-        audit_record(actor=actor, action="cooperation.survey.copy", target=copy, summary=f"Kopia ankiety „{survey}”")
+            new_section = SurveySection.objects.create(
+                survey=copy, title=section.title, position=section.position
+            )
+            Question.objects.bulk_create(
+                [
+                    Question(
+                        section=new_section,
+                        text=q.text,
+                        kind=q.kind,
+                        required=q.required,
+                        help_text=q.help_text,
+                        choices=q.choices,
+                        position=q.position,
+                    )
+                    for q in section.questions.all()
+                ]
+            )
+        audit_record(
+            actor=actor,
+            action="cooperation.survey.copy",
+            target=copy,
+            summary=f"Kopia ankiety „{survey}”",
+        )
     return copy
 
 
@@ -319,11 +421,15 @@ def _lock_open_response(response: SurveyResponse) -> SurveyResponse:
     locked = SurveyResponse.objects.select_for_update().select_related("survey").get(pk=response.pk)
     if locked.status == SurveyResponse.Status.SUBMITTED:
         raise CooperationError(
-            _("Ta ankieta została już wysłana. Poprawki są możliwe po otwarciu jej do poprawy przez ośrodek.")
+            _(
+                "Ta ankieta została już wysłana. Poprawki są możliwe po otwarciu jej do poprawy przez ośrodek."
+            )
         )
     if locked.survey.is_past_deadline:
         raise CooperationError(
-            _("Termin odpowiedzi minął %(date)s. Ankiety nie można już zapisać ani wysłać; prosimy o kontakt z ośrodkiem.")
+            _(
+                "Termin odpowiedzi minął %(date)s. Ankiety nie można już zapisać ani wysłać; prosimy o kontakt z ośrodkiem."
+            )
             % {"date": timezone.localtime(locked.survey.deadline).strftime("%d.%m.%Y %H:%M")}
         )
     return locked
@@ -335,7 +441,9 @@ def _merge_answers(locked: SurveyResponse, answers: dict, files: dict) -> dict:
     return merged
 
 
-def response_save_draft(*, response: SurveyResponse, answers: dict, files: dict | None = None, actor) -> SurveyResponse:
+def response_save_draft(
+    *, response: SurveyResponse, answers: dict, files: dict | None = None, actor
+) -> SurveyResponse:
     """Keep what was typed so far; nothing is checked for completeness."""
     with transaction.atomic():
         locked = _lock_open_response(response)
@@ -345,13 +453,22 @@ def response_save_draft(*, response: SurveyResponse, answers: dict, files: dict 
         locked.updated_at, locked.updated_by = timezone.now(), actor
         locked.save()
         audit_record(
-            actor=actor, action="cooperation.response.draft", target=locked, summary=str(locked),
-            changes={key: [before.get(key), value] for key, value in locked.answers.items() if before.get(key) != value},
+            actor=actor,
+            action="cooperation.response.draft",
+            target=locked,
+            summary=str(locked),
+            changes={
+                key: [before.get(key), value]
+                for key, value in locked.answers.items()
+                if before.get(key) != value
+            },
         )
     return locked
 
 
-def response_submit(*, response: SurveyResponse, answers: dict, files: dict | None = None, actor) -> SurveyResponse:
+def response_submit(
+    *, response: SurveyResponse, answers: dict, files: dict | None = None, actor
+) -> SurveyResponse:
     """Submit once: the row is locked, so two administrators at once give exactly one submission.
 
     With a required answer missing, what was typed is kept as a draft and MissingAnswers is raised.
@@ -360,7 +477,11 @@ def response_submit(*, response: SurveyResponse, answers: dict, files: dict | No
         locked = _lock_open_response(response)
         before = dict(locked.answers)
         merged = _merge_answers(locked, answers, files or {})
-        missing = [q.pk for q in locked.survey.questions() if q.required and merged.get(str(q.pk)) in (None, "", [])]
+        missing = [
+            q.pk
+            for q in locked.survey.questions()
+            if q.required and merged.get(str(q.pk)) in (None, "", [])
+        ]
         now = timezone.now()
         locked.answers = merged
         locked.updated_at, locked.updated_by = now, actor
@@ -373,9 +494,15 @@ def response_submit(*, response: SurveyResponse, answers: dict, files: dict | No
             summary = str(locked)
         locked.save()
         audit_record(
-            actor=actor, action="cooperation.response.draft" if missing else "cooperation.response.submit",
-            target=locked, summary=summary,
-            changes={key: [before.get(key), value] for key, value in merged.items() if before.get(key) != value},
+            actor=actor,
+            action="cooperation.response.draft" if missing else "cooperation.response.submit",
+            target=locked,
+            summary=summary,
+            changes={
+                key: [before.get(key), value]
+                for key, value in merged.items()
+                if before.get(key) != value
+            },
         )
     if missing:
         raise MissingAnswers(missing)
@@ -384,7 +511,9 @@ def response_submit(*, response: SurveyResponse, answers: dict, files: dict | No
 
 class MissingAnswers(CooperationError):
     def __init__(self, question_ids: list[int]):
-        super().__init__(_("To pytanie jest obowiązkowe. Proszę odpowiedzieć przed wysłaniem ankiety."))
+        super().__init__(
+            _("To pytanie jest obowiązkowe. Proszę odpowiedzieć przed wysłaniem ankiety.")
+        )
         self.question_ids = question_ids
 
 
@@ -396,7 +525,9 @@ def response_reopen(*, response: SurveyResponse, actor) -> SurveyResponse:
             raise CooperationError(_("Ta odpowiedź nie została jeszcze wysłana."))
         locked.status = SurveyResponse.Status.DRAFT
         locked.save(update_fields=["status"])
-        audit_record(actor=actor, action="cooperation.response.reopen", target=locked, summary=str(locked))
+        audit_record(
+            actor=actor, action="cooperation.response.reopen", target=locked, summary=str(locked)
+        )
     return locked
 
 
@@ -407,10 +538,14 @@ def survey_reminders_send(*, now=None) -> int:
     """
     now = now or timezone.now()
     queued = 0
-    surveys = Survey.objects.filter(status=Survey.Status.SENT, deadline__gt=now, deadline__lte=now + REMINDER_BEFORE)
+    surveys = Survey.objects.filter(
+        status=Survey.Status.SENT, deadline__gt=now, deadline__lte=now + REMINDER_BEFORE
+    )
     for survey in surveys:
         stage = "last-call" if survey.deadline - now <= REMINDER_LAST_CALL else "before"
-        waiting = survey.responses.exclude(status=SurveyResponse.Status.SUBMITTED).select_related("organisation")
+        waiting = survey.responses.exclude(status=SurveyResponse.Status.SUBMITTED).select_related(
+            "organisation"
+        )
         for response in waiting:
             for membership in _administrators(response.organisation):
                 key = f"cooperation:survey:{survey.pk}:{stage}:{response.organisation_id}:{membership.user_id}"
@@ -419,14 +554,22 @@ def survey_reminders_send(*, now=None) -> int:
                 with transaction.atomic():
                     email_enqueue(
                         to=membership.user.email,
-                        subject=(_("Ostatni dzień na odpowiedź: %(title)s") if stage == "last-call"
-                                 else _("Przypomnienie o ankiecie: %(title)s")) % {"title": survey.title},
+                        subject=(
+                            _("Ostatni dzień na odpowiedź: %(title)s")
+                            if stage == "last-call"
+                            else _("Przypomnienie o ankiecie: %(title)s")
+                        )
+                        % {"title": survey.title},
                         template="cooperation_survey_reminder",
                         context={"survey": survey, "response": response, "stage": stage},
                         dedup_key=key,
                     )
-                    audit_record(actor=None, action="cooperation.survey.remind", target=response,
-                                 summary=f"{stage}: {membership.user.email}")
+                    audit_record(
+                        actor=None,
+                        action="cooperation.survey.remind",
+                        target=response,
+                        summary=f"{stage}: {membership.user.email}",
+                    )
                 queued += 1
     return queued
 
@@ -438,8 +581,12 @@ def survey_save(*, survey: Survey, actor) -> Survey:
         if creating:
             survey.created_by = actor
         survey.save()
-        audit_record(actor=actor, action=f"cooperation.survey.{'create' if creating else 'update'}", target=survey,
-                     summary=survey.title)
+        audit_record(
+            actor=actor,
+            action=f"cooperation.survey.{'create' if creating else 'update'}",
+            target=survey,
+            summary=survey.title,
+        )
     return survey
 
 
@@ -447,23 +594,42 @@ def survey_questions_save(*, section: SurveySection, questions, deleted, actor) 
     """Store the questions of one part of a survey as edited in the admin."""
     with transaction.atomic():
         for question in questions:
-            if question.kind in (Question.Kind.CHOICE, Question.Kind.MULTIPLE) and not question.choice_list():
-                raise CooperationError(_("Pytanie wyboru musi mieć odpowiedzi do wyboru (jedna w wierszu)."))
+            if (
+                question.kind in (Question.Kind.CHOICE, Question.Kind.MULTIPLE)
+                and not question.choice_list()
+            ):
+                raise CooperationError(
+                    _("Pytanie wyboru musi mieć odpowiedzi do wyboru (jedna w wierszu).")
+                )
             question.section = section
             question.save()
         for question in deleted:
             question.delete()
-        audit_record(actor=actor, action="cooperation.survey.questions", target=section.survey,
-                     summary=f"{section.title}: {len(questions)} zmienionych, {len(deleted)} usuniętych pytań")
+        audit_record(
+            actor=actor,
+            action="cooperation.survey.questions",
+            target=section.survey,
+            summary=f"{section.title}: {len(questions)} zmienionych, {len(deleted)} usuniętych pytań",
+        )
 
 
 def plan_item_save(*, item, actor):
     """Store a plan, priority, measure or action edited in the admin, with an audit entry."""
     with transaction.atomic():
         creating = item.pk is None
-        if getattr(item, "ends_on", None) and getattr(item, "starts_on", None) and item.ends_on < item.starts_on:
-            raise CooperationError(_("Termin realizacji nie może być wcześniejszy niż początek."), field="ends_on")
+        if (
+            getattr(item, "ends_on", None)
+            and getattr(item, "starts_on", None)
+            and item.ends_on < item.starts_on
+        ):
+            raise CooperationError(
+                _("Termin realizacji nie może być wcześniejszy niż początek."), field="ends_on"
+            )
         item.save()
-        audit_record(actor=actor, action=f"cooperation.{item._meta.model_name}.{'create' if creating else 'update'}",
-                     target=item, summary=str(item))
+        audit_record(
+            actor=actor,
+            action=f"cooperation.{item._meta.model_name}.{'create' if creating else 'update'}",
+            target=item,
+            summary=str(item),
+        )
     return item

@@ -28,17 +28,26 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def survey_list(request):
     user = request.user
     staff = user.has_perm("cooperation.view_results") or user.has_perm("cooperation.manage_survey")
-    return render(request, "cooperation/survey_list.html", {
-        "responses": selectors.responses_for_administrator(user=user),
-        "surveys": Survey.objects.all() if staff else None,
-        "can_manage": user.has_perm("cooperation.manage_survey"),
-    })
+    return render(
+        request,
+        "cooperation/survey_list.html",
+        {
+            "responses": selectors.responses_for_administrator(user=user),
+            "surveys": Survey.objects.all() if staff else None,
+            "can_manage": user.has_perm("cooperation.manage_survey"),
+        },
+    )
 
 
 def _answer_form(request, response, data=None, files=None):
-    file_names = dict(AnswerFile.objects.filter(response=response).values_list("question_id", "original_name"))
+    file_names = dict(
+        AnswerFile.objects.filter(response=response).values_list("question_id", "original_name")
+    )
     return SurveyAnswerForm(
-        data, files, questions=list(response.survey.questions()), answers=response.answers,
+        data,
+        files,
+        questions=list(response.survey.questions()),
+        answers=response.answers,
         file_names={str(key): value for key, value in file_names.items()},
     )
 
@@ -56,21 +65,32 @@ def _answer_display(response) -> list[tuple]:
 def response_fill(request, pk: int):
     response = selectors.response_get_for_administrator(user=request.user, pk=pk)
     if request.method != "POST":
-        return render(request, "cooperation/response_fill.html", {
-            "response": response, "form": _answer_form(request, response),
-            "submitted_answers": _answer_display(response),
-        })
+        return render(
+            request,
+            "cooperation/response_fill.html",
+            {
+                "response": response,
+                "form": _answer_form(request, response),
+                "submitted_answers": _answer_display(response),
+            },
+        )
     form = _answer_form(request, response, request.POST, request.FILES)
     submitting = "submit" in request.POST
     if form.is_valid():
         answers, files = form.answers_and_files()
         try:
             if submitting:
-                services.response_submit(response=response, answers=answers, files=files, actor=request.user)
+                services.response_submit(
+                    response=response, answers=answers, files=files, actor=request.user
+                )
                 messages.success(request, _("Dziękujemy. Ankieta została wysłana."))
             else:
-                services.response_save_draft(response=response, answers=answers, files=files, actor=request.user)
-                messages.success(request, _("Zapisano szkic odpowiedzi. Można wrócić do niego później."))
+                services.response_save_draft(
+                    response=response, answers=answers, files=files, actor=request.user
+                )
+                messages.success(
+                    request, _("Zapisano szkic odpowiedzi. Można wrócić do niego później.")
+                )
             return redirect("cooperation:response_fill", pk=response.pk)
         except services.MissingAnswers as error:
             for question_id in error.question_ids:
@@ -80,7 +100,9 @@ def response_fill(request, pk: int):
         except CooperationError as error:
             form.add_error(None, error.message)
     response.refresh_from_db()
-    return render(request, "cooperation/response_fill.html", {"response": response, "form": form}, status=400)
+    return render(
+        request, "cooperation/response_fill.html", {"response": response, "form": form}, status=400
+    )
 
 
 @login_required
@@ -96,56 +118,99 @@ def answer_file_download(request, pk: int, file_pk: int):
 
 @login_required
 def survey_results(request, pk: int):
-    survey = selectors.survey_get_for_staff(user=request.user, pk=pk, permission="cooperation.view_results")
+    survey = selectors.survey_get_for_staff(
+        user=request.user, pk=pk, permission="cooperation.view_results"
+    )
     results = selectors.survey_results(survey)
-    audit_record(actor=request.user, action="cooperation.survey.results_view", target=survey, summary=survey.title)
-    return render(request, "cooperation/survey_results.html", {
-        "survey": survey, "results": results,
-        "kind_chart": bar_chart_svg(results["by_kind"]),
-        "subregion_chart": bar_chart_svg(results["by_subregion"]),
-        "sums_chart": bar_chart_svg(results["sums"]),
-        "can_manage": request.user.has_perm("cooperation.manage_survey"),
-        "file_names": {(f.response_id, f.question_id): f for f in AnswerFile.objects.filter(response__survey=survey)},
-    })
+    audit_record(
+        actor=request.user,
+        action="cooperation.survey.results_view",
+        target=survey,
+        summary=survey.title,
+    )
+    return render(
+        request,
+        "cooperation/survey_results.html",
+        {
+            "survey": survey,
+            "results": results,
+            "kind_chart": bar_chart_svg(results["by_kind"]),
+            "subregion_chart": bar_chart_svg(results["by_subregion"]),
+            "sums_chart": bar_chart_svg(results["sums"]),
+            "can_manage": request.user.has_perm("cooperation.manage_survey"),
+            "file_names": {
+                (f.response_id, f.question_id): f
+                for f in AnswerFile.objects.filter(response__survey=survey)
+            },
+        },
+    )
 
 
 @login_required
 def survey_send(request, pk: int):
-    survey = selectors.survey_get_for_staff(user=request.user, pk=pk, permission="cooperation.manage_survey")
-    form = SurveySendForm(request.POST if request.method == "POST" else None,
-                          initial={"deadline": survey.deadline and timezone.localtime(survey.deadline)})
+    survey = selectors.survey_get_for_staff(
+        user=request.user, pk=pk, permission="cooperation.manage_survey"
+    )
+    form = SurveySendForm(
+        request.POST if request.method == "POST" else None,
+        initial={"deadline": survey.deadline and timezone.localtime(survey.deadline)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             added = services.survey_send(
-                survey=survey, deadline=data["deadline"], kinds=data["kinds"], subregion=data["subregion"],
-                group=data["group"], actor=request.user,
+                survey=survey,
+                deadline=data["deadline"],
+                kinds=data["kinds"],
+                subregion=data["subregion"],
+                group=data["group"],
+                actor=request.user,
             )
         except CooperationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Wysłano ankietę do %(count)s organizacji.") % {"count": added})
+            messages.success(
+                request, _("Wysłano ankietę do %(count)s organizacji.") % {"count": added}
+            )
             return redirect("cooperation:survey_results", pk=survey.pk)
-    return render(request, "cooperation/survey_send.html", {"survey": survey, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "cooperation/survey_send.html",
+        {"survey": survey, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
 def survey_copy(request, pk: int):
-    survey = selectors.survey_get_for_staff(user=request.user, pk=pk, permission="cooperation.manage_survey")
-    form = SurveyCopyForm(request.POST if request.method == "POST" else None, initial={"title": survey.title})
+    survey = selectors.survey_get_for_staff(
+        user=request.user, pk=pk, permission="cooperation.manage_survey"
+    )
+    form = SurveyCopyForm(
+        request.POST if request.method == "POST" else None, initial={"title": survey.title}
+    )
     if request.method == "POST" and form.is_valid():
-        copy = services.survey_copy(survey=survey, title=form.cleaned_data["title"], actor=request.user)
-        messages.success(request, _("Utworzono kopię ankiety. Można ją poprawić w panelu ROPS i wysłać."))
+        copy = services.survey_copy(
+            survey=survey, title=form.cleaned_data["title"], actor=request.user
+        )
+        messages.success(
+            request, _("Utworzono kopię ankiety. Można ją poprawić w panelu ROPS i wysłać.")
+        )
         return redirect("cooperation:survey_send", pk=copy.pk)
-    return render(request, "cooperation/survey_copy.html", {"survey": survey, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "cooperation/survey_copy.html",
+        {"survey": survey, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
 @require_POST
 def response_reopen(request, pk: int, response_pk: int):
-    survey = selectors.survey_get_for_staff(user=request.user, pk=pk, permission="cooperation.manage_survey")
+    survey = selectors.survey_get_for_staff(
+        user=request.user, pk=pk, permission="cooperation.manage_survey"
+    )
     response = get_object_or_404(SurveyResponse, survey=survey, pk=response_pk)
     try:
         services.response_reopen(response=response, actor=request.user)
@@ -162,8 +227,14 @@ def export_rows(survey) -> list[list]:
     header = [_("Organizacja"), _("Rodzaj"), _("Stan"), _("Wysłano")] + [q.text for q in questions]
     rows = [header]
     for response in survey.responses.select_related("organisation").order_by("organisation__name"):
-        row = [response.organisation.name, response.organisation.get_kind_display(), response.get_status_display(),
-               timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M") if response.submitted_at else ""]
+        row = [
+            response.organisation.name,
+            response.organisation.get_kind_display(),
+            response.get_status_display(),
+            timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
+            if response.submitted_at
+            else "",
+        ]
         for question in questions:
             value = response.answers.get(str(question.pk), "")
             row.append("; ".join(value) if isinstance(value, list) else value)
@@ -173,13 +244,17 @@ def export_rows(survey) -> list[list]:
 
 @login_required
 def survey_export(request, pk: int, fmt: str):
-    survey = selectors.survey_get_for_staff(user=request.user, pk=pk, permission="cooperation.view_results")
+    survey = selectors.survey_get_for_staff(
+        user=request.user, pk=pk, permission="cooperation.view_results"
+    )
     rows = export_rows(survey)
     audit_record(actor=request.user, action="cooperation.survey.export", target=survey, summary=fmt)
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
     else:
         from openpyxl import Workbook
 

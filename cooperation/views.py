@@ -89,7 +89,9 @@ def member_add(request, pk: int):
     form = MemberAddForm(request.POST, prefix="member")
     if form.is_valid():
         try:
-            member = services.member_add(group=group, organisation=form.cleaned_data["organisation"], actor=request.user)
+            member = services.member_add(
+                group=group, organisation=form.cleaned_data["organisation"], actor=request.user
+            )
         except CooperationError as error:
             _to_form(form, error)
         else:
@@ -103,19 +105,26 @@ def member_edit(request, pk: int, member_pk: int):
     member = selectors.member_get_for_manager(user=request.user, group_pk=pk, pk=member_pk)
     candidates = selectors.delegate_candidates(member=member)
     form = DelegatesForm(
-        request.POST if request.method == "POST" else None, candidates=candidates,
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
         initial={"delegates": list(member.delegates.all())},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.delegates_set(member=member, users=form.cleaned_data["delegates"], actor=request.user)
+            services.delegates_set(
+                member=member, users=form.cleaned_data["delegates"], actor=request.user
+            )
         except CooperationError as error:
             _to_form(form, error)
         else:
             messages.success(request, _("Zapisano delegatów."))
             return redirect(member.group.get_absolute_url() + "#czlonkowie")
-    return render(request, "cooperation/member_edit.html", {"member": member, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "cooperation/member_edit.html",
+        {"member": member, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -139,8 +148,11 @@ def document_add(request, pk: int):
     form = DocumentForm(request.POST, request.FILES, prefix="doc")
     if form.is_valid():
         services.document_add(
-            group=group, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
-            file_type=form.file_kind.label, actor=request.user,
+            group=group,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            file_type=form.file_kind.label,
+            actor=request.user,
         )
         messages.success(request, _("Dodano dokument."))
         return redirect(group.get_absolute_url() + "#dokumenty")

@@ -94,7 +94,9 @@ class NoRevertHistoryMixin:
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
 
 
 def titled_filter(title):
@@ -132,13 +134,26 @@ class PostulateInline(admin.StackedInline):
     model = Postulate
     form = PostulateForm
     extra = 1
-    fields = [("position", "topic", "status"), "text", "addressee", ("forwarded_on", "decided_on"), "decision_note"]
+    fields = [
+        ("position", "topic", "status"),
+        "text",
+        "addressee",
+        ("forwarded_on", "decided_on"),
+        "decision_note",
+    ]
 
 
 @admin.register(Event)
 class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
     list_display = [
-        "title", "type", "starts_at", "venue_city", "state", "places_column", "registrations_link", "checkin_link",
+        "title",
+        "type",
+        "starts_at",
+        "venue_city",
+        "state",
+        "places_column",
+        "registrations_link",
+        "checkin_link",
     ]
     list_filter = ["state", "type", "subregions", "target_groups", "funding_project"]
     search_fields = ["title", "venue_city", "organiser"]
@@ -146,19 +161,57 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["target_groups", "subregions"]
     inlines = [AgendaItemInline, QuestionInline, MaterialInline, PostulateInline]
-    actions = ["publish", "cancel", "finish", "promote_waitlist", "issue_certificates", "attendance_list_pdf"]
+    actions = [
+        "publish",
+        "cancel",
+        "finish",
+        "promote_waitlist",
+        "issue_certificates",
+        "attendance_list_pdf",
+    ]
     fieldsets = (
         (None, {"fields": ("type", "title", "slug", "summary", "description", "state")}),
-        (_("Termin i miejsce"), {"fields": (
-            "starts_at", "ends_at", "venue_name", "venue_street", "venue_postal_code", "venue_city", "online_url",
-        )}),
-        (_("Organizacja"), {"fields": (
-            "organiser", "contact_name", "contact_email", "contact_phone", "funding_project", "target_groups", "subregions",
-        )}),
-        (_("Zapisy"), {"fields": (
-            "registration_opens_at", "registration_closes_at", "cancellation_deadline",
-            "capacity", "per_organisation_limit", "requires_approval",
-        )}),
+        (
+            _("Termin i miejsce"),
+            {
+                "fields": (
+                    "starts_at",
+                    "ends_at",
+                    "venue_name",
+                    "venue_street",
+                    "venue_postal_code",
+                    "venue_city",
+                    "online_url",
+                )
+            },
+        ),
+        (
+            _("Organizacja"),
+            {
+                "fields": (
+                    "organiser",
+                    "contact_name",
+                    "contact_email",
+                    "contact_phone",
+                    "funding_project",
+                    "target_groups",
+                    "subregions",
+                )
+            },
+        ),
+        (
+            _("Zapisy"),
+            {
+                "fields": (
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "cancellation_deadline",
+                    "capacity",
+                    "per_organisation_limit",
+                    "requires_approval",
+                )
+            },
+        ),
         (_("Po wydarzeniu"), {"fields": ("after_event_links",)}),
     )
     # The state changes only through the actions below (the services notify and record).
@@ -167,7 +220,10 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # More places or a higher per-organisation limit go to the waitlist at once, in order.
         promoted = services.event_save(
-            event=obj, actor=request.user, created=not change, changed_fields=list(form.changed_data)
+            event=obj,
+            actor=request.user,
+            created=not change,
+            changed_fields=list(form.changed_data),
         )
         if promoted:
             self.message_user(
@@ -177,16 +233,27 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
             )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            places_taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)),
-            waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                places_taken=Count(
+                    "registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)
+                ),
+                waitlisted=Count(
+                    "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+                ),
+            )
         )
 
     @admin.display(description=_("miejsca"))
     def places_column(self, obj):
         free = max(obj.capacity - obj.places_taken, 0)
         return _("%(taken)d / %(capacity)d · wolne: %(free)d · rezerwa: %(waitlisted)d") % {
-            "taken": obj.places_taken, "capacity": obj.capacity, "free": free, "waitlisted": obj.waitlisted,
+            "taken": obj.places_taken,
+            "capacity": obj.capacity,
+            "free": free,
+            "waitlisted": obj.waitlisted,
         }
 
     @admin.display(description=_("zgłoszenia"))
@@ -200,21 +267,27 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
             return _("Dostępne po opublikowaniu wydarzenia.")
         report = Report.objects.filter(event=obj).first()
         report_url = (
-            reverse("admin:events_report_change", args=[report.pk]) if report
+            reverse("admin:events_report_change", args=[report.pk])
+            if report
             else reverse("admin:events_report_add") + f"?event={obj.pk}"
         )
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("events:checkin", args=[obj.slug]), _("rejestracja obecności"),
-            reverse("events:attendance_list_pdf", args=[obj.slug]), _("lista obecności (PDF)"),
-            report_url, _("relacja ze zdjęciami") if report else _("dodaj relację ze zdjęciami"),
+            reverse("events:checkin", args=[obj.slug]),
+            _("rejestracja obecności"),
+            reverse("events:attendance_list_pdf", args=[obj.slug]),
+            _("lista obecności (PDF)"),
+            report_url,
+            _("relacja ze zdjęciami") if report else _("dodaj relację ze zdjęciami"),
         )
 
     @admin.display(description=_("obecność"))
     def checkin_link(self, obj):
         if obj.state == Event.State.DRAFT:
             return "–"
-        return format_html('<a href="{}">{}</a>', reverse("events:checkin", args=[obj.slug]), _("sprawdź obecność"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("events:checkin", args=[obj.slug]), _("sprawdź obecność")
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Material:
@@ -236,12 +309,20 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Opublikuj wybrane wydarzenia"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(request, queryset, services.event_publish, _("Opublikowano wydarzenia: %(count)d"))
+        self._run(
+            request, queryset, services.event_publish, _("Opublikowano wydarzenia: %(count)d")
+        )
 
-    @admin.action(description=_("Odwołaj wybrane wydarzenia (powiadomi zapisanych)"), permissions=["cancel"])
+    @admin.action(
+        description=_("Odwołaj wybrane wydarzenia (powiadomi zapisanych)"), permissions=["cancel"]
+    )
     def cancel(self, request, queryset):
         confirmation = confirm_action(
-            self, request, queryset, action="cancel", title=_("Odwołanie wydarzeń"),
+            self,
+            request,
+            queryset,
+            action="cancel",
+            title=_("Odwołanie wydarzeń"),
             question=_(
                 "Czy na pewno odwołać te wydarzenia? Wszyscy zapisani (także z listy rezerwowej) dostaną "
                 "e-mail o odwołaniu; tego nie da się cofnąć."
@@ -253,29 +334,50 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
         self._run(request, queryset, services.event_cancel, _("Odwołano wydarzenia: %(count)d"))
         return None
 
-    @admin.action(description=_("Oznacz jako zakończone (wystawi zaświadczenia obecnym)"), permissions=["finish"])
+    @admin.action(
+        description=_("Oznacz jako zakończone (wystawi zaświadczenia obecnym)"),
+        permissions=["finish"],
+    )
     def finish(self, request, queryset):
         self._run(request, queryset, services.event_finish, _("Zakończono wydarzenia: %(count)d"))
 
-    @admin.action(description=_("Przydziel wolne miejsca osobom z listy rezerwowej"), permissions=["manage_registrations"])
+    @admin.action(
+        description=_("Przydziel wolne miejsca osobom z listy rezerwowej"),
+        permissions=["manage_registrations"],
+    )
     def promote_waitlist(self, request, queryset):
-        promoted = sum(len(services.waitlist_promote(event=event, actor=request.user)) for event in queryset)
-        self.message_user(request, _("Przeniesiono z listy rezerwowej: %(count)d") % {"count": promoted}, messages.SUCCESS)
+        promoted = sum(
+            len(services.waitlist_promote(event=event, actor=request.user)) for event in queryset
+        )
+        self.message_user(
+            request,
+            _("Przeniesiono z listy rezerwowej: %(count)d") % {"count": promoted},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Wystaw brakujące zaświadczenia obecnym uczestnikom"), permissions=["issue_certificates"])
+    @admin.action(
+        description=_("Wystaw brakujące zaświadczenia obecnym uczestnikom"),
+        permissions=["issue_certificates"],
+    )
     def issue_certificates(self, request, queryset):
         issued = 0
         for event in queryset:
             try:
-                issued += len(services.certificates_issue_for_event(event=event, actor=request.user))
+                issued += len(
+                    services.certificates_issue_for_event(event=event, actor=request.user)
+                )
             except exceptions.EventsError as error:
                 self.message_user(request, f"{event}: {error}", messages.ERROR)
-        self.message_user(request, _("Wystawione zaświadczenia: %(count)d") % {"count": issued}, messages.SUCCESS)
+        self.message_user(
+            request, _("Wystawione zaświadczenia: %(count)d") % {"count": issued}, messages.SUCCESS
+        )
 
     @admin.action(description=_("Pobierz listę obecności (PDF)"), permissions=["attendance_list"])
     def attendance_list_pdf(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, _("Należy wybrać dokładnie jedno wydarzenie."), messages.ERROR)
+            self.message_user(
+                request, _("Należy wybrać dokładnie jedno wydarzenie."), messages.ERROR
+            )
             return None
         from .views import _attendance_pdf_response
 
@@ -293,15 +395,29 @@ class RegistrationResource(FormulaSafeModelResource):
     organisation_name = fields.Field(attribute="organisation__name", column_name=_("organizacja"))
     status_label = fields.Field(column_name=_("status"))
     created = fields.Field(attribute="created_at", column_name=_("zgłoszono"))
-    registered_by_email = fields.Field(attribute="registered_by__email", column_name=_("zgłaszający"))
-    consent_version = fields.Field(attribute="consent_text__version", column_name=_("wersja zgody RODO"))
+    registered_by_email = fields.Field(
+        attribute="registered_by__email", column_name=_("zgłaszający")
+    )
+    consent_version = fields.Field(
+        attribute="consent_text__version", column_name=_("wersja zgody RODO")
+    )
     answers_text = fields.Field(column_name=_("odpowiedzi"))
 
     class Meta:
         model = Registration
         fields = export_order = [
-            "id", "event_title", "first_name", "last_name", "email", "phone", "organisation_name", "status_label",
-            "created", "registered_by_email", "consent_version", "answers_text",
+            "id",
+            "event_title",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "organisation_name",
+            "status_label",
+            "created",
+            "registered_by_email",
+            "consent_version",
+            "answers_text",
         ]
 
     def dehydrate_status_label(self, registration):
@@ -309,25 +425,51 @@ class RegistrationResource(FormulaSafeModelResource):
 
     def dehydrate_answers_text(self, registration):
         labels = {str(q.pk): q.label for q in registration.event.questions.all()}
-        return "; ".join(f"{labels.get(key, key)}: {value}" for key, value in registration.answers.items())
+        return "; ".join(
+            f"{labels.get(key, key)}: {value}" for key, value in registration.answers.items()
+        )
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PermissionActionsMixin, NoRevertHistoryMixin, ExportActionMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(
+    PermissionActionsMixin, NoRevertHistoryMixin, ExportActionMixin, SimpleHistoryAdmin
+):
     resource_classes = [RegistrationResource]
-    list_display = ["participant", "participant_email", "organisation", "event", "status", "created_at", "waitlisted_at"]
+    list_display = [
+        "participant",
+        "participant_email",
+        "organisation",
+        "event",
+        "status",
+        "created_at",
+        "waitlisted_at",
+    ]
     list_filter = [
         "status",
         "event",
         ("event__type", titled_filter(_("rodzaj wydarzenia"))),
         ("organisation__kind", titled_filter(_("rodzaj organizacji"))),
     ]
-    search_fields = ["participant__email", "participant__last_name", "organisation__name", "event__title"]
+    search_fields = [
+        "participant__email",
+        "participant__last_name",
+        "organisation__name",
+        "event__title",
+    ]
     list_select_related = ["participant", "organisation", "event"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "event", "participant", "organisation", "registered_by", "status", "answers_display", "consent_text",
-        "consented_at", "created_at", "waitlisted_at", "status_changed_at",
+        "event",
+        "participant",
+        "organisation",
+        "registered_by",
+        "status",
+        "answers_display",
+        "consent_text",
+        "consented_at",
+        "created_at",
+        "waitlisted_at",
+        "status_changed_at",
     ]
     exclude = ["answers", "revision"]
     actions = ["approve", "reject", "move_to_waitlist", "move_to_confirmed", "cancel"]
@@ -358,7 +500,9 @@ class RegistrationAdmin(PermissionActionsMixin, NoRevertHistoryMixin, ExportActi
 
             raise PermissionDenied
         services.registration_export_record(
-            registrations=queryset, actor=request.user, file_format=file_format.get_title(),
+            registrations=queryset,
+            actor=request.user,
+            file_format=file_format.get_title(),
         )
         return super().get_export_data(file_format, request, queryset, **kwargs)
 
@@ -371,7 +515,9 @@ class RegistrationAdmin(PermissionActionsMixin, NoRevertHistoryMixin, ExportActi
         labels = {str(q.pk): q.label for q in obj.event.questions.all()}
         return format_html(
             "<dl>{}</dl>",
-            format_html_join_pairs((labels.get(key, key), value) for key, value in obj.answers.items()),
+            format_html_join_pairs(
+                (labels.get(key, key), value) for key, value in obj.answers.items()
+            ),
         )
 
     def _bulk(self, request, queryset, service, done_message):
@@ -386,26 +532,57 @@ class RegistrationAdmin(PermissionActionsMixin, NoRevertHistoryMixin, ExportActi
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Zatwierdź wybrane zgłoszenia"), permissions=["manage_registrations"])
+    @admin.action(
+        description=_("Zatwierdź wybrane zgłoszenia"), permissions=["manage_registrations"]
+    )
     def approve(self, request, queryset):
-        self._bulk(request, queryset, services.registration_approve, _("Zatwierdzono zgłoszenia: %(count)d"))
+        self._bulk(
+            request,
+            queryset,
+            services.registration_approve,
+            _("Zatwierdzono zgłoszenia: %(count)d"),
+        )
 
     @admin.action(description=_("Odrzuć wybrane zgłoszenia"), permissions=["manage_registrations"])
     def reject(self, request, queryset):
-        self._bulk(request, queryset, services.registration_reject, _("Odrzucono zgłoszenia: %(count)d"))
+        self._bulk(
+            request, queryset, services.registration_reject, _("Odrzucono zgłoszenia: %(count)d")
+        )
 
-    @admin.action(description=_("Przenieś na listę rezerwową"), permissions=["manage_registrations"])
+    @admin.action(
+        description=_("Przenieś na listę rezerwową"), permissions=["manage_registrations"]
+    )
     def move_to_waitlist(self, request, queryset):
-        self._bulk(request, queryset, services.registration_move_to_waitlist, _("Przeniesiono na listę rezerwową: %(count)d"))
+        self._bulk(
+            request,
+            queryset,
+            services.registration_move_to_waitlist,
+            _("Przeniesiono na listę rezerwową: %(count)d"),
+        )
 
-    @admin.action(description=_("Przenieś z listy rezerwowej na listę uczestników"), permissions=["manage_registrations"])
+    @admin.action(
+        description=_("Przenieś z listy rezerwowej na listę uczestników"),
+        permissions=["manage_registrations"],
+    )
     def move_to_confirmed(self, request, queryset):
-        self._bulk(request, queryset, services.registration_move_to_confirmed, _("Potwierdzono miejsca: %(count)d"))
+        self._bulk(
+            request,
+            queryset,
+            services.registration_move_to_confirmed,
+            _("Potwierdzono miejsca: %(count)d"),
+        )
 
-    @admin.action(description=_("Anuluj wybrane zgłoszenia (powiadomi uczestników)"), permissions=["manage_registrations"])
+    @admin.action(
+        description=_("Anuluj wybrane zgłoszenia (powiadomi uczestników)"),
+        permissions=["manage_registrations"],
+    )
     def cancel(self, request, queryset):
         confirmation = confirm_action(
-            self, request, queryset, action="cancel", title=_("Anulowanie zgłoszeń"),
+            self,
+            request,
+            queryset,
+            action="cancel",
+            title=_("Anulowanie zgłoszeń"),
             question=_(
                 "Czy na pewno anulować te zgłoszenia? Każdy uczestnik dostanie e-mail, że organizator anulował "
                 "jego zgłoszenie, a zwolnione miejsca przejdą na osoby z listy rezerwowej."
@@ -414,7 +591,9 @@ class RegistrationAdmin(PermissionActionsMixin, NoRevertHistoryMixin, ExportActi
         )
         if confirmation is not None:
             return confirmation
-        self._bulk(request, queryset, services.registration_cancel, _("Anulowano zgłoszenia: %(count)d"))
+        self._bulk(
+            request, queryset, services.registration_cancel, _("Anulowano zgłoszenia: %(count)d")
+        )
         return None
 
 
@@ -433,7 +612,9 @@ class ConsentTextAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created = services.consent_text_create(version=obj.version, text=obj.text, actor=request.user)
+        created = services.consent_text_create(
+            version=obj.version, text=obj.text, actor=request.user
+        )
         obj.pk, obj.created_at = created.pk, created.created_at
         if not obj.is_active:
             ConsentText.objects.filter(pk=obj.pk).update(is_active=False)
@@ -478,7 +659,12 @@ class ReportAdmin(PermissionActionsMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("event").annotate(photos_total=Count("photos"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("event")
+            .annotate(photos_total=Count("photos"))
+        )
 
     @admin.display(description=_("zdjęcia"))
     def photo_count(self, obj):
@@ -489,19 +675,34 @@ class ReportAdmin(PermissionActionsMixin, admin.ModelAdmin):
         return format_html('<a href="{}#relacja">{}</a>', obj.event.get_absolute_url(), _("zobacz"))
 
     def save_model(self, request, obj, form, change):
-        services.report_save(report=obj, actor=request.user, created=not change, changed_fields=list(form.changed_data))
+        services.report_save(
+            report=obj,
+            actor=request.user,
+            created=not change,
+            changed_fields=list(form.changed_data),
+        )
 
     @admin.action(description=_("Opublikuj wybrane relacje"), permissions=["publish_report"])
     def publish(self, request, queryset):
         for report in queryset:
             services.report_publish(report=report, actor=request.user)
-        self.message_user(request, _("Opublikowano relacje: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Opublikowano relacje: %(count)d") % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Wycofaj publikację wybranych relacji"), permissions=["publish_report"])
+    @admin.action(
+        description=_("Wycofaj publikację wybranych relacji"), permissions=["publish_report"]
+    )
     def unpublish(self, request, queryset):
         for report in queryset:
             services.report_unpublish(report=report, actor=request.user)
-        self.message_user(request, _("Wycofano relacje: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Wycofano relacje: %(count)d") % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
 
 class PostulateResource(FormulaSafeModelResource):
@@ -513,13 +714,23 @@ class PostulateResource(FormulaSafeModelResource):
     status_label = fields.Field(column_name=_("status"))
     forwarded_on = fields.Field(attribute="forwarded_on", column_name=_("przekazano dnia"))
     decided_on = fields.Field(attribute="decided_on", column_name=_("data odpowiedzi"))
-    decision_note = fields.Field(attribute="decision_note", column_name=_("uwagi / odpowiedź adresata"))
+    decision_note = fields.Field(
+        attribute="decision_note", column_name=_("uwagi / odpowiedź adresata")
+    )
 
     class Meta:
         model = Postulate
         fields = export_order = [
-            "id", "event_title", "event_date", "topic_label", "text", "addressee", "status_label",
-            "forwarded_on", "decided_on", "decision_note",
+            "id",
+            "event_title",
+            "event_date",
+            "topic_label",
+            "text",
+            "addressee",
+            "status_label",
+            "forwarded_on",
+            "decided_on",
+            "decision_note",
         ]
 
     def dehydrate_event_date(self, postulate):
@@ -536,7 +747,15 @@ class PostulateResource(FormulaSafeModelResource):
 class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [PostulateResource]
     form = PostulateForm
-    list_display = ["short_text", "event", "topic", "addressee", "status", "forwarded_on", "decided_on"]
+    list_display = [
+        "short_text",
+        "event",
+        "topic",
+        "addressee",
+        "status",
+        "forwarded_on",
+        "decided_on",
+    ]
     list_filter = ["status", "topic", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["text", "addressee", "event__title", "decision_note"]
     list_select_related = ["event"]
@@ -596,5 +815,7 @@ class CertificateAdmin(admin.ModelAdmin):
     @admin.display(description=_("PDF"))
     def download_link(self, obj):
         return format_html(
-            '<a href="{}">{}</a>', reverse("events:certificate_download", args=[obj.registration_id]), _("pobierz")
+            '<a href="{}">{}</a>',
+            reverse("events:certificate_download", args=[obj.registration_id]),
+            _("pobierz"),
         )

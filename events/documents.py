@@ -121,7 +121,9 @@ def attendance_list_pdf(*, event, registrations, region=None, days=(), present_d
         statuses = [marks.get((pk, day)) for pk, _name, _organisation in people]
         rows = [
             (number, name, organisation, labels[status])
-            for number, ((_pk, name, organisation), status) in enumerate(zip(people, statuses, strict=True), 1)
+            for number, ((_pk, name, organisation), status) in enumerate(
+                zip(people, statuses, strict=True), 1
+            )
         ]
         day_lists.append(
             {
@@ -189,5 +191,6 @@ def _agenda_minutes(agenda) -> tuple[int, int] | None:
 def demo_material_pdf(*, event, title: str, sections: list[tuple[str, str]], region=None) -> bytes:
     """Return a small generated PDF used as a demo presentation (no binary files in the repository)."""
     return render_pdf(
-        "pdf/events_demo_material.html", {"event": event, "title": title, "sections": sections, "region": region}
+        "pdf/events_demo_material.html",
+        {"event": event, "title": title, "sections": sections, "region": region},
     )

@@ -51,7 +51,9 @@ class InvalidTransition(EventsError):
 
 
 class NoPlacesLeft(EventsError):
-    default_message = _("Brak wolnych miejsc: najpierw trzeba zwolnić miejsce albo zwiększyć limit.")
+    default_message = _(
+        "Brak wolnych miejsc: najpierw trzeba zwolnić miejsce albo zwiększyć limit."
+    )
 
 
 class CheckInNotAllowed(EventsError):
@@ -59,7 +61,9 @@ class CheckInNotAllowed(EventsError):
 
 
 class CertificateUnavailable(EventsError):
-    default_message = _("Zaświadczenie wystawiamy po zakończeniu wydarzenia osobom, które były na nim obecne.")
+    default_message = _(
+        "Zaświadczenie wystawiamy po zakończeniu wydarzenia osobom, które były na nim obecne."
+    )
 
 
 class NotAllowed(EventsError):

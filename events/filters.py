@@ -13,8 +13,18 @@ from partners.models import Organisation, Subregion
 from .models import Event
 
 MONTH_NAMES = [
-    _("styczeń"), _("luty"), _("marzec"), _("kwiecień"), _("maj"), _("czerwiec"),
-    _("lipiec"), _("sierpień"), _("wrzesień"), _("październik"), _("listopad"), _("grudzień"),
+    _("styczeń"),
+    _("luty"),
+    _("marzec"),
+    _("kwiecień"),
+    _("maj"),
+    _("czerwiec"),
+    _("lipiec"),
+    _("sierpień"),
+    _("wrzesień"),
+    _("październik"),
+    _("listopad"),
+    _("grudzień"),
 ]
 
 
@@ -31,8 +41,12 @@ def month_choices(*, past: bool = False) -> list[tuple[str, str]]:
 
 
 class EventFilter(django_filters.FilterSet):
-    typ = django_filters.ChoiceFilter(field_name="type", choices=Event.Type.choices, label=_("Rodzaj"), empty_label=_("wszystkie"))
-    miesiac = django_filters.ChoiceFilter(choices=month_choices, method="filter_month", label=_("Miesiąc"), empty_label=_("dowolny"))
+    typ = django_filters.ChoiceFilter(
+        field_name="type", choices=Event.Type.choices, label=_("Rodzaj"), empty_label=_("wszystkie")
+    )
+    miesiac = django_filters.ChoiceFilter(
+        choices=month_choices, method="filter_month", label=_("Miesiąc"), empty_label=_("dowolny")
+    )
     subregion = django_filters.ModelChoiceFilter(
         queryset=Subregion.objects.all(),
         field_name="subregions",
@@ -46,7 +60,9 @@ class EventFilter(django_filters.FilterSet):
         label=_("Dla kogo"),
         empty_label=_("wszystkich"),
     )
-    szukaj = django_filters.CharFilter(method="filter_text", label=_("Szukaj"), widget=forms.TextInput(attrs={"type": "search"}))
+    szukaj = django_filters.CharFilter(
+        method="filter_text", label=_("Szukaj"), widget=forms.TextInput(attrs={"type": "search"})
+    )
 
     class Meta:
         model = Event
@@ -62,7 +78,9 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(starts_at__year=year, starts_at__month=month)
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value) | Q(venue_city__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value) | Q(summary__icontains=value) | Q(venue_city__icontains=value)
+        )
 
     @property
     def qs(self):

@@ -41,7 +41,9 @@ class RegistrationForm(forms.Form):
         # Registration is a public task (art. 6(1)(e) RODO): the clause is shown, not agreed to;
         # the version shown travels with the form so the registration records exactly that one.
         self.fields["clause_version"] = forms.CharField(
-            widget=forms.HiddenInput, required=False, max_length=30,
+            widget=forms.HiddenInput,
+            required=False,
+            max_length=30,
             initial=consent_text.version if consent_text else "",
         )
         self.health_questions = [q for q in event.questions.all() if q.is_health_data]
@@ -60,7 +62,9 @@ class RegistrationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.health_questions and not cleaned.get("health_data_consent"):
-            answered = [q for q in self.health_questions if (cleaned.get(f"q_{q.pk}") or "").strip()]
+            answered = [
+                q for q in self.health_questions if (cleaned.get(f"q_{q.pk}") or "").strip()
+            ]
             if answered:
                 self.add_error(
                     "health_data_consent",
@@ -89,7 +93,11 @@ class RegistrationForm(forms.Form):
             if not common["required"]:
                 blank = _("nie podaję") if question.is_health_data else _("— bez odpowiedzi —")
                 choices = [("", blank), *choices]
-            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect if question.is_required else forms.Select, **common)
+            return forms.ChoiceField(
+                choices=choices,
+                widget=forms.RadioSelect if question.is_required else forms.Select,
+                **common,
+            )
         if question.kind == Question.Kind.YES_NO:
             return forms.ChoiceField(
                 choices=[("tak", _("tak")), ("nie", _("nie"))], widget=forms.RadioSelect, **common
@@ -164,7 +172,11 @@ class ReportPhotoForm(forms.ModelForm):
         fields = ["image", "alt_text", "caption", "credit", "position"]
         widgets = {"image": PrivateFileInput}
         error_messages = {
-            "alt_text": {"required": _("Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu.")},
+            "alt_text": {
+                "required": _(
+                    "Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu."
+                )
+            },
             "credit": {"required": _("Autor zdjęcia jest wymagany (pokazujemy go jako „Fot. …”).")},
         }
 
@@ -183,28 +195,48 @@ class ReportPhotoForm(forms.ModelForm):
     def clean_credit(self):
         credit = strip_credit_prefix(self.cleaned_data.get("credit") or "")
         if not credit:
-            raise forms.ValidationError(_("Autor zdjęcia jest wymagany (pokazujemy go jako „Fot. …”)."))
+            raise forms.ValidationError(
+                _("Autor zdjęcia jest wymagany (pokazujemy go jako „Fot. …”).")
+            )
         return credit
 
     def clean_alt_text(self):
         alt_text = (self.cleaned_data.get("alt_text") or "").strip()
         if not alt_text:
-            raise forms.ValidationError(_("Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu."))
+            raise forms.ValidationError(
+                _("Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu.")
+            )
         return alt_text
 
 
 class PostulateForm(forms.ModelForm):
     class Meta:
         model = Postulate
-        fields = ["position", "text", "topic", "addressee", "status", "forwarded_on", "decided_on", "decision_note"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 50}), "decision_note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+        fields = [
+            "position",
+            "text",
+            "topic",
+            "addressee",
+            "status",
+            "forwarded_on",
+            "decided_on",
+            "decision_note",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2, "cols": 50}),
+            "decision_note": forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        }
 
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
         if status and status != Postulate.Status.PROPOSED and not cleaned.get("forwarded_on"):
-            self.add_error("forwarded_on", _("Wymagana jest data przekazania postulatu adresatowi."))
-        if status in (Postulate.Status.ACCEPTED, Postulate.Status.REJECTED) and not cleaned.get("decided_on"):
+            self.add_error(
+                "forwarded_on", _("Wymagana jest data przekazania postulatu adresatowi.")
+            )
+        if status in (Postulate.Status.ACCEPTED, Postulate.Status.REJECTED) and not cleaned.get(
+            "decided_on"
+        ):
             self.add_error("decided_on", _("Wymagana jest data odpowiedzi adresata."))
         return cleaned
 
@@ -214,4 +246,6 @@ class CheckInForm(forms.Form):
 
     registration = forms.IntegerField(widget=forms.HiddenInput)
     day = forms.DateField(widget=forms.HiddenInput)
-    present = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
+    present = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1"
+    )

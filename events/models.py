@@ -17,7 +17,9 @@ from partners.models import Organisation
 class TargetGroup(models.Model):
     """A kind of partner organisation an event is meant for (one row per Organisation.Kind)."""
 
-    kind = models.CharField(_("rodzaj organizacji"), max_length=10, choices=Organisation.Kind.choices, unique=True)
+    kind = models.CharField(
+        _("rodzaj organizacji"), max_length=10, choices=Organisation.Kind.choices, unique=True
+    )
 
     class Meta:
         verbose_name = _("grupa docelowa")
@@ -38,7 +40,9 @@ class ConsentText(models.Model):
     version = models.CharField(_("wersja"), max_length=30, unique=True)
     text = models.TextField(_("treść klauzuli"))
     is_active = models.BooleanField(
-        _("obowiązująca"), default=True, help_text=_("Nowe zgłoszenia używają najnowszej obowiązującej wersji.")
+        _("obowiązująca"),
+        default=True,
+        help_text=_("Nowe zgłoszenia używają najnowszej obowiązującej wersji."),
     )
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
 
@@ -70,7 +74,9 @@ class Event(models.Model):
     type = models.CharField(_("rodzaj"), max_length=20, choices=Type.choices, db_index=True)
     title = models.CharField(_("tytuł"), max_length=250)
     slug = models.SlugField(_("adres"), max_length=120, unique=True)
-    summary = models.TextField(_("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane w kalendarzu."))
+    summary = models.TextField(
+        _("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane w kalendarzu.")
+    )
     description = models.TextField(_("opis"), blank=True)
     starts_at = models.DateTimeField(_("początek"), db_index=True)
     ends_at = models.DateTimeField(_("koniec"))
@@ -80,7 +86,9 @@ class Event(models.Model):
     venue_city = models.CharField(_("miejscowość"), max_length=100, blank=True)
     online_url = models.URLField(_("link do spotkania online"), blank=True)
     organiser = models.CharField(_("organizator"), max_length=250)
-    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="events", verbose_name=_("grupy docelowe"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="events", verbose_name=_("grupy docelowe")
+    )
     subregions = models.ManyToManyField(
         "partners.Subregion", blank=True, related_name="events", verbose_name=_("subregiony")
     )
@@ -95,7 +103,9 @@ class Event(models.Model):
     contact_name = models.CharField(_("osoba do kontaktu"), max_length=150, blank=True)
     contact_email = models.EmailField(_("e-mail osoby do kontaktu"), blank=True)
     contact_phone = models.CharField(_("telefon osoby do kontaktu"), max_length=60, blank=True)
-    state = models.CharField(_("stan"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        _("stan"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
+    )
 
     registration_opens_at = models.DateTimeField(_("zapisy od"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("zapisy do"), null=True, blank=True)
@@ -103,16 +113,25 @@ class Event(models.Model):
         _("rezygnacja możliwa do"),
         null=True,
         blank=True,
-        help_text=_("Po tym terminie uczestnik nie zrezygnuje sam; puste pole oznacza: do początku wydarzenia."),
+        help_text=_(
+            "Po tym terminie uczestnik nie zrezygnuje sam; puste pole oznacza: do początku wydarzenia."
+        ),
     )
-    capacity = models.PositiveIntegerField(_("liczba miejsc"), default=0, help_text=_("0 oznacza brak zapisów online."))
+    capacity = models.PositiveIntegerField(
+        _("liczba miejsc"), default=0, help_text=_("0 oznacza brak zapisów online.")
+    )
     per_organisation_limit = models.PositiveIntegerField(
-        _("limit miejsc na organizację"), null=True, blank=True, help_text=_("Puste pole oznacza brak limitu.")
+        _("limit miejsc na organizację"),
+        null=True,
+        blank=True,
+        help_text=_("Puste pole oznacza brak limitu."),
     )
     requires_approval = models.BooleanField(
         _("zgłoszenia wymagają akceptacji"),
         default=False,
-        help_text=_("Zgłoszenie oczekujące na akceptację zajmuje miejsce, więc akceptacja nigdy nie przekracza limitu."),
+        help_text=_(
+            "Zgłoszenie oczekujące na akceptację zajmuje miejsce, więc akceptacja nigdy nie przekracza limitu."
+        ),
     )
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
     updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
@@ -130,7 +149,9 @@ class Event(models.Model):
             ("view_attendance_list", _("Może pobierać listy obecności")),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,7 +182,9 @@ class Event(models.Model):
 class AgendaItem(models.Model):
     """One point of the programme; for a study visit, one stop of the itinerary with its address."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("wydarzenie"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("wydarzenie")
+    )
     day = models.DateField(_("dzień"))
     starts_at = models.TimeField(_("od"))
     ends_at = models.TimeField(_("do"), null=True, blank=True)
@@ -188,11 +211,15 @@ class Question(models.Model):
         CHOICE = "choice", _("wybór z listy")
         YES_NO = "yes_no", _("tak / nie")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("wydarzenie"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("wydarzenie")
+    )
     kind = models.CharField(_("rodzaj"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     label = models.CharField(_("pytanie"), max_length=250)
     help_text = models.CharField(_("podpowiedź"), max_length=250, blank=True)
-    choices = models.TextField(_("odpowiedzi do wyboru"), blank=True, help_text=_("Jedna odpowiedź w wierszu."))
+    choices = models.TextField(
+        _("odpowiedzi do wyboru"), blank=True, help_text=_("Jedna odpowiedź w wierszu.")
+    )
     is_required = models.BooleanField(_("wymagane"), default=False)
     is_health_data = models.BooleanField(
         _("dane o zdrowiu"),
@@ -231,32 +258,51 @@ class Registration(models.Model):
     HOLDING_PLACE = (Status.PENDING, Status.CONFIRMED)
     ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("wydarzenie"))
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("wydarzenie")
+    )
     participant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="event_registrations", verbose_name=_("uczestnik")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="event_registrations",
+        verbose_name=_("uczestnik"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="event_registrations", verbose_name=_("organizacja")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="event_registrations",
+        verbose_name=_("organizacja"),
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("zgłaszający")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("zgłaszający"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
     answers = models.JSONField(_("odpowiedzi"), default=dict, blank=True)
     consent_text = models.ForeignKey(
-        ConsentText, on_delete=models.PROTECT, related_name="registrations",
+        ConsentText,
+        on_delete=models.PROTECT,
+        related_name="registrations",
         verbose_name=_("pokazana klauzula informacyjna RODO (wersja)"),
     )
     consented_at = models.DateTimeField(_("klauzulę pokazano"))
     health_data_consent_at = models.DateTimeField(
-        _("zgoda na dane o zdrowiu (art. 9 RODO)"), null=True, blank=True,
-        help_text=_("Kiedy zgłaszający wyraził wyraźną zgodę na przetwarzanie odpowiedzi o zdrowiu."),
+        _("zgoda na dane o zdrowiu (art. 9 RODO)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Kiedy zgłaszający wyraził wyraźną zgodę na przetwarzanie odpowiedzi o zdrowiu."
+        ),
     )
     created_at = models.DateTimeField(_("zgłoszono"), default=timezone.now, db_index=True)
     waitlisted_at = models.DateTimeField(_("na liście rezerwowej od"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("zmiana statusu"), default=timezone.now)
     revision = models.PositiveIntegerField(
-        _("numer zmiany"), default=0, help_text=_("Rośnie przy każdej zmianie statusu; odróżnia kolejne powiadomienia.")
+        _("numer zmiany"),
+        default=0,
+        help_text=_("Rośnie przy każdej zmianie statusu; odróżnia kolejne powiadomienia."),
     )
     history = HistoricalRecords()
 
@@ -265,7 +311,10 @@ class Registration(models.Model):
         verbose_name_plural = _("zgłoszenia")
         ordering = ["event", "created_at", "pk"]
         permissions = [
-            ("manage_registration", _("Może zatwierdzać, odrzucać, przenosić i anulować zgłoszenia")),
+            (
+                "manage_registration",
+                _("Może zatwierdzać, odrzucać, przenosić i anulować zgłoszenia"),
+            ),
             ("export_registration", _("Może eksportować zgłoszenia (dane osobowe)")),
         ]
         constraints = [
@@ -279,7 +328,9 @@ class Registration(models.Model):
                 name="registration_waitlisted_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "waitlisted_at"], name="registration_queue_idx")]
+        indexes = [
+            models.Index(fields=["event", "status", "waitlisted_at"], name="registration_queue_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.event}"
@@ -296,13 +347,19 @@ class Attendance(models.Model):
     """Whether a participant was present on one day of an event, and who recorded it when."""
 
     registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("zgłoszenie")
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("zgłoszenie"),
     )
     day = models.DateField(_("dzień"))
     is_present = models.BooleanField(_("obecność"))
     marked_at = models.DateTimeField(_("zapisano"), default=timezone.now)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("zapisane przez")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("zapisane przez"),
     )
     history = HistoricalRecords()
 
@@ -311,7 +368,9 @@ class Attendance(models.Model):
         verbose_name_plural = _("obecności")
         ordering = ["registration", "day"]
         constraints = [
-            models.UniqueConstraint(fields=["registration", "day"], name="attendance_one_per_registration_day"),
+            models.UniqueConstraint(
+                fields=["registration", "day"], name="attendance_one_per_registration_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -322,7 +381,10 @@ class Certificate(models.Model):
     """A certificate of participation (zaświadczenie o udziale) with its unique number."""
 
     registration = models.OneToOneField(
-        Registration, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("zgłoszenie")
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("zgłoszenie"),
     )
     number = models.CharField(_("numer"), max_length=40, unique=True)
     issued_at = models.DateTimeField(_("wystawiono"), default=timezone.now)
@@ -355,18 +417,27 @@ class Material(models.Model):
         PUBLIC = "public", _("publiczny")
         PARTICIPANTS = "participants", _("tylko dla uczestników")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials", verbose_name=_("wydarzenie"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="materials", verbose_name=_("wydarzenie")
+    )
     title = models.CharField(_("tytuł"), max_length=250)
     file = models.FileField(_("plik"), upload_to=material_upload_to, max_length=300)
     file_type = models.CharField(_("typ pliku"), max_length=10, blank=True, editable=False)
     file_size = models.PositiveIntegerField(_("rozmiar (bajty)"), default=0, editable=False)
     visibility = models.CharField(
-        _("widoczność"), max_length=15, choices=Visibility.choices, default=Visibility.PUBLIC,
+        _("widoczność"),
+        max_length=15,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
         help_text=_("„Tylko dla uczestników”: osoby z potwierdzonym miejscem i pracownicy ROPS."),
     )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("dodane przez"),
     )
     created_at = models.DateTimeField(_("dodano"), auto_now_add=True)
@@ -375,7 +446,9 @@ class Material(models.Model):
         verbose_name = _("materiał")
         verbose_name_plural = _("materiały")
         ordering = ["position", "pk"]
-        permissions = [("download_private_material", _("Może pobierać materiały tylko dla uczestników"))]
+        permissions = [
+            ("download_private_material", _("Może pobierać materiały tylko dla uczestników"))
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -391,16 +464,27 @@ class Material(models.Model):
 class Report(models.Model):
     """The account of a past event (relacja) with a photo gallery."""
 
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("wydarzenie"))
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("wydarzenie")
+    )
     title = models.CharField(_("tytuł relacji"), max_length=250)
-    lead = models.TextField(_("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane na liście relacji."))
+    lead = models.TextField(
+        _("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane na liście relacji.")
+    )
     body = models.TextField(
-        _("treść"), help_text=_("Dozwolone: akapity, nagłówki, listy, pogrubienia, odnośniki; reszta jest usuwana.")
+        _("treść"),
+        help_text=_(
+            "Dozwolone: akapity, nagłówki, listy, pogrubienia, odnośniki; reszta jest usuwana."
+        ),
     )
     is_published = models.BooleanField(_("opublikowana"), default=False)
     published_at = models.DateTimeField(_("opublikowano"), null=True, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("autor"),
     )
     updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
@@ -412,7 +496,8 @@ class Report(models.Model):
         permissions = [("publish_report", _("Może publikować i wycofywać relacje"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(is_published=False) | Q(published_at__isnull=False), name="report_published_has_date"
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="report_published_has_date",
             ),
         ]
 
@@ -423,19 +508,28 @@ class Report(models.Model):
 class ReportPhoto(models.Model):
     """A photo of a report; alt text is required, the author is credited as „Fot. …”."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("relacja"))
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("relacja")
+    )
     image = models.ImageField(
-        _("zdjęcie"), upload_to=photo_upload_to, max_length=300, width_field="width", height_field="height",
+        _("zdjęcie"),
+        upload_to=photo_upload_to,
+        max_length=300,
+        width_field="width",
+        height_field="height",
         help_text=_("JPEG lub PNG; duże zdjęcia zmniejszamy do 1600 pikseli."),
     )
     width = models.PositiveIntegerField(_("szerokość"), default=0, editable=False)
     height = models.PositiveIntegerField(_("wysokość"), default=0, editable=False)
     alt_text = models.CharField(
-        _("tekst alternatywny"), max_length=300,
+        _("tekst alternatywny"),
+        max_length=300,
         help_text=_("Opisz, co widać na zdjęciu, dla osób korzystających z czytników ekranu."),
     )
     caption = models.CharField(_("podpis"), max_length=300, blank=True)
-    credit = models.CharField(_("autor zdjęcia"), max_length=150, help_text=_("Pokazywany jako „Fot. …”."))
+    credit = models.CharField(
+        _("autor zdjęcia"), max_length=150, help_text=_("Pokazywany jako „Fot. …”.")
+    )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
 
     class Meta:
@@ -484,14 +578,22 @@ class Postulate(models.Model):
         ACCEPTED = "accepted", _("przyjęty")
         REJECTED = "rejected", _("odrzucony")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="postulates", verbose_name=_("wydarzenie"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="postulates", verbose_name=_("wydarzenie")
+    )
     text = models.TextField(_("treść postulatu"))
     topic = models.CharField(_("obszar"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
     addressee = models.CharField(
-        _("adresat"), max_length=250, blank=True,
-        help_text=_("Np. Instytucja Zarządzająca programem Fundusze Europejskie dla Pomorza 2021–2027."),
+        _("adresat"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Np. Instytucja Zarządzająca programem Fundusze Europejskie dla Pomorza 2021–2027."
+        ),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
     forwarded_on = models.DateField(_("przekazano dnia"), null=True, blank=True)
     decided_on = models.DateField(_("data odpowiedzi"), null=True, blank=True)
     decision_note = models.TextField(_("uwagi / odpowiedź adresata"), blank=True)
@@ -504,7 +606,8 @@ class Postulate(models.Model):
         ordering = ["event", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="proposed") | Q(forwarded_on__isnull=False), name="postulate_forwarded_has_date"
+                condition=Q(status="proposed") | Q(forwarded_on__isnull=False),
+                name="postulate_forwarded_has_date",
             ),
         ]
 

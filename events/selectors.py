@@ -58,14 +58,17 @@ def user_can_see_unpublished_reports(user) -> bool:
 def registration_is_own(*, registration: Registration, user) -> bool:
     """True when the user is the participant or the person who registered them."""
     return bool(user is not None and user.is_authenticated) and user.pk in (
-        registration.participant_id, registration.registered_by_id,
+        registration.participant_id,
+        registration.registered_by_id,
     )
 
 
 def event_list_public() -> QuerySet[Event]:
     """Return every event the public may see (not drafts), with places taken annotated."""
     return Event.objects.filter(state__in=PUBLIC_STATES).annotate(
-        places_taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE))
+        places_taken=Count(
+            "registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)
+        )
     )
 
 
@@ -133,7 +136,9 @@ def event_places_summary(*, event: Event) -> dict:
 
 def event_waitlist(*, event: Event) -> QuerySet[Registration]:
     """Return the waitlist of an event in the order places are offered."""
-    return event.registrations.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    return event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+        "waitlisted_at", "pk"
+    )
 
 
 @dataclass(frozen=True)
@@ -157,15 +162,25 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
         return RegistrationAvailability(False, _("Na to wydarzenie nie prowadzimy zapisów online."))
     if event.registration_opens_at and now < event.registration_opens_at:
         opens = timezone.localtime(event.registration_opens_at).strftime("%d.%m.%Y %H:%M")
-        return RegistrationAvailability(False, _("Zapisy rozpoczną się %(date)s.") % {"date": opens})
-    if (event.registration_closes_at and now > event.registration_closes_at) or now >= event.starts_at:
+        return RegistrationAvailability(
+            False, _("Zapisy rozpoczną się %(date)s.") % {"date": opens}
+        )
+    if (
+        event.registration_closes_at and now > event.registration_closes_at
+    ) or now >= event.starts_at:
         return RegistrationAvailability(False, _("Zapisy zostały zakończone."))
     if not user.is_authenticated:
         return RegistrationAvailability(
-            False, _("Zapisy wymagają zalogowania: można zapisać siebie lub osoby ze swojej organizacji."), needs_login=True
+            False,
+            _("Zapisy wymagają zalogowania: można zapisać siebie lub osoby ze swojej organizacji."),
+            needs_login=True,
         )
     if not organisation_list_for_member(user=user).exists():
-        pending = Membership.objects.filter(user=user, status=Membership.Status.PENDING).select_related("organisation").first()
+        pending = (
+            Membership.objects.filter(user=user, status=Membership.Status.PENDING)
+            .select_related("organisation")
+            .first()
+        )
         if pending is not None:
             return RegistrationAvailability(
                 False,
@@ -177,7 +192,9 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
             )
         return RegistrationAvailability(
             False,
-            _("Zapisy prowadzimy dla przedstawicieli organizacji partnerskich: wystarczy dołączyć do swojej organizacji w katalogu partnerów."),
+            _(
+                "Zapisy prowadzimy dla przedstawicieli organizacji partnerskich: wystarczy dołączyć do swojej organizacji w katalogu partnerów."
+            ),
             needs_membership=True,
         )
     return RegistrationAvailability(True)
@@ -185,10 +202,14 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
 
 def colleague_list(*, user, organisations: QuerySet[Organisation] | None = None) -> QuerySet[User]:
     """Return people with an approved membership in any organisation the user acts for."""
-    organisations = organisations if organisations is not None else organisation_list_for_member(user=user)
+    organisations = (
+        organisations if organisations is not None else organisation_list_for_member(user=user)
+    )
     return (
         User.objects.filter(
-            memberships__organisation__in=organisations, memberships__status=Membership.Status.APPROVED, is_active=True
+            memberships__organisation__in=organisations,
+            memberships__status=Membership.Status.APPROVED,
+            is_active=True,
         )
         .distinct()
         .order_by("last_name", "first_name", "email")
@@ -199,7 +220,11 @@ def registration_list_for_user(*, user) -> QuerySet[Registration]:
     """Return registrations the user is the participant of or made for someone else."""
     return (
         Registration.objects.filter(Q(participant=user) | Q(registered_by=user))
-        .annotate(was_present=_was_present(), waitlist_ahead=_waitlist_ahead(), has_certificate=_has_certificate())
+        .annotate(
+            was_present=_was_present(),
+            waitlist_ahead=_waitlist_ahead(),
+            has_certificate=_has_certificate(),
+        )
         .select_related("event", "organisation", "participant")
         .order_by("-event__starts_at", "-pk")
     )
@@ -246,7 +271,10 @@ def waitlist_position(*, registration: Registration) -> int | None:
         return registration.waitlist_ahead + 1
     return (
         event_waitlist(event=registration.event)
-        .filter(Q(waitlisted_at__lt=registration.waitlisted_at) | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk))
+        .filter(
+            Q(waitlisted_at__lt=registration.waitlisted_at)
+            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+        )
         .count()
         + 1
     )
@@ -256,7 +284,12 @@ def waitlist_position(*, registration: Registration) -> int | None:
 
 
 def _event_get_not_draft(*, slug: str) -> Event:
-    event = Event.objects.filter(slug=slug).exclude(state=Event.State.DRAFT).select_related("funding_project").first()
+    event = (
+        Event.objects.filter(slug=slug)
+        .exclude(state=Event.State.DRAFT)
+        .select_related("funding_project")
+        .first()
+    )
     if event is None:
         raise Http404
     return event
@@ -359,7 +392,8 @@ def registration_get_for_certificate(*, user, pk: int) -> Registration:
     never issues one: staff or the end-of-event task do).
     """
     base = (
-        Registration.objects.all() if user_has_perm(user, "download_certificate")
+        Registration.objects.all()
+        if user_has_perm(user, "download_certificate")
         else registration_list_for_user(user=user)
     )
     registration = (
@@ -376,12 +410,16 @@ def event_user_is_participant(*, event: Event, user) -> bool:
     """Return True for people with a confirmed place at the event."""
     if not user.is_authenticated:
         return False
-    return event.registrations.filter(participant=user, status=Registration.Status.CONFIRMED).exists()
+    return event.registrations.filter(
+        participant=user, status=Registration.Status.CONFIRMED
+    ).exists()
 
 
 def event_user_may_download_private(*, event: Event, user) -> bool:
     """Participants-only materials: confirmed participants and ``events.download_private_material``."""
-    return user_has_perm(user, "download_private_material") or event_user_is_participant(event=event, user=user)
+    return user_has_perm(user, "download_private_material") or event_user_is_participant(
+        event=event, user=user
+    )
 
 
 def material_list_for_user(*, event: Event, user) -> QuerySet[Material]:

@@ -22,7 +22,16 @@ from portal.models import User
 from portal.services import EmailAttachment, email_build, email_enqueue, emails_bulk_create
 
 from . import documents, exceptions
-from .models import Attendance, Certificate, ConsentText, Event, Material, Question, Registration, Report
+from .models import (
+    Attendance,
+    Certificate,
+    ConsentText,
+    Event,
+    Material,
+    Question,
+    Registration,
+    Report,
+)
 from .selectors import consent_text_current, registration_is_own, user_has_perm
 
 logger = logging.getLogger(__name__)
@@ -41,7 +50,9 @@ def _person(user: User) -> str:
     return user.get_full_name() or user.email
 
 
-def _status_change_record(registration: Registration, *, actor, verb: str, summary: str, old_status: str) -> None:
+def _status_change_record(
+    registration: Registration, *, actor, verb: str, summary: str, old_status: str
+) -> None:
     audit_record(
         actor=actor,
         action=f"events.registration.{verb}",
@@ -137,8 +148,12 @@ def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
         promoted.append(registration)
         _notify(registration, "promoted")
         _status_change_record(
-            registration, actor=actor, verb="promote", old_status=Status.WAITLISTED,
-            summary=_("Miejsce z listy rezerwowej dla: %(name)s") % {"name": _person(registration.participant)},
+            registration,
+            actor=actor,
+            verb="promote",
+            old_status=Status.WAITLISTED,
+            summary=_("Miejsce z listy rezerwowej dla: %(name)s")
+            % {"name": _person(registration.participant)},
         )
     return promoted
 
@@ -160,28 +175,48 @@ EMAIL_SUBJECTS = {
 
 
 def _notify_kwargs(
-    registration: Registration, kind: str, *, due_at=None, dedup_key: str | None = None, actor: User | None = None
+    registration: Registration,
+    kind: str,
+    *,
+    due_at=None,
+    dedup_key: str | None = None,
+    actor: User | None = None,
 ) -> dict:
     event = registration.event
     attachments: Iterable[EmailAttachment] = ()
     if registration.status == Status.CONFIRMED and kind in ("confirmed", "promoted", "reminder"):
-        attachments = (EmailAttachment(f"{event.slug}.ics", documents.event_ics(event), "text/calendar"),)
+        attachments = (
+            EmailAttachment(f"{event.slug}.ics", documents.event_ics(event), "text/calendar"),
+        )
     return {
         "to": registration.participant.email,
         "subject": str(EMAIL_SUBJECTS[kind]).format(title=event.title),
         "template": f"events_{kind}",
-        "context": {"registration": registration, "event": event, "participant": registration.participant, "actor": actor},
-        "dedup_key": dedup_key or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
+        "context": {
+            "registration": registration,
+            "event": event,
+            "participant": registration.participant,
+            "actor": actor,
+        },
+        "dedup_key": dedup_key
+        or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
         "attachments": attachments,
         "due_at": due_at,
     }
 
 
 def _notify(
-    registration: Registration, kind: str, *, due_at=None, dedup_key: str | None = None, actor: User | None = None
+    registration: Registration,
+    kind: str,
+    *,
+    due_at=None,
+    dedup_key: str | None = None,
+    actor: User | None = None,
 ) -> None:
     """Queue one e-mail about a registration; the outbox sends it after commit, once."""
-    email_enqueue(**_notify_kwargs(registration, kind, due_at=due_at, dedup_key=dedup_key, actor=actor))
+    email_enqueue(
+        **_notify_kwargs(registration, kind, due_at=due_at, dedup_key=dedup_key, actor=actor)
+    )
 
 
 # --- registration ------------------------------------------------------------------------
@@ -208,25 +243,33 @@ def registration_create(
     now = now or timezone.now()
     if not membership_is_approved(user=actor, organisation=organisation):
         raise exceptions.NotAMember()
-    if participant.pk != actor.pk and not membership_is_approved(user=participant, organisation=organisation):
+    if participant.pk != actor.pk and not membership_is_approved(
+        user=participant, organisation=organisation
+    ):
         raise exceptions.ParticipantNotInOrganisation()
     if not (participant.first_name.strip() and participant.last_name.strip()):
         raise exceptions.ParticipantNameMissing()
     cleaned_answers = answers_clean(event=event, answers=answers)
-    health_questions = {str(pk) for pk in event.questions.filter(is_health_data=True).values_list("pk", flat=True)}
+    health_questions = {
+        str(pk) for pk in event.questions.filter(is_health_data=True).values_list("pk", flat=True)
+    }
     gives_health_data = bool(health_questions & set(cleaned_answers))
     if gives_health_data and not health_data_consent:
         raise exceptions.HealthDataConsentMissing()
     consent_text = consent_text_current()
     if consent_text is None:
-        raise exceptions.RegistrationClosed(_("Zapisy są chwilowo wstrzymane: brak obowiązującej klauzuli RODO."))
+        raise exceptions.RegistrationClosed(
+            _("Zapisy są chwilowo wstrzymane: brak obowiązującej klauzuli RODO.")
+        )
     if clause_version is not None and clause_version != consent_text.version:
         raise exceptions.InformationClauseChanged()
 
     with transaction.atomic():
         locked = _lock_event(event.pk)
         _check_open(locked, now)
-        if locked.registrations.filter(participant=participant, status__in=Registration.ACTIVE).exists():
+        if locked.registrations.filter(
+            participant=participant, status__in=Registration.ACTIVE
+        ).exists():
             raise exceptions.AlreadyRegistered()
         status = _place_status(locked) if _has_place(locked, organisation.pk) else Status.WAITLISTED
         # Taken under the lock, so the queue order is the order in which places were decided.
@@ -255,7 +298,11 @@ def registration_create(
             action="events.registration.create",
             target=registration,
             summary=_("Zgłoszenie: %(name)s (%(organisation)s), status: %(status)s")
-            % {"name": _person(participant), "organisation": organisation, "status": registration.get_status_display()},
+            % {
+                "name": _person(participant),
+                "organisation": organisation,
+                "status": registration.get_status_display(),
+            },
             changes={
                 "status": [None, status],
                 "information_clause": consent_text.version,
@@ -272,7 +319,9 @@ def _check_open(event: Event, now) -> None:
         raise exceptions.RegistrationClosed(_("To wydarzenie nie przyjmuje zgłoszeń."))
     if event.registration_opens_at and now < event.registration_opens_at:
         raise exceptions.RegistrationClosed(_("Zapisy jeszcze się nie rozpoczęły."))
-    if (event.registration_closes_at and now > event.registration_closes_at) or now >= event.starts_at:
+    if (
+        event.registration_closes_at and now > event.registration_closes_at
+    ) or now >= event.starts_at:
         raise exceptions.RegistrationClosed(_("Termin zapisów minął."))
 
 
@@ -286,7 +335,11 @@ def registration_cancel(*, registration: Registration, actor: User, now=None) ->
     now = now or timezone.now()
     with transaction.atomic():
         event = _lock_event(registration.event_id)
-        registration = Registration.objects.select_for_update().select_related("participant").get(pk=registration.pk)
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("participant")
+            .get(pk=registration.pk)
+        )
         own = registration_is_own(registration=registration, user=actor)
         as_staff = user_has_perm(actor, "manage_registration")
         if not (own or as_staff):
@@ -308,8 +361,12 @@ def registration_cancel(*, registration: Registration, actor: User, now=None) ->
             kind = "cancelled_by_staff"
         _notify(registration, kind, actor=actor)
         _status_change_record(
-            registration, actor=actor, verb="cancel", old_status=old_status,
-            summary=_("Anulowano zgłoszenie: %(name)s") % {"name": _person(registration.participant)},
+            registration,
+            actor=actor,
+            verb="cancel",
+            old_status=old_status,
+            summary=_("Anulowano zgłoszenie: %(name)s")
+            % {"name": _person(registration.participant)},
         )
         if held_place and event.state == Event.State.PUBLISHED:
             _waitlist_promote(event, actor)
@@ -321,16 +378,24 @@ def registration_approve(*, registration: Registration, actor: User) -> Registra
     _require(actor, "manage_registration")
     with transaction.atomic():
         _lock_event(registration.event_id)
-        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
-            pk=registration.pk
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("event", "participant")
+            .get(pk=registration.pk)
         )
         if registration.status != Status.PENDING:
-            raise exceptions.InvalidTransition(_("Zatwierdzić można tylko zgłoszenie oczekujące na akceptację."))
+            raise exceptions.InvalidTransition(
+                _("Zatwierdzić można tylko zgłoszenie oczekujące na akceptację.")
+            )
         _set_status(registration, Status.CONFIRMED)
         _notify(registration, "confirmed")
         _status_change_record(
-            registration, actor=actor, verb="approve", old_status=Status.PENDING,
-            summary=_("Zatwierdzono zgłoszenie: %(name)s") % {"name": _person(registration.participant)},
+            registration,
+            actor=actor,
+            verb="approve",
+            old_status=Status.PENDING,
+            summary=_("Zatwierdzono zgłoszenie: %(name)s")
+            % {"name": _person(registration.participant)},
         )
     return registration
 
@@ -340,18 +405,26 @@ def registration_reject(*, registration: Registration, actor: User) -> Registrat
     _require(actor, "manage_registration")
     with transaction.atomic():
         event = _lock_event(registration.event_id)
-        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
-            pk=registration.pk
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("event", "participant")
+            .get(pk=registration.pk)
         )
         if registration.status not in (Status.PENDING, Status.WAITLISTED):
-            raise exceptions.InvalidTransition(_("Odrzucić można tylko zgłoszenie oczekujące lub z listy rezerwowej."))
+            raise exceptions.InvalidTransition(
+                _("Odrzucić można tylko zgłoszenie oczekujące lub z listy rezerwowej.")
+            )
         held_place = registration.status == Status.PENDING
         old_status = registration.status
         _set_status(registration, Status.REJECTED)
         _notify(registration, "rejected")
         _status_change_record(
-            registration, actor=actor, verb="reject", old_status=old_status,
-            summary=_("Odrzucono zgłoszenie: %(name)s") % {"name": _person(registration.participant)},
+            registration,
+            actor=actor,
+            verb="reject",
+            old_status=old_status,
+            summary=_("Odrzucono zgłoszenie: %(name)s")
+            % {"name": _person(registration.participant)},
         )
         if held_place and event.state == Event.State.PUBLISHED:
             _waitlist_promote(event, actor)
@@ -363,17 +436,25 @@ def registration_move_to_waitlist(*, registration: Registration, actor: User) ->
     _require(actor, "manage_registration")
     with transaction.atomic():
         _lock_event(registration.event_id)
-        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
-            pk=registration.pk
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("event", "participant")
+            .get(pk=registration.pk)
         )
         if registration.status not in Registration.HOLDING_PLACE:
-            raise exceptions.InvalidTransition(_("Na listę rezerwową można przenieść tylko zgłoszenie z miejscem."))
+            raise exceptions.InvalidTransition(
+                _("Na listę rezerwową można przenieść tylko zgłoszenie z miejscem.")
+            )
         old_status = registration.status
         _set_status(registration, Status.WAITLISTED)
         _notify(registration, "waitlisted")
         _status_change_record(
-            registration, actor=actor, verb="waitlist", old_status=old_status,
-            summary=_("Przeniesiono na listę rezerwową: %(name)s") % {"name": _person(registration.participant)},
+            registration,
+            actor=actor,
+            verb="waitlist",
+            old_status=old_status,
+            summary=_("Przeniesiono na listę rezerwową: %(name)s")
+            % {"name": _person(registration.participant)},
         )
     return registration
 
@@ -383,18 +464,26 @@ def registration_move_to_confirmed(*, registration: Registration, actor: User) -
     _require(actor, "manage_registration")
     with transaction.atomic():
         event = _lock_event(registration.event_id)
-        registration = Registration.objects.select_for_update().select_related("event", "participant").get(
-            pk=registration.pk
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("event", "participant")
+            .get(pk=registration.pk)
         )
         if registration.status != Status.WAITLISTED:
-            raise exceptions.InvalidTransition(_("Potwierdzić miejsce można tylko zgłoszeniu z listy rezerwowej."))
+            raise exceptions.InvalidTransition(
+                _("Potwierdzić miejsce można tylko zgłoszeniu z listy rezerwowej.")
+            )
         if not _has_place(event, registration.organisation_id):
             raise exceptions.NoPlacesLeft()
         _set_status(registration, Status.CONFIRMED)
         _notify(registration, "confirmed")
         _status_change_record(
-            registration, actor=actor, verb="confirm", old_status=Status.WAITLISTED,
-            summary=_("Potwierdzono miejsce z listy rezerwowej: %(name)s") % {"name": _person(registration.participant)},
+            registration,
+            actor=actor,
+            verb="confirm",
+            old_status=Status.WAITLISTED,
+            summary=_("Potwierdzono miejsce z listy rezerwowej: %(name)s")
+            % {"name": _person(registration.participant)},
         )
     return registration
 
@@ -412,7 +501,9 @@ def waitlist_promote(*, event: Event, actor: User | None = None) -> list[Registr
 # --- events ------------------------------------------------------------------------------
 
 
-def event_save(*, event: Event, actor: User, created: bool, changed_fields: list[str]) -> list[Registration]:
+def event_save(
+    *, event: Event, actor: User, created: bool, changed_fields: list[str]
+) -> list[Registration]:
     """Save an event edited by staff (never its state: see publish/cancel/finish) and record it.
 
     More places or a higher per-organisation limit go to the waitlist at once, in order;
@@ -424,8 +515,11 @@ def event_save(*, event: Event, actor: User, created: bool, changed_fields: list
             event.state = Event.State.DRAFT
         event.save()
         audit_record(
-            actor=actor, action="events.event.create" if created else "events.event.change", target=event,
-            summary=_("Dodano wydarzenie") if created else _("Zmieniono wydarzenie"), changes={"fields": changed_fields},
+            actor=actor,
+            action="events.event.create" if created else "events.event.change",
+            target=event,
+            summary=_("Dodano wydarzenie") if created else _("Zmieniono wydarzenie"),
+            changes={"fields": changed_fields},
         )
         if created or not {"capacity", "per_organisation_limit"} & set(changed_fields):
             return []
@@ -437,7 +531,10 @@ def event_save(*, event: Event, actor: User, created: bool, changed_fields: list
 
 def _event_state_record(event: Event, *, actor, verb: str, old_state: str, summary: str) -> None:
     audit_record(
-        actor=actor, action=f"events.event.{verb}", target=event, summary=summary,
+        actor=actor,
+        action=f"events.event.{verb}",
+        target=event,
+        summary=summary,
         changes={"state": [old_state, event.state]},
     )
 
@@ -452,7 +549,11 @@ def event_publish(*, event: Event, actor: User) -> Event:
         locked.state = Event.State.PUBLISHED
         locked.save(update_fields=["state", "updated_at"])
         _event_state_record(
-            locked, actor=actor, verb="publish", old_state=Event.State.DRAFT, summary=_("Opublikowano wydarzenie")
+            locked,
+            actor=actor,
+            verb="publish",
+            old_state=Event.State.DRAFT,
+            summary=_("Opublikowano wydarzenie"),
         )
     return locked
 
@@ -468,13 +569,23 @@ def event_cancel(*, event: Event, actor: User) -> Event:
         locked.state = Event.State.CANCELLED
         locked.save(update_fields=["state", "updated_at"])
         notified = 0
-        for registration in locked.registrations.filter(status__in=Registration.ACTIVE).select_related("participant"):
+        for registration in locked.registrations.filter(
+            status__in=Registration.ACTIVE
+        ).select_related("participant"):
             registration.event = locked
-            _notify(registration, "event_cancelled", dedup_key=f"events:registration:{registration.pk}:event_cancelled")
+            _notify(
+                registration,
+                "event_cancelled",
+                dedup_key=f"events:registration:{registration.pk}:event_cancelled",
+            )
             notified += 1
         _event_state_record(
-            locked, actor=actor, verb="cancel", old_state=old_state,
-            summary=_("Odwołano wydarzenie; powiadomiono zapisanych: %(count)d") % {"count": notified},
+            locked,
+            actor=actor,
+            verb="cancel",
+            old_state=old_state,
+            summary=_("Odwołano wydarzenie; powiadomiono zapisanych: %(count)d")
+            % {"count": notified},
         )
     return locked
 
@@ -492,7 +603,11 @@ def event_finish(*, event: Event, actor: User | None) -> Event:
         locked.state = Event.State.FINISHED
         locked.save(update_fields=["state", "updated_at"])
         _event_state_record(
-            locked, actor=actor, verb="finish", old_state=Event.State.PUBLISHED, summary=_("Zakończono wydarzenie")
+            locked,
+            actor=actor,
+            verb="finish",
+            old_state=Event.State.PUBLISHED,
+            summary=_("Zakończono wydarzenie"),
         )
         _certificates_issue(locked, actor=actor)
     return locked
@@ -507,7 +622,9 @@ def events_finish_ended(*, now=None) -> list[int]:
     """
     now = now or timezone.now()
     finished = []
-    ended = Event.objects.filter(state=Event.State.PUBLISHED, ends_at__lt=now).order_by("ends_at", "pk")
+    ended = Event.objects.filter(state=Event.State.PUBLISHED, ends_at__lt=now).order_by(
+        "ends_at", "pk"
+    )
     for event_id in ended.values_list("pk", flat=True):
         with transaction.atomic():
             locked = _lock_event(event_id)
@@ -526,10 +643,10 @@ def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
     level advisory lock makes concurrent runs (two beat dispatchers) take turns, so the second
     sees the first one's rows and counts nothing twice.
     """
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.db.models import CharField, Exists, OuterRef, Value
     from django.db.models.functions import Cast, Concat
-    from django.contrib.contenttypes.models import ContentType
 
     from portal.audit import SYSTEM_ACTOR_LABEL
     from portal.models import AuditLogEntry, OutboundEmail
@@ -544,7 +661,9 @@ def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDERS_LOCK_ID])
             reminded = OutboundEmail.objects.filter(
                 dedup_key=Concat(
-                    Value("events:registration:"), Cast(OuterRef("pk"), CharField()), Value(":reminder"),
+                    Value("events:registration:"),
+                    Cast(OuterRef("pk"), CharField()),
+                    Value(":reminder"),
                     output_field=CharField(),
                 )
             )
@@ -566,15 +685,24 @@ def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
                 key = f"events:registration:{registration.pk}:reminder"
                 # One participant's failure must not hold back everybody after them.
                 try:
-                    emails.append(email_build(**_notify_kwargs(registration, "reminder", dedup_key=key)))
+                    emails.append(
+                        email_build(**_notify_kwargs(registration, "reminder", dedup_key=key))
+                    )
                 except Exception:  # noqa: BLE001 - logged; the next run retries this registration
-                    logger.exception("Reminder for registration %s could not be queued", registration.pk)
+                    logger.exception(
+                        "Reminder for registration %s could not be queued", registration.pk
+                    )
                     continue
                 entries.append(
                     AuditLogEntry(
-                        actor=None, actor_label=SYSTEM_ACTOR_LABEL, action="events.registration.remind",
-                        content_type=content_type, object_id=str(registration.pk),
-                        object_repr=str(registration)[:300], summary=str(summary), changes={},
+                        actor=None,
+                        actor_label=SYSTEM_ACTOR_LABEL,
+                        action="events.registration.remind",
+                        content_type=content_type,
+                        object_id=str(registration.pk),
+                        object_repr=str(registration)[:300],
+                        summary=str(summary),
+                        changes={},
                     )
                 )
             emails_bulk_create(emails)
@@ -594,7 +722,9 @@ def consent_text_create(*, version: str, text: str, actor: User | None) -> Conse
     with transaction.atomic():
         consent_text = ConsentText.objects.create(version=version, text=text, is_active=True)
         audit_record(
-            actor=actor, action="events.consenttext.create", target=consent_text,
+            actor=actor,
+            action="events.consenttext.create",
+            target=consent_text,
             summary=_("Nowa wersja klauzuli informacyjnej: %(version)s") % {"version": version},
         )
     return consent_text
@@ -609,7 +739,9 @@ def event_days(event: Event) -> list:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def attendance_mark(*, registration: Registration, day, is_present: bool, actor: User, now=None) -> Attendance:
+def attendance_mark(
+    *, registration: Registration, day, is_present: bool, actor: User, now=None
+) -> Attendance:
     """Record a participant as present or absent on one day; repeating the same mark changes nothing.
 
     The registration row is locked first, so two staff members marking the same person at
@@ -618,16 +750,24 @@ def attendance_mark(*, registration: Registration, day, is_present: bool, actor:
     if not user_has_perm(actor, "manage_checkin"):
         raise exceptions.CheckInNotAllowed()
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        registration = (
+            Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        )
         if registration.status != Status.CONFIRMED:
-            raise exceptions.InvalidTransition(_("Obecność można zaznaczyć tylko osobie z potwierdzonym miejscem."))
+            raise exceptions.InvalidTransition(
+                _("Obecność można zaznaczyć tylko osobie z potwierdzonym miejscem.")
+            )
         if day not in event_days(registration.event):
             raise exceptions.InvalidTransition(_("Wydarzenie nie odbywa się w tym dniu."))
         attendance = Attendance.objects.filter(registration=registration, day=day).first()
         old = None if attendance is None else attendance.is_present
         if attendance is None:
             attendance = Attendance.objects.create(
-                registration=registration, day=day, is_present=is_present, marked_at=now or timezone.now(), marked_by=actor
+                registration=registration,
+                day=day,
+                is_present=is_present,
+                marked_at=now or timezone.now(),
+                marked_by=actor,
             )
         elif attendance.is_present != is_present:
             attendance.is_present = is_present
@@ -639,8 +779,11 @@ def attendance_mark(*, registration: Registration, day, is_present: bool, actor:
             _certificate_issue(registration=registration, actor=actor)
         if old != is_present:
             audit_record(
-                actor=actor, action="events.attendance.mark", target=attendance,
-                summary=(_("Obecność %(day)s") if is_present else _("Nieobecność %(day)s")) % {"day": day.isoformat()},
+                actor=actor,
+                action="events.attendance.mark",
+                target=attendance,
+                summary=(_("Obecność %(day)s") if is_present else _("Nieobecność %(day)s"))
+                % {"day": day.isoformat()},
                 changes={"is_present": [old, is_present]},
             )
         return attendance
@@ -665,18 +808,29 @@ def certificate_issue(*, registration: Registration, actor: User | None, now=Non
 def _certificate_issue(*, registration: Registration, actor: User | None, now=None) -> Certificate:
     with transaction.atomic():
         registration = (
-            Registration.objects.select_for_update().select_related("event", "participant").get(pk=registration.pk)
+            Registration.objects.select_for_update()
+            .select_related("event", "participant")
+            .get(pk=registration.pk)
         )
         present = registration.attendances.filter(is_present=True).exists()
-        if registration.event.state != Event.State.FINISHED or registration.status != Status.CONFIRMED or not present:
+        if (
+            registration.event.state != Event.State.FINISHED
+            or registration.status != Status.CONFIRMED
+            or not present
+        ):
             raise exceptions.CertificateUnavailable()
         certificate, created = Certificate.objects.get_or_create(
             registration=registration,
-            defaults={"number": certificate_number(registration), "issued_at": now or timezone.now()},
+            defaults={
+                "number": certificate_number(registration),
+                "issued_at": now or timezone.now(),
+            },
         )
         if created:
             audit_record(
-                actor=actor, action="events.certificate.issue", target=certificate,
+                actor=actor,
+                action="events.certificate.issue",
+                target=certificate,
                 summary=_("Wystawiono zaświadczenie %(number)s: %(name)s")
                 % {"number": certificate.number, "name": _person(registration.participant)},
             )
@@ -685,7 +839,9 @@ def _certificate_issue(*, registration: Registration, actor: User | None, now=No
 
 def _certificates_issue(event: Event, *, actor: User | None) -> list[Certificate]:
     due = (
-        event.registrations.filter(status=Status.CONFIRMED, attendances__is_present=True, certificate__isnull=True)
+        event.registrations.filter(
+            status=Status.CONFIRMED, attendances__is_present=True, certificate__isnull=True
+        )
         .distinct()
         .order_by("pk")
     )
@@ -696,30 +852,42 @@ def certificates_issue_for_event(*, event: Event, actor: User | None) -> list[Ce
     """Issue the missing certificates of everyone marked present at a finished event (e.g. marked late)."""
     _require(actor, "issue_certificate")
     if event.state != Event.State.FINISHED:
-        raise exceptions.CertificateUnavailable(_("Zaświadczenia wystawiamy po zakończeniu wydarzenia."))
+        raise exceptions.CertificateUnavailable(
+            _("Zaświadczenia wystawiamy po zakończeniu wydarzenia.")
+        )
     with transaction.atomic():
         return _certificates_issue(event, actor=actor)
 
 
-def certificate_render(*, certificate: Certificate, actor: User | None = None, region=None) -> bytes:
+def certificate_render(
+    *, certificate: Certificate, actor: User | None = None, region=None
+) -> bytes:
     """Return the certificate as a PDF (rendered on demand, so it always shows current data).
 
     A download by anyone other than the participant or the colleague who registered them
     (staff with ``events.download_certificate``) is recorded in the audit trail.
     """
-    registration = (
-        Registration.objects.select_related("event__funding_project", "participant", "organisation")
-        .get(pk=certificate.registration_id)
+    registration = Registration.objects.select_related(
+        "event__funding_project", "participant", "organisation"
+    ).get(pk=certificate.registration_id)
+    days = list(
+        registration.attendances.filter(is_present=True)
+        .order_by("day")
+        .values_list("day", flat=True)
     )
-    days = list(registration.attendances.filter(is_present=True).order_by("day").values_list("day", flat=True))
     if actor is not None and not registration_is_own(registration=registration, user=actor):
         _private_download_record(
-            actor=actor, target=certificate, verb="events.certificate.download",
+            actor=actor,
+            target=certificate,
+            verb="events.certificate.download",
             summary=_("Pobrano zaświadczenie %(number)s: %(name)s")
             % {"number": certificate.number, "name": _person(registration.participant)},
         )
     return documents.certificate_pdf(
-        certificate=certificate, registration=registration, present_days=days, region=region,
+        certificate=certificate,
+        registration=registration,
+        present_days=days,
+        region=region,
         agenda=list(registration.event.agenda_items.all()),
     )
 
@@ -738,7 +906,10 @@ def report_publish(*, report: Report, actor: User, now=None) -> Report:
         report.save(update_fields=["is_published", "published_at", "updated_at"])
         if not was_published:
             audit_record(
-                actor=actor, action="events.report.publish", target=report, summary=_("Opublikowano relację"),
+                actor=actor,
+                action="events.report.publish",
+                target=report,
+                summary=_("Opublikowano relację"),
                 changes={"is_published": [False, True]},
             )
     return report
@@ -754,7 +925,10 @@ def report_unpublish(*, report: Report, actor: User) -> Report:
         report.save(update_fields=["is_published", "updated_at"])
         if was_published:
             audit_record(
-                actor=actor, action="events.report.unpublish", target=report, summary=_("Wycofano relację"),
+                actor=actor,
+                action="events.report.unpublish",
+                target=report,
+                summary=_("Wycofano relację"),
                 changes={"is_published": [True, False]},
             )
     return report
@@ -767,8 +941,11 @@ def report_save(*, report: Report, actor: User, created: bool, changed_fields: l
             report.author = actor
         report.save()
         audit_record(
-            actor=actor, action="events.report.create" if created else "events.report.change", target=report,
-            summary=_("Dodano relację") if created else _("Zmieniono relację"), changes={"fields": changed_fields},
+            actor=actor,
+            action="events.report.create" if created else "events.report.change",
+            target=report,
+            summary=_("Dodano relację") if created else _("Zmieniono relację"),
+            changes={"fields": changed_fields},
         )
     return report
 
@@ -784,18 +961,27 @@ def attendance_list_download_record(*, event: Event, actor: User) -> None:
     """Record that a member of staff downloaded an event's attendance list (names and organisations)."""
     _require(actor, "view_attendance_list")
     _private_download_record(
-        actor=actor, target=event, verb="events.event.attendance_list_download", summary=_("Pobrano listę obecności")
+        actor=actor,
+        target=event,
+        verb="events.event.attendance_list_download",
+        summary=_("Pobrano listę obecności"),
     )
 
 
 def material_download_record(*, material: Material, actor: User | None) -> None:
     """Record a staff download of a participants-only material (participants' own downloads are not recorded)."""
-    if material.visibility != Material.Visibility.PARTICIPANTS or actor is None or not actor.is_authenticated:
+    if (
+        material.visibility != Material.Visibility.PARTICIPANTS
+        or actor is None
+        or not actor.is_authenticated
+    ):
         return
     if material.event.registrations.filter(participant=actor, status=Status.CONFIRMED).exists():
         return
     _private_download_record(
-        actor=actor, target=material, verb="events.material.download",
+        actor=actor,
+        target=material,
+        verb="events.material.download",
         summary=_("Pobrano materiał tylko dla uczestników: %(title)s") % {"title": material.title},
     )
 
@@ -805,7 +991,13 @@ def registration_export_record(*, registrations, actor: User, file_format: str =
     _require(actor, "export_registration")
     rows = list(registrations.values_list("pk", "event_id"))
     audit_record(
-        actor=actor, action="events.registration.export", target=None,
-        summary=_("Eksport zgłoszeń (%(format)s): %(count)d") % {"format": file_format or "?", "count": len(rows)},
-        changes={"registrations": [pk for pk, _event in rows], "events": sorted({event for _pk, event in rows})},
+        actor=actor,
+        action="events.registration.export",
+        target=None,
+        summary=_("Eksport zgłoszeń (%(format)s): %(count)d")
+        % {"format": file_format or "?", "count": len(rows)},
+        changes={
+            "registrations": [pk for pk, _event in rows],
+            "events": sorted({event for _pk, event in rows}),
+        },
     )

@@ -9,7 +9,11 @@ urlpatterns = [
     path("kalendarz.ics", views.events_feed, name="events_feed"),
     path("moje-zgloszenia/", views.my_registrations, name="my_registrations"),
     path("zgloszenia/<int:pk>/anuluj/", views.registration_cancel, name="registration_cancel"),
-    path("zgloszenia/<int:pk>/zaswiadczenie.pdf", views.certificate_download, name="certificate_download"),
+    path(
+        "zgloszenia/<int:pk>/zaswiadczenie.pdf",
+        views.certificate_download,
+        name="certificate_download",
+    ),
     path("relacje/", views.report_list, name="report_list"),
     path("<slug:slug>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/zapisy/", views.registration_create, name="registration_create"),

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.selectors import organisation_list_for_member
@@ -25,8 +25,14 @@ from .models import Event, Registration
 def event_list(request):
     past = request.GET.get("okres") == "archiwum"
     base = selectors.event_list_past_public() if past else selectors.event_list_upcoming_public()
-    event_filter = EventFilter(request.GET or None, queryset=base.prefetch_related("target_groups"), past=past)
-    events = event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base.prefetch_related("target_groups")
+    event_filter = EventFilter(
+        request.GET or None, queryset=base.prefetch_related("target_groups"), past=past
+    )
+    events = (
+        event_filter.qs
+        if event_filter.is_bound and event_filter.is_valid()
+        else base.prefetch_related("target_groups")
+    )
     page = Paginator(events, 12).get_page(request.GET.get("strona"))
     query = request.GET.copy()
     query.pop("strona", None)
@@ -45,7 +51,9 @@ def event_detail(request, slug: str):
         else []
     )
     for registration in my_registrations:
-        registration.certificate_available = selectors.registration_certificate_available(registration)
+        registration.certificate_available = selectors.registration_certificate_available(
+            registration
+        )
     return render(
         request,
         "events/event_detail.html",
@@ -53,7 +61,9 @@ def event_detail(request, slug: str):
             "event": event,
             "places_free": selectors.event_places_free(event=event),
             "waitlist_length": selectors.event_waitlist(event=event).count(),
-            "availability": selectors.event_registration_availability(event=event, user=request.user),
+            "availability": selectors.event_registration_availability(
+                event=event, user=request.user
+            ),
             "my_registrations": my_registrations,
             "agenda_days": _agenda_by_day(event),
             "can_manage_registrations": selectors.user_has_perm(request.user, "view_registration"),
@@ -112,7 +122,9 @@ def registration_create(request, slug: str):
         except exceptions.AnswersInvalid as error:
             form.add_answer_errors(error.errors)
         except exceptions.HealthDataConsentMissing as error:
-            form.add_error("health_data_consent" if "health_data_consent" in form.fields else None, str(error))
+            form.add_error(
+                "health_data_consent" if "health_data_consent" in form.fields else None, str(error)
+            )
         except exceptions.ParticipantNameMissing as error:
             name_missing = True
             form.add_error("participant", str(error))
@@ -123,7 +135,11 @@ def registration_create(request, slug: str):
         except exceptions.EventsError as error:
             form.add_error(None, str(error))
         else:
-            level = messages.WARNING if registration.status == registration.Status.WAITLISTED else messages.SUCCESS
+            level = (
+                messages.WARNING
+                if registration.status == registration.Status.WAITLISTED
+                else messages.SUCCESS
+            )
             messages.add_message(request, level, _registration_message(registration))
             return redirect("events:my_registrations")
     return render(
@@ -153,15 +169,21 @@ def _account_url() -> str:
 def _registration_message(registration) -> str:
     name = registration.participant.get_full_name() or registration.participant.email
     if registration.status == registration.Status.CONFIRMED:
-        return _("Zgłoszenie przyjęte: %(name)s ma potwierdzone miejsce. Potwierdzenie wysłaliśmy e-mailem.") % {"name": name}
+        return _(
+            "Zgłoszenie przyjęte: %(name)s ma potwierdzone miejsce. Potwierdzenie wysłaliśmy e-mailem."
+        ) % {"name": name}
     if registration.status == registration.Status.PENDING:
-        return _("Zgłoszenie przyjęte: %(name)s ma zarezerwowane miejsce, które czeka na akceptację organizatora.") % {"name": name}
+        return _(
+            "Zgłoszenie przyjęte: %(name)s ma zarezerwowane miejsce, które czeka na akceptację organizatora."
+        ) % {"name": name}
     if selectors.event_places_free(event=registration.event) > 0:
         return _(
             "Organizacja wykorzystała limit miejsc na tym wydarzeniu: %(name)s jest na liście rezerwowej. "
             "Gdy zwolni się miejsce dla organizacji, wyślemy e-mail."
         ) % {"name": name}
-    return _("Brak wolnych miejsc: %(name)s jest na liście rezerwowej. Gdy zwolni się miejsce, wyślemy e-mail.") % {"name": name}
+    return _(
+        "Brak wolnych miejsc: %(name)s jest na liście rezerwowej. Gdy zwolni się miejsce, wyślemy e-mail."
+    ) % {"name": name}
 
 
 @login_required
@@ -171,7 +193,9 @@ def my_registrations(request):
     for registration in registrations:
         registration.queue_position = selectors.waitlist_position(registration=registration)
         registration.can_cancel = now <= registration.event.cancellation_closes_at
-        registration.certificate_available = selectors.registration_certificate_available(registration)
+        registration.certificate_available = selectors.registration_certificate_available(
+            registration
+        )
         registration.certificate_due = selectors.registration_certificate_eligible(registration)
     return render(request, "events/my_registrations.html", {"registrations": registrations})
 
@@ -197,7 +221,10 @@ def registration_cancel(request, pk: int):
     except exceptions.EventsError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Zgłoszenie na „%(title)s” zostało anulowane.") % {"title": registration.event.title})
+        messages.success(
+            request,
+            _("Zgłoszenie na „%(title)s” zostało anulowane.") % {"title": registration.event.title},
+        )
     return redirect("events:my_registrations")
 
 
@@ -212,7 +239,8 @@ def events_feed(request):
     region = getattr(request, "region", None)
     name = _("Wydarzenia – kalendarz") if region is None else region.portal_title
     response = HttpResponse(
-        documents.events_feed_ics(selectors.event_list_feed(), name=str(name)), content_type="text/calendar; charset=utf-8"
+        documents.events_feed_ics(selectors.event_list_feed(), name=str(name)),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
     return response
@@ -231,29 +259,43 @@ def checkin(request, slug: str):
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
-            registration = event.registrations.filter(pk=form.cleaned_data["registration"]).select_related("participant").first()
+            registration = (
+                event.registrations.filter(pk=form.cleaned_data["registration"])
+                .select_related("participant")
+                .first()
+            )
             if registration is None:
                 raise Http404
             try:
                 services.attendance_mark(
-                    registration=registration, day=form.cleaned_data["day"],
-                    is_present=form.cleaned_data["present"], actor=request.user,
+                    registration=registration,
+                    day=form.cleaned_data["day"],
+                    is_present=form.cleaned_data["present"],
+                    actor=request.user,
                 )
             except exceptions.EventsError as error:
                 messages.error(request, str(error))
             else:
                 name = registration.participant.get_full_name() or registration.participant.email
-                text = _("%(name)s: obecność zapisana.") if form.cleaned_data["present"] else _("%(name)s: nieobecność zapisana.")
+                text = (
+                    _("%(name)s: obecność zapisana.")
+                    if form.cleaned_data["present"]
+                    else _("%(name)s: nieobecność zapisana.")
+                )
                 messages.success(request, text % {"name": name})
         else:
-            messages.error(request, _("Nie udało się zapisać obecności: odśwież stronę i spróbuj ponownie."))
+            messages.error(
+                request, _("Nie udało się zapisać obecności: odśwież stronę i spróbuj ponownie.")
+            )
         query = QueryDict(mutable=True)
         if len(days) > 1:
             query["dzien"] = day.isoformat()
         if search:
             query["szukaj"] = search
         anchor = f"#r{form.cleaned_data['registration']}" if form.is_valid() else ""
-        return redirect(f"{request.path}?{query.urlencode()}{anchor}" if query else f"{request.path}{anchor}")
+        return redirect(
+            f"{request.path}?{query.urlencode()}{anchor}" if query else f"{request.path}{anchor}"
+        )
     return render(
         request,
         "events/checkin.html",
@@ -321,7 +363,9 @@ def certificates_issue(request, slug: str):
     except exceptions.EventsError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Wystawione zaświadczenia: %(count)d.") % {"count": len(issued)})
+        messages.success(
+            request, _("Wystawione zaświadczenia: %(count)d.") % {"count": len(issued)}
+        )
     return redirect("events:checkin", slug=event.slug)
 
 

@@ -43,7 +43,9 @@ class RegistryServiceAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
-        services.registry_object_save(obj=obj, actor=request.user, created=not change, changed_fields=form.changed_data)
+        services.registry_object_save(
+            obj=obj, actor=request.user, created=not change, changed_fields=form.changed_data
+        )
 
     def delete_model(self, request, obj):
         services.registry_object_delete(obj=obj, actor=request.user)
@@ -56,9 +58,9 @@ class RegistryServiceAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # Powiats and gminas in Polish alphabetical order ("słupski" before "sztumski").
         if db_field.related_model is TerritorialUnit and "queryset" not in kwargs:
-            kwargs["queryset"] = TerritorialUnit.objects.complex_filter(db_field.get_limit_choices_to()).order_by(
-                PolishCollate("name"), "teryt"
-            )
+            kwargs["queryset"] = TerritorialUnit.objects.complex_filter(
+                db_field.get_limit_choices_to()
+            ).order_by(PolishCollate("name"), "teryt")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
@@ -68,7 +70,9 @@ class RegistryServiceAdmin(admin.ModelAdmin):
         for obj in formset.new_objects:
             services.registry_object_save(obj=obj, actor=request.user, created=True)
         for obj, changed in formset.changed_objects:
-            services.registry_object_save(obj=obj, actor=request.user, created=False, changed_fields=changed)
+            services.registry_object_save(
+                obj=obj, actor=request.user, created=False, changed_fields=changed
+            )
         formset.save_m2m()
 
 
@@ -83,7 +87,11 @@ class TerritorialUnitAdmin(RegistryServiceAdmin):
 
     def get_urls(self):
         return [
-            path("import-terc/", self.admin_site.admin_view(self.import_terc_view), name="partners_territorialunit_import_terc"),
+            path(
+                "import-terc/",
+                self.admin_site.admin_view(self.import_terc_view),
+                name="partners_territorialunit_import_terc",
+            ),
             *super().get_urls(),
         ]
 
@@ -94,9 +102,13 @@ class TerritorialUnitAdmin(RegistryServiceAdmin):
         form = TercUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
         if request.method == "POST" and form.is_valid():
             try:
-                result = services.territory_import_terc(data=form.cleaned_data["file"].read(), actor=request.user)
+                result = services.territory_import_terc(
+                    data=form.cleaned_data["file"].read(), actor=request.user
+                )
             except TercImportError as error:
-                form.add_error("file", _("%(error)s Nic nie zostało zapisane.") % {"error": error.message})
+                form.add_error(
+                    "file", _("%(error)s Nic nie zostało zapisane.") % {"error": error.message}
+                )
             except PartnersError as error:
                 raise PermissionDenied(error.message) from error
             else:
@@ -111,7 +123,10 @@ class TerritorialUnitAdmin(RegistryServiceAdmin):
         return TemplateResponse(request, "partners/admin/terc_import.html", context)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_import_terc": request.user.has_perm("partners.import_terc")}
+        extra_context = {
+            **(extra_context or {}),
+            "can_import_terc": request.user.has_perm("partners.import_terc"),
+        }
         return super().changelist_view(request, extra_context)
 
     def has_delete_permission(self, request, obj=None):
@@ -191,27 +206,52 @@ class OrganisationAdminForm(forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         label=_("Zapisz mimo podobnej organizacji"),
         required=False,
-        help_text=_("Zaznacz, jeśli to na pewno inna organizacja niż ta o tej samej nazwie w tej samej gminie."),
+        help_text=_(
+            "Zaznacz, jeśli to na pewno inna organizacja niż ta o tej samej nazwie w tej samej gminie."
+        ),
     )
 
     class Meta:
         model = Organisation
         fields = (
-            "kind", "legal_form", "jst_type", "name", "short_name", "seat_gmina", "street", "postal_code", "city",
-            "email", "phone", "website", "nip", "regon", "krs", "is_public", "is_verified", "description", "tags",
-            "served_subregion", "served_powiats",
+            "kind",
+            "legal_form",
+            "jst_type",
+            "name",
+            "short_name",
+            "seat_gmina",
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "website",
+            "nip",
+            "regon",
+            "krs",
+            "is_public",
+            "is_verified",
+            "description",
+            "tags",
+            "served_subregion",
+            "served_powiats",
         )
 
     def clean(self):
         cleaned = super().clean()
         duplicates = organisation_find_likely_duplicates(
-            name=cleaned.get("name", ""), seat_gmina=cleaned.get("seat_gmina"), exclude_pk=self.instance.pk
+            name=cleaned.get("name", ""),
+            seat_gmina=cleaned.get("seat_gmina"),
+            exclude_pk=self.instance.pk,
         )
         if duplicates.exists() and not cleaned.get("confirm_duplicate"):
             names = "; ".join(f"{o.name} (id {o.pk}, NIP {o.nip or '–'})" for o in duplicates[:5])
             raise forms.ValidationError(
-                _("W tej gminie jest już organizacja o tej samej nazwie: %(names)s. Prosimy sprawdzić, czy to nie duplikat; "
-                  "jeśli to inna organizacja, należy zaznaczyć „Zapisz mimo podobnej organizacji”.") % {"names": names},
+                _(
+                    "W tej gminie jest już organizacja o tej samej nazwie: %(names)s. Prosimy sprawdzić, czy to nie duplikat; "
+                    "jeśli to inna organizacja, należy zaznaczyć „Zapisz mimo podobnej organizacji”."
+                )
+                % {"names": names},
                 code="likely_duplicate",
             )
         return cleaned
@@ -260,10 +300,26 @@ class OrganisationAdmin(RegistryServiceAdmin, ImportExportModelAdmin, SimpleHist
     actions = ["verify_selected"]
     resource_classes = [OrganisationResource]
     formats = IMPORT_FORMATS
-    list_display = ("name", "kind", "kind_detail", "seat_gmina", "nip", "regon", "is_public", "is_verified")
+    list_display = (
+        "name",
+        "kind",
+        "kind_detail",
+        "seat_gmina",
+        "nip",
+        "regon",
+        "is_public",
+        "is_verified",
+    )
     list_filter = (
-        "kind", SubregionListFilter, PowiatListFilter, CurrentStatusListFilter, "legal_form", "jst_type",
-        "is_public", "is_verified", "tags",
+        "kind",
+        SubregionListFilter,
+        PowiatListFilter,
+        CurrentStatusListFilter,
+        "legal_form",
+        "jst_type",
+        "is_public",
+        "is_verified",
+        "tags",
     )
     search_fields = ("name", "short_name", "nip", "regon", "krs", "city", "email")
     list_select_related = ("seat_gmina",)
@@ -271,8 +327,33 @@ class OrganisationAdmin(RegistryServiceAdmin, ImportExportModelAdmin, SimpleHist
     filter_horizontal = ("served_powiats", "tags")
     inlines = [OrganisationStatusInline, ContactPersonInline, MembershipInline, CooperationInline]
     fieldsets = (
-        (None, {"fields": ("kind", "legal_form", "jst_type", "name", "short_name", "confirm_duplicate")}),
-        (_("Siedziba i kontakt"), {"fields": ("seat_gmina", "street", "postal_code", "city", "email", "phone", "website")}),
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    "legal_form",
+                    "jst_type",
+                    "name",
+                    "short_name",
+                    "confirm_duplicate",
+                )
+            },
+        ),
+        (
+            _("Siedziba i kontakt"),
+            {
+                "fields": (
+                    "seat_gmina",
+                    "street",
+                    "postal_code",
+                    "city",
+                    "email",
+                    "phone",
+                    "website",
+                )
+            },
+        ),
         (_("Identyfikatory"), {"fields": ("nip", "regon", "krs")}),
         (_("Katalog publiczny"), {"fields": ("is_public", "is_verified", "description", "tags")}),
         (_("Obszar działania OWES"), {"fields": ("served_subregion", "served_powiats")}),
@@ -295,9 +376,15 @@ class OrganisationAdmin(RegistryServiceAdmin, ImportExportModelAdmin, SimpleHist
             except PartnersError as error:
                 failed.append(f"{organisation}: {error.message}")
         if done:
-            self.message_user(request, _("Zweryfikowano organizacje: %(count)d.") % {"count": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Zweryfikowano organizacje: %(count)d.") % {"count": done},
+                messages.SUCCESS,
+            )
         if failed:
-            self.message_user(request, format_html_join("", "<br>{}", ((f,) for f in failed)), messages.WARNING)
+            self.message_user(
+                request, format_html_join("", "<br>{}", ((f,) for f in failed)), messages.WARNING
+            )
 
     def has_import_permission(self, request):
         return request.user.has_perm("partners.import_organisation")
@@ -354,7 +441,15 @@ class CooperationAdmin(RegistryServiceAdmin, SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(RegistryServiceAdmin, SimpleHistoryAdmin):
-    list_display = ("user", "organisation", "role", "status", "position", "requested_at", "decided_by")
+    list_display = (
+        "user",
+        "organisation",
+        "role",
+        "status",
+        "position",
+        "requested_at",
+        "decided_by",
+    )
     list_filter = ("status", "role", "organisation__kind")
     search_fields = ("user__email", "user__last_name", "organisation__name")
     raw_id_fields = ("user", "organisation")
@@ -375,13 +470,18 @@ class MembershipAdmin(RegistryServiceAdmin, SimpleHistoryAdmin):
             except PartnersError as error:
                 failed.append(f"{membership}: {error.message}")
         if done:
-            self.message_user(request, _("Rozpatrzono prośby: %(count)d.") % {"count": done}, messages.SUCCESS)
+            self.message_user(
+                request, _("Rozpatrzono prośby: %(count)d.") % {"count": done}, messages.SUCCESS
+            )
         if failed:
             self.message_user(
                 request, format_html_join("", "<br>{}", ((f,) for f in failed)), messages.WARNING
             )
 
-    @admin.action(description=_("Zatwierdź zaznaczone prośby (i zweryfikuj nowe organizacje)"), permissions=["decide"])
+    @admin.action(
+        description=_("Zatwierdź zaznaczone prośby (i zweryfikuj nowe organizacje)"),
+        permissions=["decide"],
+    )
     def approve_selected(self, request, queryset):
         self._decide(request, queryset, services.membership_approve)
 

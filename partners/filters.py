@@ -21,9 +21,9 @@ class OrganisationCatalogueFilter(django_filters.FilterSet):
     )
     powiat = django_filters.ModelChoiceFilter(
         label=_("Powiat"),
-        queryset=TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True).order_by(
-            PolishCollate("name"), "teryt"
-        ),
+        queryset=TerritorialUnit.objects.filter(
+            level=TerritorialUnit.Level.POWIAT, is_active=True
+        ).order_by(PolishCollate("name"), "teryt"),
         method="filter_powiat",
         empty_label=_("wszystkie powiaty"),
     )

@@ -25,9 +25,9 @@ class OwesPowiatForm(forms.Form):
 
     powiat = PowiatChoiceField(
         label=_("Powiat"),
-        queryset=TerritorialUnit.objects.filter(level=TerritorialUnit.Level.POWIAT, is_active=True).order_by(
-            PolishCollate("name"), "teryt"
-        ),
+        queryset=TerritorialUnit.objects.filter(
+            level=TerritorialUnit.Level.POWIAT, is_active=True
+        ).order_by(PolishCollate("name"), "teryt"),
         empty_label=_("wybierz powiat"),
         error_messages={"invalid_choice": _("Wybierz powiat z listy.")},
     )
@@ -77,8 +77,22 @@ class OrganisationProposeForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "kind", "legal_form", "jst_type", "name", "short_name", "seat_gmina", "street", "postal_code",
-            "city", "nip", "regon", "krs", "email", "phone", "website", "description",
+            "kind",
+            "legal_form",
+            "jst_type",
+            "name",
+            "short_name",
+            "seat_gmina",
+            "street",
+            "postal_code",
+            "city",
+            "nip",
+            "regon",
+            "krs",
+            "email",
+            "phone",
+            "website",
+            "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
@@ -104,7 +118,9 @@ class MembershipDecisionForm(forms.Form):
         choices=[("approve", _("zatwierdź")), ("reject", _("odrzuć"))], widget=forms.HiddenInput
     )
     role = forms.ChoiceField(label=_("Rola"), choices=Membership.Role.choices, required=False)
-    note = forms.CharField(label=_("Uzasadnienie (przy odrzuceniu)"), max_length=500, required=False)
+    note = forms.CharField(
+        label=_("Uzasadnienie (przy odrzuceniu)"), max_length=500, required=False
+    )
 
 
 def add_aria_to_errors(form: forms.BaseForm) -> forms.BaseForm:
@@ -121,7 +137,9 @@ class TercUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("Plik TERC (CSV)"),
-        help_text=_("„TERC – wersja urzędowa” z eteryt.stat.gov.pl: kolumny WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA."),
+        help_text=_(
+            "„TERC – wersja urzędowa” z eteryt.stat.gov.pl: kolumny WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA."
+        ),
     )
 
     def clean_file(self):

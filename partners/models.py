@@ -41,7 +41,10 @@ def polish_collation(connection) -> str | None:
     cached = getattr(connection, "_partners_polish_collation", False)
     if cached is False:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT collname FROM pg_collation WHERE collname = ANY(%s)", [list(POLISH_COLLATIONS)])
+            cursor.execute(
+                "SELECT collname FROM pg_collation WHERE collname = ANY(%s)",
+                [list(POLISH_COLLATIONS)],
+            )
             available = {row[0] for row in cursor.fetchall()}
         cached = next((name for name in POLISH_COLLATIONS if name in available), None)
         connection._partners_polish_collation = cached
@@ -96,7 +99,12 @@ class TerritorialUnit(models.Model):
     kind_code = models.CharField(_("rodzaj (RODZ)"), max_length=1, blank=True)
     kind_name = models.CharField(_("rodzaj (opis)"), max_length=100, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("jednostka nadrzędna")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("jednostka nadrzędna"),
     )
     is_active = models.BooleanField(_("obowiązuje"), default=True)
     valid_as_of = models.DateField(_("stan na"), null=True, blank=True)
@@ -239,15 +247,30 @@ class Organisation(models.Model):
     postal_code = models.CharField(_("kod pocztowy"), max_length=6, blank=True)
     city = models.CharField(_("miejscowość"), max_length=100, blank=True)
     nip = IdentifierField(
-        _("NIP"), max_length=10, unique=True, null=True, blank=True, validators=[validate_nip],
+        _("NIP"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_nip],
         error_messages={"unique": _("Organizacja z tym numerem NIP jest już w rejestrze.")},
     )
     regon = IdentifierField(
-        _("REGON"), max_length=14, unique=True, null=True, blank=True, validators=[validate_regon],
+        _("REGON"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_regon],
         error_messages={"unique": _("Organizacja z tym numerem REGON jest już w rejestrze.")},
     )
     krs = IdentifierField(
-        _("KRS"), max_length=10, unique=True, null=True, blank=True, validators=[validate_krs],
+        _("KRS"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_krs],
         error_messages={"unique": _("Organizacja z tym numerem KRS jest już w rejestrze.")},
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -261,31 +284,46 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
     updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
     jst_type = models.CharField(
-        _("typ JST"), max_length=25, choices=JstType.choices, blank=True,
+        _("typ JST"),
+        max_length=25,
+        choices=JstType.choices,
+        blank=True,
         help_text=_("Dla JST: ustalany z rodzaju gminy w TERYT (RODZ), jeśli go nie wybrano."),
     )
     legal_form = models.CharField(
         _("forma prawna PES"), max_length=25, choices=LegalForm.choices, blank=True
     )
     description = models.TextField(
-        _("opis działalności"), blank=True,
+        _("opis działalności"),
+        blank=True,
         help_text=_("Krótki opis pokazywany w publicznym katalogu."),
     )
     is_verified = models.BooleanField(
-        _("zweryfikowana przez ROPS"), default=True,
-        help_text=_("Organizacja zaproponowana przez użytkownika czeka na weryfikację pracownika ROPS."),
+        _("zweryfikowana przez ROPS"),
+        default=True,
+        help_text=_(
+            "Organizacja zaproponowana przez użytkownika czeka na weryfikację pracownika ROPS."
+        ),
     )
     served_subregion = models.ForeignKey(
-        Subregion, on_delete=models.SET_NULL, null=True, blank=True, related_name="owes",
+        Subregion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owes",
         verbose_name=_("obsługiwany subregion (OWES)"),
     )
     served_powiats = models.ManyToManyField(
-        TerritorialUnit, blank=True, related_name="served_by",
+        TerritorialUnit,
+        blank=True,
+        related_name="served_by",
         limit_choices_to={"level": TerritorialUnit.Level.POWIAT},
         verbose_name=_("obsługiwane powiaty (OWES)"),
         help_text=_("Puste: OWES obsługuje wszystkie powiaty swojego subregionu."),
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="organisations", verbose_name=_("tagi"))
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="organisations", verbose_name=_("tagi")
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[served_powiats, tags])
 
     objects = OrganisationQuerySet.as_manager()
@@ -295,7 +333,10 @@ class Organisation(models.Model):
         verbose_name_plural = _("organizacje")
         ordering = ["name"]
         permissions = [
-            ("verify_organisation", _("Może weryfikować organizacje zaproponowane przez użytkowników")),
+            (
+                "verify_organisation",
+                _("Może weryfikować organizacje zaproponowane przez użytkowników"),
+            ),
             ("import_organisation", _("Może importować rejestr organizacji z pliku CSV/XLSX")),
             ("export_organisation", _("Może eksportować rejestr organizacji do pliku CSV/XLSX")),
         ]
@@ -310,11 +351,15 @@ class Organisation(models.Model):
             if not self.jst_type:
                 errors["jst_type"] = _("Wybierz typ JST (nie da się go ustalić z gminy siedziby).")
         if self.kind != self.Kind.JST and self.jst_type:
-            errors["jst_type"] = _("Typ JST podaje się tylko dla jednostek samorządu terytorialnego.")
+            errors["jst_type"] = _(
+                "Typ JST podaje się tylko dla jednostek samorządu terytorialnego."
+            )
         if self.kind == self.Kind.PES and not self.legal_form:
             errors["legal_form"] = _("Podaj formę prawną podmiotu ekonomii społecznej.")
         if self.kind != self.Kind.PES and self.legal_form:
-            errors["legal_form"] = _("Formę prawną podaje się tylko dla podmiotów ekonomii społecznej.")
+            errors["legal_form"] = _(
+                "Formę prawną podaje się tylko dla podmiotów ekonomii społecznej."
+            )
         if self.served_subregion_id and self.kind != self.Kind.OWES:
             errors["served_subregion"] = _("Obsługiwany subregion podaje się tylko dla OWES.")
         if errors:
@@ -376,7 +421,10 @@ class OrganisationStatus(models.Model):
         OTHER = "other", _("inny status")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("organizacja")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="statuses",
+        verbose_name=_("organizacja"),
     )
     kind = models.CharField(_("rodzaj statusu"), max_length=30, choices=Kind.choices)
     decision_number = models.CharField(_("numer decyzji"), max_length=100, blank=True)
@@ -404,7 +452,9 @@ class OrganisationStatus(models.Model):
         if self.kind == self.Kind.OWES_ACCREDITATION and not self.decision_number:
             raise ValidationError({"decision_number": _("Akredytacja OWES wymaga numeru decyzji.")})
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("Data końca nie może być wcześniejsza niż data początku.")})
+            raise ValidationError(
+                {"valid_until": _("Data końca nie może być wcześniejsza niż data początku.")}
+            )
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -414,7 +464,10 @@ class ContactPerson(models.Model):
     """A representative of an organisation, linked to a user account when they have one."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organizacja")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organizacja"),
     )
     first_name = models.CharField(_("imię"), max_length=100)
     last_name = models.CharField(_("nazwisko"), max_length=100)
@@ -422,11 +475,16 @@ class ContactPerson(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefon"), max_length=60, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="contact_roles", verbose_name=_("konto użytkownika"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_roles",
+        verbose_name=_("konto użytkownika"),
     )
     is_public = models.BooleanField(
-        _("zgoda na publikację"), default=False,
+        _("zgoda na publikację"),
+        default=False,
         help_text=_("Osoba zgodziła się na pokazanie jej danych kontaktowych w katalogu."),
     )
     history = HistoricalRecords()
@@ -451,16 +509,24 @@ class Cooperation(models.Model):
         OTHER = "other", _("inna współpraca")
 
     source = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="cooperations_out", verbose_name=_("organizacja")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cooperations_out",
+        verbose_name=_("organizacja"),
     )
     target = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="cooperations_in", verbose_name=_("partner")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cooperations_in",
+        verbose_name=_("partner"),
     )
     kind = models.CharField(_("rodzaj współpracy"), max_length=20, choices=Kind.choices)
     started_on = models.DateField(_("od"), null=True, blank=True)
     ended_on = models.DateField(_("do"), null=True, blank=True)
     note = models.TextField(_("uwagi"), blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="cooperations", verbose_name=_("tagi"))
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="cooperations", verbose_name=_("tagi")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -468,9 +534,13 @@ class Cooperation(models.Model):
         verbose_name_plural = _("współpraca między organizacjami")
         ordering = ["-started_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(source=models.F("target")), name="cooperation_not_self"),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                condition=~Q(source=models.F("target")), name="cooperation_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
                 name="cooperation_dates_ordered",
             ),
         ]
@@ -482,7 +552,9 @@ class Cooperation(models.Model):
         if self.source_id and self.source_id == self.target_id:
             raise ValidationError({"target": _("Organizacja nie może współpracować sama ze sobą.")})
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": _("Data końca nie może być wcześniejsza niż data początku.")})
+            raise ValidationError(
+                {"ended_on": _("Data końca nie może być wcześniejsza niż data początku.")}
+            )
 
 
 class Membership(models.Model):
@@ -498,13 +570,21 @@ class Membership(models.Model):
         REJECTED = "rejected", _("odrzucone")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("użytkownik")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("użytkownik"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organizacja")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organizacja"),
     )
     role = models.CharField(_("rola"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     position = models.CharField(_("stanowisko / funkcja"), max_length=150, blank=True)
     requested_at = models.DateTimeField(_("zgłoszono"), auto_now_add=True)
     decided_at = models.DateTimeField(_("rozpatrzono"), null=True, blank=True)
@@ -522,8 +602,14 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("członkostwo")
         verbose_name_plural = _("członkostwa")
-        permissions = [("decide_membership", _("Może rozpatrywać prośby o dołączenie do każdej organizacji"))]
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation")]
+        permissions = [
+            ("decide_membership", _("Może rozpatrywać prośby o dołączenie do każdej organizacji"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation}"

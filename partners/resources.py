@@ -54,7 +54,11 @@ class ChoiceWidget(widgets.Widget):
                 return code
         raise ValueError(
             _("Nieznana wartość „%(value)s” w kolumnie %(column)s; dozwolone: %(allowed)s.")
-            % {"value": text, "column": self.field_label, "allowed": ", ".join(code for code, _label in self.choices)}
+            % {
+                "value": text,
+                "column": self.field_label,
+                "allowed": ", ".join(code for code, _label in self.choices),
+            }
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -108,12 +112,16 @@ class GminaTerytWidget(widgets.ForeignKeyWidget):
         if self._cache is None:
             self._cache = {
                 unit.teryt: unit
-                for unit in TerritorialUnit.objects.filter(level=TerritorialUnit.Level.GMINA, is_active=True)
+                for unit in TerritorialUnit.objects.filter(
+                    level=TerritorialUnit.Level.GMINA, is_active=True
+                )
             }
         unit = self._cache.get(code)
         if unit is None:
             raise ValueError(
-                _("Nieznany kod TERYT gminy „%(code)s”: podaj 7-cyfrowy kod obowiązującej gminy z rejestru TERC.")
+                _(
+                    "Nieznany kod TERYT gminy „%(code)s”: podaj 7-cyfrowy kod obowiązującej gminy z rejestru TERC."
+                )
                 % {"code": code}
             )
         return unit
@@ -137,24 +145,35 @@ class PolishBooleanWidget(widgets.BooleanWidget):
 
 
 class OrganisationResource(FormulaSafeModelResource):
-    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True)
+    id = fields.Field(
+        attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True
+    )
     kind = fields.Field(
-        attribute="kind", column_name="rodzaj",
+        attribute="kind",
+        column_name="rodzaj",
         widget=ChoiceWidget(Organisation.Kind.choices, "rodzaj"),
     )
     name = fields.Field(attribute="name", column_name="nazwa", widget=TextWidget())
-    short_name = fields.Field(attribute="short_name", column_name="nazwa_skrocona", widget=TextWidget())
+    short_name = fields.Field(
+        attribute="short_name", column_name="nazwa_skrocona", widget=TextWidget()
+    )
     legal_form = fields.Field(
-        attribute="legal_form", column_name="forma_prawna",
+        attribute="legal_form",
+        column_name="forma_prawna",
         widget=ChoiceWidget(Organisation.LegalForm.choices, "forma_prawna"),
     )
     jst_type = fields.Field(
-        attribute="jst_type", column_name="typ_jst",
+        attribute="jst_type",
+        column_name="typ_jst",
         widget=ChoiceWidget(Organisation.JstType.choices, "typ_jst"),
     )
-    seat_gmina = fields.Field(attribute="seat_gmina", column_name="teryt_gminy", widget=GminaTerytWidget())
+    seat_gmina = fields.Field(
+        attribute="seat_gmina", column_name="teryt_gminy", widget=GminaTerytWidget()
+    )
     street = fields.Field(attribute="street", column_name="ulica", widget=TextWidget())
-    postal_code = fields.Field(attribute="postal_code", column_name="kod_pocztowy", widget=TextWidget())
+    postal_code = fields.Field(
+        attribute="postal_code", column_name="kod_pocztowy", widget=TextWidget()
+    )
     city = fields.Field(attribute="city", column_name="miejscowosc", widget=TextWidget())
     nip = fields.Field(attribute="nip", column_name="nip", widget=IdentifierWidget())
     regon = fields.Field(attribute="regon", column_name="regon", widget=IdentifierWidget())
@@ -162,7 +181,9 @@ class OrganisationResource(FormulaSafeModelResource):
     email = fields.Field(attribute="email", column_name="email", widget=TextWidget())
     phone = fields.Field(attribute="phone", column_name="telefon", widget=TextWidget())
     website = fields.Field(attribute="website", column_name="www", widget=TextWidget())
-    is_public = fields.Field(attribute="is_public", column_name="zgoda_na_publikacje", widget=PolishBooleanWidget())
+    is_public = fields.Field(
+        attribute="is_public", column_name="zgoda_na_publikacje", widget=PolishBooleanWidget()
+    )
     description = fields.Field(attribute="description", column_name="opis", widget=TextWidget())
 
     class Meta:
@@ -173,16 +194,45 @@ class OrganisationResource(FormulaSafeModelResource):
         skip_unchanged = True
         report_skipped = True
         fields = (
-            "id", "kind", "name", "short_name", "legal_form", "jst_type", "seat_gmina", "street", "postal_code",
-            "city", "nip", "regon", "krs", "email", "phone", "website", "is_public", "description",
+            "id",
+            "kind",
+            "name",
+            "short_name",
+            "legal_form",
+            "jst_type",
+            "seat_gmina",
+            "street",
+            "postal_code",
+            "city",
+            "nip",
+            "regon",
+            "krs",
+            "email",
+            "phone",
+            "website",
+            "is_public",
+            "description",
         )
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
-                    collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
         # A file with any invalid row writes nothing: staff fix the file and import it again.
         return super().import_data(
-            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions,
-            collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True, **kwargs,
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=use_transactions,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
         )
 
     def before_import(self, dataset, **kwargs):

@@ -57,7 +57,8 @@ def can_view_any_organisation(*, user) -> bool:
 def can_edit_profile(*, user, organisation: Organisation) -> bool:
     """The organisation's administrator, or staff allowed to change any organisation."""
     return user.is_authenticated and (
-        user.has_perm("partners.change_organisation") or membership_is_admin(user=user, organisation=organisation)
+        user.has_perm("partners.change_organisation")
+        or membership_is_admin(user=user, organisation=organisation)
     )
 
 
@@ -104,7 +105,9 @@ def organisation_get_for_viewer(*, user, pk: int) -> Organisation:
 
 def organisation_get_for_admin(*, user, pk: int) -> Organisation:
     """Return an organisation whose public profile the user may edit, else raise Http404."""
-    organisation = get_object_or_404(Organisation.objects.select_related("seat_gmina__parent"), pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("seat_gmina__parent"), pk=pk
+    )
     if not can_edit_profile(user=user, organisation=organisation):
         raise Http404
     return organisation
@@ -112,7 +115,9 @@ def organisation_get_for_admin(*, user, pk: int) -> Organisation:
 
 def organisation_get_for_decider(*, user, pk: int) -> Organisation:
     """Return an organisation whose join requests the user may decide, else raise Http404."""
-    organisation = get_object_or_404(Organisation.objects.select_related("seat_gmina__parent"), pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("seat_gmina__parent"), pk=pk
+    )
     if not can_decide_memberships(user=user, organisation=organisation):
         raise Http404
     return organisation
@@ -120,8 +125,12 @@ def organisation_get_for_decider(*, user, pk: int) -> Organisation:
 
 def cooperation_list_public(*, organisation: Organisation) -> list[Cooperation]:
     """Return the organisation's cooperations whose other side is publicly visible."""
-    outgoing = organisation.cooperations_out.select_related("target").filter(publicly_visible_q("target__"))
-    incoming = organisation.cooperations_in.select_related("source").filter(publicly_visible_q("source__"))
+    outgoing = organisation.cooperations_out.select_related("target").filter(
+        publicly_visible_q("target__")
+    )
+    incoming = organisation.cooperations_in.select_related("source").filter(
+        publicly_visible_q("source__")
+    )
     return [*outgoing, *incoming]
 
 
@@ -155,35 +164,47 @@ def membership_list_for_user(*, user) -> QuerySet[Membership]:
     """Return the user's own memberships and requests, newest first."""
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation").order_by(
-        "organisation__name"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
 
 
-def membership_list_pending_for_decider(*, user, organisation: Organisation) -> QuerySet[Membership]:
+def membership_list_pending_for_decider(
+    *, user, organisation: Organisation
+) -> QuerySet[Membership]:
     """Return pending requests of an organisation the user may decide on (empty otherwise)."""
     if not can_decide_memberships(user=user, organisation=organisation):
         return Membership.objects.none()
-    return Membership.objects.filter(
-        organisation=organisation, status=Membership.Status.PENDING
-    ).select_related("user").order_by("requested_at")
+    return (
+        Membership.objects.filter(organisation=organisation, status=Membership.Status.PENDING)
+        .select_related("user")
+        .order_by("requested_at")
+    )
 
 
 def membership_get_pending_for_decider(*, user, pk: int) -> Membership:
     """Return a pending request the user may decide on, else raise Http404."""
     membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "user"), pk=pk, status=Membership.Status.PENDING
+        Membership.objects.select_related("organisation", "user"),
+        pk=pk,
+        status=Membership.Status.PENDING,
     )
     if not can_decide_memberships(user=user, organisation=membership.organisation):
         raise Http404
     return membership
 
 
-def organisation_find_likely_duplicates(*, name: str, seat_gmina, exclude_pk: int | None = None) -> QuerySet[Organisation]:
+def organisation_find_likely_duplicates(
+    *, name: str, seat_gmina, exclude_pk: int | None = None
+) -> QuerySet[Organisation]:
     """Return organisations with the same name (ignoring case and spaces) in the same gmina."""
     if not name or seat_gmina is None:
         return Organisation.objects.none()
-    queryset = Organisation.objects.filter(name__iexact=" ".join(name.split()), seat_gmina=seat_gmina)
+    queryset = Organisation.objects.filter(
+        name__iexact=" ".join(name.split()), seat_gmina=seat_gmina
+    )
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
     return queryset

@@ -40,15 +40,20 @@ def territory_import_terc(*, data: bytes, actor=None) -> teryt.TercImportResult:
             action="partners.territorialunit.import",
             summary=_("Import rejestru TERC: %(summary)s") % {"summary": result.summary()},
             changes={
-                "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                "reactivated": result.reactivated, "deactivated": result.deactivated,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "reactivated": result.reactivated,
+                "deactivated": result.deactivated,
                 "voivodeships": result.voivodeships,
             },
         )
     return result
 
 
-def membership_request(*, user, organisation: Organisation, position: str = "", actor) -> Membership:
+def membership_request(
+    *, user, organisation: Organisation, position: str = "", actor
+) -> Membership:
     """Ask to act for an organisation; the organisation's administrators or ROPS decide."""
     if not user.is_authenticated:
         raise NotAllowedError(_("Aby dołączyć do organizacji, prosimy się zalogować."))
@@ -56,13 +61,17 @@ def membership_request(*, user, organisation: Organisation, position: str = "", 
         raise MembershipError(_("Ta organizacja czeka jeszcze na weryfikację przez ROPS."))
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation)
+            .first()
         )
         if membership is not None:
             if membership.status == Membership.Status.APPROVED:
                 raise MembershipError(_("To konto jest już członkiem tej organizacji."))
             if membership.status == Membership.Status.PENDING:
-                raise MembershipError(_("Prośba o dołączenie do tej organizacji czeka już na decyzję."))
+                raise MembershipError(
+                    _("Prośba o dołączenie do tej organizacji czeka już na decyzję.")
+                )
             membership.status = Membership.Status.PENDING
             membership.role = Membership.Role.MEMBER
             membership.position = position
@@ -124,12 +133,16 @@ def organisation_propose(*, user, data: dict, position: str = "", actor) -> Memb
 def membership_approve(*, membership: Membership, actor, role: str | None = None) -> Membership:
     """Approve a pending join request (ROPS staff or the organisation's administrator)."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("organisation", "user").get(
-            pk=membership.pk
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("organisation", "user")
+            .get(pk=membership.pk)
         )
         organisation = membership.organisation
         if not can_decide_memberships(user=actor, organisation=organisation):
-            raise NotAllowedError(_("Brak uprawnień do rozpatrywania próśb o dołączenie do tej organizacji."))
+            raise NotAllowedError(
+                _("Brak uprawnień do rozpatrywania próśb o dołączenie do tej organizacji.")
+            )
         if membership.status != Membership.Status.PENDING:
             raise MembershipError(_("Ta prośba została już rozpatrzona."))
         old_role = membership.role
@@ -163,11 +176,15 @@ def membership_approve(*, membership: Membership, actor, role: str | None = None
 def membership_reject(*, membership: Membership, actor, note: str = "") -> Membership:
     """Reject a pending join request, with an optional reason shown to the requester."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("organisation", "user").get(
-            pk=membership.pk
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("organisation", "user")
+            .get(pk=membership.pk)
         )
         if not can_decide_memberships(user=actor, organisation=membership.organisation):
-            raise NotAllowedError(_("Brak uprawnień do rozpatrywania próśb o dołączenie do tej organizacji."))
+            raise NotAllowedError(
+                _("Brak uprawnień do rozpatrywania próśb o dołączenie do tej organizacji.")
+            )
         if membership.status != Membership.Status.PENDING:
             raise MembershipError(_("Ta prośba została już rozpatrzona."))
         membership.status = Membership.Status.REJECTED
@@ -182,7 +199,10 @@ def membership_reject(*, membership: Membership, actor, note: str = "") -> Membe
             target=membership,
             summary=_("Odrzucono prośbę o dołączenie: %(user)s do %(organisation)s")
             % {"user": membership.user.email, "organisation": membership.organisation.name},
-            changes={"status": [Membership.Status.PENDING, Membership.Status.REJECTED], "decision_note": note},
+            changes={
+                "status": [Membership.Status.PENDING, Membership.Status.REJECTED],
+                "decision_note": note,
+            },
         )
         _notify_requester(membership)
     return membership
@@ -208,18 +228,24 @@ def _verify(*, organisation: Organisation, actor) -> None:
         actor=actor,
         action="partners.organisation.verify",
         target=organisation,
-        summary=_("Zweryfikowano organizację %(organisation)s") % {"organisation": organisation.name},
+        summary=_("Zweryfikowano organizację %(organisation)s")
+        % {"organisation": organisation.name},
         changes={"is_verified": [False, True]},
     )
 
 
-def organisation_update_public_profile(*, organisation: Organisation, data: dict, actor) -> Organisation:
+def organisation_update_public_profile(
+    *, organisation: Organisation, data: dict, actor
+) -> Organisation:
     """Change the public profile (only PUBLIC_PROFILE_FIELDS) as the organisation's administrator."""
     if not can_edit_profile(user=actor, organisation=organisation):
         raise NotAllowedError(_("Tylko administrator organizacji może zmieniać jej profil."))
     unknown = set(data) - set(PUBLIC_PROFILE_FIELDS)
     if unknown:
-        raise NotAllowedError(_("Tych danych nie można zmienić w profilu: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+        raise NotAllowedError(
+            _("Tych danych nie można zmienić w profilu: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = copy.copy(organisation)
@@ -232,7 +258,8 @@ def organisation_update_public_profile(*, organisation: Organisation, data: dict
             actor=actor,
             action="partners.organisation.profile_edit",
             target=organisation,
-            summary=_("Zmieniono profil publiczny organizacji %(organisation)s") % {"organisation": organisation.name},
+            summary=_("Zmieniono profil publiczny organizacji %(organisation)s")
+            % {"organisation": organisation.name},
             changes=field_changes(before, organisation, list(data)),
         )
     return organisation
@@ -243,9 +270,15 @@ def organisation_import_record(*, actor, totals: dict, file_name: str = "") -> N
     audit_record(
         actor=actor,
         action="partners.organisation.import",
-        summary=_("Import rejestru organizacji z pliku %(file)s: nowe %(new)d, zmienione %(update)d, bez zmian %(skip)d")
-        % {"file": file_name or "–", "new": totals.get("new", 0), "update": totals.get("update", 0),
-           "skip": totals.get("skip", 0)},
+        summary=_(
+            "Import rejestru organizacji z pliku %(file)s: nowe %(new)d, zmienione %(update)d, bez zmian %(skip)d"
+        )
+        % {
+            "file": file_name or "–",
+            "new": totals.get("new", 0),
+            "update": totals.get("update", 0),
+            "skip": totals.get("skip", 0),
+        },
         changes={"file": file_name, **totals},
     )
 
@@ -273,7 +306,8 @@ def registry_object_save(*, obj, actor, created: bool, changed_fields: list[str]
             actor=actor,
             action=f"partners.{model}.{'create' if created else 'change'}",
             target=obj,
-            summary=(_("Dodano: %(object)s") if created else _("Zmieniono: %(object)s")) % {"object": obj},
+            summary=(_("Dodano: %(object)s") if created else _("Zmieniono: %(object)s"))
+            % {"object": obj},
             changes={"fields": sorted(changed_fields or [])},
         )
     return obj
@@ -300,19 +334,30 @@ def _region_email() -> str:
 
 def _notify_deciders(membership: Membership) -> None:
     organisation = membership.organisation
-    admins = list(
-        Membership.objects.filter(
-            organisation=organisation, status=Membership.Status.APPROVED, role=Membership.Role.ADMIN
-        ).select_related("user")
-    ) if organisation.is_verified else []
+    admins = (
+        list(
+            Membership.objects.filter(
+                organisation=organisation,
+                status=Membership.Status.APPROVED,
+                role=Membership.Role.ADMIN,
+            ).select_related("user")
+        )
+        if organisation.is_verified
+        else []
+    )
     recipients = [admin.user.email for admin in admins] or [_region_email()]
     stamp = membership.requested_at.strftime("%Y%m%d%H%M%S%f")
     for address in filter(None, recipients):
         email_enqueue(
             to=address,
-            subject=_("Prośba o dołączenie do organizacji: %(organisation)s") % {"organisation": organisation.name},
+            subject=_("Prośba o dołączenie do organizacji: %(organisation)s")
+            % {"organisation": organisation.name},
             template="partners_join_request",
-            context={"membership": membership, "organisation": organisation, "proposed": not organisation.is_verified},
+            context={
+                "membership": membership,
+                "organisation": organisation,
+                "proposed": not organisation.is_verified,
+            },
             dedup_key=f"partners:join-request:{membership.pk}:{stamp}:{address}",
         )
 
@@ -329,6 +374,10 @@ def _notify_requester(membership: Membership) -> None:
         to=membership.user.email,
         subject=subject,
         template="partners_membership_decided",
-        context={"membership": membership, "organisation": membership.organisation, "approved": approved},
+        context={
+            "membership": membership,
+            "organisation": membership.organisation,
+            "approved": approved,
+        },
         dedup_key=f"partners:membership-decided:{membership.pk}:{stamp}",
     )

@@ -115,7 +115,9 @@ def parse_terc(text: str) -> list[TercRow]:
 def _parse_row(values: list[str], line: int) -> TercRow:
     if len(values) < len(EXPECTED_COLUMNS):
         raise TercImportError(
-            _("Wiersz %(line)d: oczekiwano %(expected)d kolumn rozdzielonych średnikiem, jest %(found)d.")
+            _(
+                "Wiersz %(line)d: oczekiwano %(expected)d kolumn rozdzielonych średnikiem, jest %(found)d."
+            )
             % {"line": line, "expected": len(EXPECTED_COLUMNS), "found": len(values)}
         )
     woj, pow_, gmi, rodz, name, name_extra, stan_na = (value.strip() for value in values[:7])
@@ -125,7 +127,10 @@ def _parse_row(values: list[str], line: int) -> TercRow:
 
     if any("\x00" in value for value in values):
         fail(_("wiersz zawiera niedozwolony znak NUL (bajt zerowy); plik jest uszkodzony."))
-    for column, value, limit in (("NAZWA", name, NAME_MAX_LENGTH), ("NAZWA_DOD", name_extra, KIND_NAME_MAX_LENGTH)):
+    for column, value, limit in (
+        ("NAZWA", name, NAME_MAX_LENGTH),
+        ("NAZWA_DOD", name_extra, KIND_NAME_MAX_LENGTH),
+    ):
         if len(value) > limit:
             fail(
                 _("tekst w kolumnie %(column)s ma %(length)d znaków, a może mieć najwyżej %(max)d.")
@@ -145,11 +150,15 @@ def _parse_row(values: list[str], line: int) -> TercRow:
     if not pow_:
         if gmi or rodz:
             fail(_("gmina (GMI/RODZ) podana bez powiatu (POW)."))
-        return TercRow(line, woj, TerritorialUnit.Level.VOIVODESHIP, name, "", name_extra, valid_as_of)
+        return TercRow(
+            line, woj, TerritorialUnit.Level.VOIVODESHIP, name, "", name_extra, valid_as_of
+        )
     if not _TWO_DIGITS.match(pow_):
         fail(_("kod powiatu (POW) musi mieć 2 cyfry, jest „%(value)s”.") % {"value": pow_})
     if not gmi and not rodz:
-        return TercRow(line, woj + pow_, TerritorialUnit.Level.POWIAT, name, "", name_extra, valid_as_of)
+        return TercRow(
+            line, woj + pow_, TerritorialUnit.Level.POWIAT, name, "", name_extra, valid_as_of
+        )
     if not _TWO_DIGITS.match(gmi):
         fail(_("kod gminy (GMI) musi mieć 2 cyfry, jest „%(value)s”.") % {"value": gmi})
     if rodz not in GMINA_KINDS:
@@ -158,7 +167,15 @@ def _parse_row(values: list[str], line: int) -> TercRow:
             % {"value": rodz, "allowed": ", ".join(GMINA_KINDS)}
         )
     kind_name = name_extra or GMINA_KINDS[rodz]
-    return TercRow(line, woj + pow_ + gmi + rodz, TerritorialUnit.Level.GMINA, name, rodz, kind_name, valid_as_of)
+    return TercRow(
+        line,
+        woj + pow_ + gmi + rodz,
+        TerritorialUnit.Level.GMINA,
+        name,
+        rodz,
+        kind_name,
+        valid_as_of,
+    )
 
 
 def import_terc(data: bytes) -> TercImportResult:
@@ -169,7 +186,11 @@ def import_terc(data: bytes) -> TercImportResult:
     """
     rows = parse_terc(decode_terc(data))
     result = TercImportResult()
-    levels = [TerritorialUnit.Level.VOIVODESHIP, TerritorialUnit.Level.POWIAT, TerritorialUnit.Level.GMINA]
+    levels = [
+        TerritorialUnit.Level.VOIVODESHIP,
+        TerritorialUnit.Level.POWIAT,
+        TerritorialUnit.Level.GMINA,
+    ]
     with transaction.atomic():
         existing = {unit.teryt: unit for unit in TerritorialUnit.objects.select_for_update()}
         in_file: set[str] = set()
@@ -177,11 +198,15 @@ def import_terc(data: bytes) -> TercImportResult:
             for row in (r for r in rows if r.level == level):
                 parent = None
                 if level != TerritorialUnit.Level.VOIVODESHIP:
-                    parent_code = row.teryt[:2] if level == TerritorialUnit.Level.POWIAT else row.teryt[:4]
+                    parent_code = (
+                        row.teryt[:2] if level == TerritorialUnit.Level.POWIAT else row.teryt[:4]
+                    )
                     parent = existing.get(parent_code)
                     if parent is None or parent_code not in in_file:
                         raise TercImportError(
-                            _("Wiersz %(line)d: jednostka %(code)s odwołuje się do nieznanej jednostki nadrzędnej %(parent)s.")
+                            _(
+                                "Wiersz %(line)d: jednostka %(code)s odwołuje się do nieznanej jednostki nadrzędnej %(parent)s."
+                            )
                             % {"line": row.line, "code": row.teryt, "parent": parent_code}
                         )
                 in_file.add(row.teryt)
@@ -189,7 +214,8 @@ def import_terc(data: bytes) -> TercImportResult:
         voivodeships = sorted({code[:2] for code in in_file})
         result.voivodeships = voivodeships
         gone = [
-            unit for code, unit in existing.items()
+            unit
+            for code, unit in existing.items()
             if code not in in_file and code[:2] in voivodeships and unit.is_active
         ]
         for unit in gone:

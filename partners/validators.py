@@ -36,7 +36,9 @@ def validate_regon(value: str) -> None:
         return
     if not stdnum_regon.is_valid(value):
         raise ValidationError(
-            _("REGON „%(value)s” jest niepoprawny: musi mieć 9 lub 14 cyfr i poprawną cyfrę kontrolną."),
+            _(
+                "REGON „%(value)s” jest niepoprawny: musi mieć 9 lub 14 cyfr i poprawną cyfrę kontrolną."
+            ),
             code="invalid_regon",
             params={"value": value},
         )

@@ -30,7 +30,9 @@ def _post_data(request):
 
 
 def organisation_list(request):
-    filterset = OrganisationCatalogueFilter(request.GET or None, queryset=selectors.organisation_list_public())
+    filterset = OrganisationCatalogueFilter(
+        request.GET or None, queryset=selectors.organisation_list_public()
+    )
     add_aria_to_errors(filterset.form)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("strona"))
     query = request.GET.copy()
@@ -74,11 +76,17 @@ def organisation_detail(request, pk: int):
         {
             "organisation": organisation,
             "membership": membership,
-            "can_edit_profile": selectors.can_edit_profile(user=request.user, organisation=organisation),
-            "can_decide": selectors.can_decide_memberships(user=request.user, organisation=organisation),
+            "can_edit_profile": selectors.can_edit_profile(
+                user=request.user, organisation=organisation
+            ),
+            "can_decide": selectors.can_decide_memberships(
+                user=request.user, organisation=organisation
+            ),
             "contacts": organisation.contacts.filter(is_public=True),
             "statuses": organisation.statuses.all(),
-            "served_powiats": organisation.served_powiat_list() if organisation.kind == Organisation.Kind.OWES else [],
+            "served_powiats": organisation.served_powiat_list()
+            if organisation.kind == Organisation.Kind.OWES
+            else [],
             "cooperations": selectors.cooperation_list_public(organisation=organisation),
         },
     )
@@ -91,18 +99,25 @@ def membership_request(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_request(
-                user=request.user, organisation=organisation, position=form.cleaned_data["position"], actor=request.user
+                user=request.user,
+                organisation=organisation,
+                position=form.cleaned_data["position"],
+                actor=request.user,
             )
         except PartnersError as error:
             messages.error(request, error.message)
             return redirect("partners:organisation_detail", pk=organisation.pk)
         messages.success(
             request,
-            _("Wysłano prośbę o dołączenie do organizacji %(name)s. Powiadomimy Cię e-mailem o decyzji.")
+            _(
+                "Wysłano prośbę o dołączenie do organizacji %(name)s. Powiadomimy Cię e-mailem o decyzji."
+            )
             % {"name": organisation.name},
         )
         return redirect("partners:my_organisations")
-    return render(request, "partners/membership_request.html", {"organisation": organisation, "form": form})
+    return render(
+        request, "partners/membership_request.html", {"organisation": organisation, "form": form}
+    )
 
 
 @login_required
@@ -112,7 +127,10 @@ def organisation_propose(request):
         data = {name: value for name, value in form.cleaned_data.items() if name != "position"}
         try:
             services.organisation_propose(
-                user=request.user, data=data, position=form.cleaned_data["position"], actor=request.user
+                user=request.user,
+                data=data,
+                position=form.cleaned_data["position"],
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -133,8 +151,11 @@ def my_organisations(request):
     memberships = list(selectors.membership_list_for_user(user=request.user))
     for membership in memberships:
         membership.pending_count = (
-            selectors.membership_list_pending_for_decider(user=request.user, organisation=membership.organisation).count()
-            if membership.status == Membership.Status.APPROVED and membership.role == Membership.Role.ADMIN
+            selectors.membership_list_pending_for_decider(
+                user=request.user, organisation=membership.organisation
+            ).count()
+            if membership.status == Membership.Status.APPROVED
+            and membership.role == Membership.Role.ADMIN
             else 0
         )
     return render(request, "partners/my_organisations.html", {"memberships": memberships})
@@ -148,7 +169,9 @@ def organisation_profile_edit(request, pk: int):
         data = {name: form.cleaned_data[name] for name in form.fields}
         organisation.refresh_from_db()
         try:
-            services.organisation_update_public_profile(organisation=organisation, data=data, actor=request.user)
+            services.organisation_update_public_profile(
+                organisation=organisation, data=data, actor=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         except PartnersError as error:
@@ -157,18 +180,31 @@ def organisation_profile_edit(request, pk: int):
             messages.success(request, _("Zapisano profil organizacji."))
             return redirect("partners:organisation_detail", pk=organisation.pk)
     add_aria_to_errors(form)
-    return render(request, "partners/organisation_profile_edit.html", {"organisation": organisation, "form": form})
+    return render(
+        request,
+        "partners/organisation_profile_edit.html",
+        {"organisation": organisation, "form": form},
+    )
 
 
 @login_required
 def membership_requests(request, pk: int):
     organisation = selectors.organisation_get_for_decider(user=request.user, pk=pk)
-    pending = selectors.membership_list_pending_for_decider(user=request.user, organisation=organisation)
-    members = organisation.memberships.filter(status=Membership.Status.APPROVED).select_related("user")
+    pending = selectors.membership_list_pending_for_decider(
+        user=request.user, organisation=organisation
+    )
+    members = organisation.memberships.filter(status=Membership.Status.APPROVED).select_related(
+        "user"
+    )
     return render(
         request,
         "partners/membership_requests.html",
-        {"organisation": organisation, "pending": pending, "members": members, "roles": Membership.Role.choices},
+        {
+            "organisation": organisation,
+            "pending": pending,
+            "members": members,
+            "roles": Membership.Role.choices,
+        },
     )
 
 
@@ -183,12 +219,20 @@ def membership_decide(request, pk: int):
         try:
             if form.cleaned_data["decision"] == "approve":
                 services.membership_approve(
-                    membership=membership, actor=request.user, role=form.cleaned_data["role"] or None
+                    membership=membership,
+                    actor=request.user,
+                    role=form.cleaned_data["role"] or None,
                 )
-                messages.success(request, _("Zatwierdzono: %(user)s.") % {"user": membership.user.email})
+                messages.success(
+                    request, _("Zatwierdzono: %(user)s.") % {"user": membership.user.email}
+                )
             else:
-                services.membership_reject(membership=membership, actor=request.user, note=form.cleaned_data["note"])
-                messages.success(request, _("Odrzucono: %(user)s.") % {"user": membership.user.email})
+                services.membership_reject(
+                    membership=membership, actor=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(
+                    request, _("Odrzucono: %(user)s.") % {"user": membership.user.email}
+                )
         except PartnersError as error:
             messages.error(request, error.message)
     return redirect("partners:membership_requests", pk=membership.organisation_id)

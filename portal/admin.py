@@ -15,7 +15,10 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Dane osobowe"), {"fields": ("first_name", "last_name", "phone", "position")}),
-        (_("Uprawnienia"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Uprawnienia"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Daty"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
@@ -84,8 +87,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Wyślij zaległe teraz"), permissions=["resend"])
     def send_now(self, request, queryset):
-        sent = sum(services.outbox_deliver(email_id=pk) for pk in queryset.values_list("pk", flat=True))
-        self.message_user(request, _("Wysłano wiadomości: %(count)d") % {"count": sent}, messages.SUCCESS)
+        sent = sum(
+            services.outbox_deliver(email_id=pk) for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request, _("Wysłano wiadomości: %(count)d") % {"count": sent}, messages.SUCCESS
+        )
 
     def has_add_permission(self, request):
         return False

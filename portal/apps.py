@@ -16,4 +16,6 @@ class PortalConfig(AppConfig):
         connect_file_cleanup()
         harden_admin_autocomplete()
         harden_admin_changelist()
-        authenticator_added.connect(record_second_factor_on_activation, dispatch_uid="portal-mfa-activation")
+        authenticator_added.connect(
+            record_second_factor_on_activation, dispatch_uid="portal-mfa-activation"
+        )

@@ -21,8 +21,11 @@ def _resilient(name):
                 return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
             except (RedisError, OSError) as error:
                 self._redis_down_until = time.monotonic() + RETRY_AFTER_SECONDS
-                logger.warning("Redis cache unavailable, using this process's memory for %ss: %s",
-                               RETRY_AFTER_SECONDS, error)
+                logger.warning(
+                    "Redis cache unavailable, using this process's memory for %ss: %s",
+                    RETRY_AFTER_SECONDS,
+                    error,
+                )
         return getattr(self._fallback, name)(*args, **kwargs)
 
     method.__name__ = name

@@ -205,7 +205,8 @@ społecznej. Dane adresowe i telefon znajdują się w stopce strony.</p>
 
 def load() -> None:
     site, _ = Site.objects.update_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "127.0.0.1:8000", "name": "Portal ekonomii społecznej"}
+        pk=settings.SITE_ID,
+        defaults={"domain": "127.0.0.1:8000", "name": "Portal ekonomii społecznej"},
     )
     region, _ = Region.objects.update_or_create(
         site=site,
@@ -245,12 +246,24 @@ def load() -> None:
     for days_ago, slug, title, lead in [
         # The visit's dates are relative to the day the demo is loaded: no season, and three days
         # like its programme (events/demo.py).
-        (3, "ruszaja-zapisy-na-wizyte-studyjna", "Ruszają zapisy na wizytę studyjną w Wielkopolsce",
-         "Zapraszamy przedstawicieli samorządów, PES i CUS na trzydniowy wyjazd do Wielkopolski."),
-        (12, "spotkanie-owes-i-lgd", "Relacja ze spotkania OWES i LGD",
-         "Przedstawiciele ośrodków wsparcia i lokalnych grup działania wypracowali wspólne postulaty."),
-        (30, "doradztwo-dla-samorzadow", "Bezpłatne doradztwo dla samorządów",
-         "Gminy i powiaty mogą zgłaszać potrzeby doradcze przez portal."),
+        (
+            3,
+            "ruszaja-zapisy-na-wizyte-studyjna",
+            "Ruszają zapisy na wizytę studyjną w Wielkopolsce",
+            "Zapraszamy przedstawicieli samorządów, PES i CUS na trzydniowy wyjazd do Wielkopolski.",
+        ),
+        (
+            12,
+            "spotkanie-owes-i-lgd",
+            "Relacja ze spotkania OWES i LGD",
+            "Przedstawiciele ośrodków wsparcia i lokalnych grup działania wypracowali wspólne postulaty.",
+        ),
+        (
+            30,
+            "doradztwo-dla-samorzadow",
+            "Bezpłatne doradztwo dla samorządów",
+            "Gminy i powiaty mogą zgłaszać potrzeby doradcze przez portal.",
+        ),
     ]:
         NewsItem.objects.update_or_create(
             site=site,
@@ -265,7 +278,9 @@ def load() -> None:
         )
     staff = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
     if staff is None:
-        staff = User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, first_name="Anna", last_name="Koordynatorka")
+        staff = User.objects.create_superuser(
+            DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, first_name="Anna", last_name="Koordynatorka"
+        )
     _verify_email(staff)
     _give_demo_totp(staff)
 
@@ -285,14 +300,18 @@ def demo_totp_code() -> str:
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(DEMO_STAFF_TOTP_SECRET, int(time.time()) // app_settings.TOTP_PERIOD))
+    return format_hotp_value(
+        hotp_value(DEMO_STAFF_TOTP_SECRET, int(time.time()) // app_settings.TOTP_PERIOD)
+    )
 
 
 def _legal_page_values(region: Region) -> dict[str, str]:
     values = {
         "centre": region.centre_name,
         "portal_title": region.portal_title,
-        "address_inline": ", ".join(line.strip() for line in region.address.splitlines() if line.strip()),
+        "address_inline": ", ".join(
+            line.strip() for line in region.address.splitlines() if line.strip()
+        ),
         "email": region.email,
         "phone": region.phone,
         "dpo_email": DEMO_DPO_EMAIL,

@@ -17,7 +17,12 @@ def escape_formula(value):
 
 def unescape_formula(value):
     """Undo ``escape_formula`` for a cell read back from one of our own exports."""
-    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value[1:2]
+        and value[1:].startswith(FORMULA_PREFIXES)
+    ):
         return value[1:]
     return value
 
@@ -26,7 +31,10 @@ class FormulaSafeModelResource(resources.ModelResource):
     """A django-import-export resource whose exported cells are never formulas."""
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
-        return [escape_formula(value) for value in super().export_resource(instance, selected_fields, **kwargs)]
+        return [
+            escape_formula(value)
+            for value in super().export_resource(instance, selected_fields, **kwargs)
+        ]
 
     def get_export_headers(self, selected_fields=None):
         return [escape_formula(header) for header in super().get_export_headers(selected_fields)]

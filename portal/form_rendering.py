@@ -16,6 +16,11 @@ def failed_forms_in(context) -> list[BaseForm]:
     found: list[BaseForm] = []
     for value in context.flatten().values():
         form = getattr(value, "form", value)  # a django-filter FilterSet holds its form
-        if isinstance(form, BaseForm) and form.is_bound and form.errors and all(form is not f for f in found):
+        if (
+            isinstance(form, BaseForm)
+            and form.is_bound
+            and form.errors
+            and all(form is not f for f in found)
+        ):
             found.append(form)
     return found

@@ -10,7 +10,8 @@ from .models import Region
 
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
-        label=_("Hasło do konta"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Hasło do konta"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
         label=_("Rozumiem, że konto zostanie usunięte, a moje dane osobowe zanonimizowane."),
@@ -41,7 +42,9 @@ def clean_person_name(value: str) -> str:
     if not value:
         raise forms.ValidationError(_("To pole jest wymagane."))
     if any(char.isdigit() or char in "<>@/\\" for char in value):
-        raise forms.ValidationError(_("Proszę wpisać samo imię lub nazwisko, bez cyfr i znaków specjalnych."))
+        raise forms.ValidationError(
+            _("Proszę wpisać samo imię lub nazwisko, bez cyfr i znaków specjalnych.")
+        )
     return value
 
 
@@ -93,7 +96,9 @@ class ProfileForm(forms.Form):
         phone = " ".join(self.cleaned_data["phone"].split())
         if phone and not PHONE_CHARACTERS.match(phone):
             raise forms.ValidationError(
-                _("Numer telefonu może zawierać tylko cyfry, spacje, nawiasy, myślniki i znak + na początku.")
+                _(
+                    "Numer telefonu może zawierać tylko cyfry, spacje, nawiasy, myślniki i znak + na początku."
+                )
             )
         return phone
 
@@ -120,4 +125,3 @@ class RegionForm(forms.ModelForm):
 
     def clean_cofinancing_logo(self):
         return self._clean_image("cofinancing_logo")
-

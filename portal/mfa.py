@@ -26,7 +26,9 @@ def user_has_second_factor(user) -> bool:
 
 def session_passed_second_factor(request, user) -> bool:
     """Whether this session has completed a second-factor step for this user."""
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
 
 
 def staff_second_factor_redirect(request):
@@ -55,4 +57,6 @@ def record_second_factor_on_activation(sender, request, user, authenticator, **k
         return
     if getattr(request, "user", None) is None or request.user.pk != user.pk:
         return
-    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
+    record_authentication(
+        request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True
+    )

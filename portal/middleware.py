@@ -46,7 +46,11 @@ class RejectNulBytesMiddleware:
             return render(
                 request,
                 "400.html",
-                {"reason": gettext("Zapytanie zawiera niedozwolony znak (bajt zerowy, NUL), którego nie można zapisać ani wyszukać.")},
+                {
+                    "reason": gettext(
+                        "Zapytanie zawiera niedozwolony znak (bajt zerowy, NUL), którego nie można zapisać ani wyszukać."
+                    )
+                },
                 status=400,
             )
         return self.get_response(request)

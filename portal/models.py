@@ -69,14 +69,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Region(models.Model):
     """The voivodeship and its ROPS that run this site: everything region-specific lives here."""
 
-    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="region", verbose_name=_("witryna"))
-    name = models.CharField(_("województwo"), max_length=100, help_text=_("np. województwo pomorskie"))
+    site = models.OneToOneField(
+        Site, on_delete=models.CASCADE, related_name="region", verbose_name=_("witryna")
+    )
+    name = models.CharField(
+        _("województwo"), max_length=100, help_text=_("np. województwo pomorskie")
+    )
     voivodeship_code = models.CharField(_("kod TERYT województwa"), max_length=2, blank=True)
     centre_name = models.CharField(
-        _("nazwa ośrodka"), max_length=200, help_text=_("np. Regionalny Ośrodek Polityki Społecznej w Gdańsku")
+        _("nazwa ośrodka"),
+        max_length=200,
+        help_text=_("np. Regionalny Ośrodek Polityki Społecznej w Gdańsku"),
     )
     centre_short_name = models.CharField(_("skrót nazwy ośrodka"), max_length=30, default="ROPS")
-    portal_title = models.CharField(_("tytuł portalu"), max_length=200, default="Ekonomia społeczna w regionie")
+    portal_title = models.CharField(
+        _("tytuł portalu"), max_length=200, default="Ekonomia społeczna w regionie"
+    )
     address = models.TextField(_("adres"), blank=True)
     phone = models.CharField(_("telefon"), max_length=60, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -88,7 +96,9 @@ class Region(models.Model):
         help_text=_("Pokazywana w stopce każdej strony, np. nazwa projektu i programu."),
     )
     cofinancing_logo = models.ImageField(_("logotypy UE"), upload_to="region/", blank=True)
-    cofinancing_logo_alt = models.CharField(_("tekst alternatywny logotypów"), max_length=300, blank=True)
+    cofinancing_logo_alt = models.CharField(
+        _("tekst alternatywny logotypów"), max_length=300, blank=True
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -101,13 +111,19 @@ class Region(models.Model):
 class FundingProject(models.Model):
     """The EU-co-financed project an event or advisory case is attributed to."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="funding_projects", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="funding_projects", verbose_name=_("region")
+    )
     title = models.CharField(_("tytuł projektu"), max_length=300)
-    programme = models.CharField(_("program"), max_length=300, help_text=_("np. Fundusze Europejskie dla Pomorza 2021–2027"))
+    programme = models.CharField(
+        _("program"), max_length=300, help_text=_("np. Fundusze Europejskie dla Pomorza 2021–2027")
+    )
     priority_axis = models.CharField(_("oś priorytetowa / priorytet"), max_length=200, blank=True)
     measure = models.CharField(_("działanie"), max_length=200, blank=True)
     sub_measure = models.CharField(_("poddziałanie"), max_length=200, blank=True)
-    fund = models.CharField(_("fundusz"), max_length=100, default="Europejski Fundusz Społeczny Plus")
+    fund = models.CharField(
+        _("fundusz"), max_length=100, default="Europejski Fundusz Społeczny Plus"
+    )
     cofinancing_notice = models.TextField(_("informacja o współfinansowaniu"))
     starts_on = models.DateField(_("początek realizacji"), null=True, blank=True)
     ends_on = models.DateField(_("koniec realizacji"), null=True, blank=True)
@@ -125,7 +141,9 @@ class FundingProject(models.Model):
 class Page(models.Model):
     """A static page such as the accessibility statement or the RODO information clause."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pages", verbose_name=_("witryna"))
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="pages", verbose_name=_("witryna")
+    )
     slug = models.SlugField(_("adres"), max_length=100)
     title = models.CharField(_("tytuł"), max_length=200)
     body = models.TextField(
@@ -158,7 +176,9 @@ class Page(models.Model):
         # Not "strony": django.contrib.sites is a section of the admin too.
         verbose_name = _("strona informacyjna")
         verbose_name_plural = _("strony informacyjne")
-        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="page_unique_slug_per_site")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug"], name="page_unique_slug_per_site")
+        ]
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -170,7 +190,9 @@ class Page(models.Model):
 
 
 class NewsItem(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="news", verbose_name=_("witryna"))
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="news", verbose_name=_("witryna")
+    )
     title = models.CharField(_("tytuł"), max_length=250)
     slug = models.SlugField(_("adres"), max_length=120)
     lead = models.TextField(_("zajawka"), blank=True)
@@ -182,7 +204,9 @@ class NewsItem(models.Model):
         verbose_name = _("aktualność")
         verbose_name_plural = _("aktualności")
         ordering = ["-published_at"]
-        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="news_unique_slug_per_site")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug"], name="news_unique_slug_per_site")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -233,9 +257,15 @@ class AuditLogEntry(models.Model):
     actor_label = models.CharField(_("kto (opis)"), max_length=255, blank=True)
     action = models.CharField(_("czynność"), max_length=100, db_index=True)
     content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("rodzaj obiektu")
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("rodzaj obiektu"),
     )
-    object_id = models.CharField(_("identyfikator obiektu"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(
+        _("identyfikator obiektu"), max_length=64, blank=True, db_index=True
+    )
     object_repr = models.CharField(_("obiekt"), max_length=300, blank=True)
     summary = models.TextField(_("opis"), blank=True)
     changes = models.JSONField(_("zmiany"), default=dict, blank=True)

@@ -55,12 +55,15 @@ def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None, images=None)
         if found:
             resolved = Path(found).resolve()
             allowed_roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
-            if any(resolved.is_relative_to(root) for root in allowed_roots) or "/site-packages/" in str(resolved):
+            if any(
+                resolved.is_relative_to(root) for root in allowed_roots
+            ) or "/site-packages/" in str(resolved):
                 return {
                     "file_obj": open(resolved, "rb"),  # noqa: SIM115 - WeasyPrint closes it
                     "filename": resolved.name,
                     # Without a MIME type WeasyPrint silently ignores a stylesheet.
-                    "mime_type": mimetypes.guess_type(resolved.name)[0] or "application/octet-stream",
+                    "mime_type": mimetypes.guess_type(resolved.name)[0]
+                    or "application/octet-stream",
                     "redirected_url": url,
                 }
     if parsed.scheme == "media" and images:
@@ -89,7 +92,9 @@ def render_pdf(template_name: str, context: dict, *, images=()) -> bytes:
         return safe_url_fetcher(url, timeout, ssl_context, images=allowed)
 
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url="static:///", url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+    return HTML(string=html, base_url="static:///", url_fetcher=fetcher).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
 
 
 def region_images(region) -> list[PdfImage]:
@@ -100,7 +105,12 @@ def region_images(region) -> list[PdfImage]:
     if region.logo:
         images.append(PdfImage(region.logo, region.centre_name))
     if region.cofinancing_logo:
-        images.append(PdfImage(region.cofinancing_logo, region.cofinancing_logo_alt or region.cofinancing_notice[:300]))
+        images.append(
+            PdfImage(
+                region.cofinancing_logo,
+                region.cofinancing_logo_alt or region.cofinancing_notice[:300],
+            )
+        )
     return images
 
 
@@ -112,10 +122,13 @@ def postal_address(street: str, postal_code: str, city: str) -> str:
 
 def page_numbers_css() -> str:
     """Return the CSS ``content`` value for "Strona 3 z 12" in the page footer (translated)."""
+
     def literal(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
 
     template = gettext("Strona %(page)s z %(pages)s")
     before, _sep, rest = template.partition("%(page)s")
     middle, _sep, after = rest.partition("%(pages)s")
-    return mark_safe(f"{literal(before)} counter(page) {literal(middle)} counter(pages) {literal(after)}")  # noqa: S308
+    return mark_safe(
+        f"{literal(before)} counter(page) {literal(middle)} counter(pages) {literal(after)}"
+    )  # noqa: S308

@@ -24,24 +24,45 @@ STAFF_ROLES = [ROPS_ADMINISTRATOR, EVENTS_COORDINATOR, REGISTRY_EDITOR, ADVISORY
 # migration (see grant_permissions), so this file stays the same when an app adds a permission.
 PORTAL_ROLE_PERMISSIONS = {
     ROPS_ADMINISTRATOR: [
-        "portal.view_user", "portal.add_user", "portal.change_user",
-        "auth.view_group", "auth.add_group", "auth.change_group", "auth.delete_group",
+        "portal.view_user",
+        "portal.add_user",
+        "portal.change_user",
+        "auth.view_group",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.delete_group",
         "portal.view_auditlogentry",
-        "portal.view_region", "portal.change_region",
-        "portal.view_fundingproject", "portal.add_fundingproject", "portal.change_fundingproject",
-        "portal.view_page", "portal.add_page", "portal.change_page", "portal.delete_page",
-        "portal.view_newsitem", "portal.add_newsitem", "portal.change_newsitem", "portal.delete_newsitem",
-        "portal.view_outboundemail", "portal.resend_outboundemail",
-        "sites.view_site", "sites.change_site",
+        "portal.view_region",
+        "portal.change_region",
+        "portal.view_fundingproject",
+        "portal.add_fundingproject",
+        "portal.change_fundingproject",
+        "portal.view_page",
+        "portal.add_page",
+        "portal.change_page",
+        "portal.delete_page",
+        "portal.view_newsitem",
+        "portal.add_newsitem",
+        "portal.change_newsitem",
+        "portal.delete_newsitem",
+        "portal.view_outboundemail",
+        "portal.resend_outboundemail",
+        "sites.view_site",
+        "sites.change_site",
     ],
     EVENTS_COORDINATOR: [
         "portal.view_fundingproject",
-        "portal.view_newsitem", "portal.add_newsitem", "portal.change_newsitem",
+        "portal.view_newsitem",
+        "portal.add_newsitem",
+        "portal.change_newsitem",
     ],
     REGISTRY_EDITOR: ["portal.view_fundingproject"],
     ADVISORY_OFFICER: ["portal.view_fundingproject"],
     REPORTING: [
-        "portal.view_region", "portal.view_fundingproject", "portal.view_page", "portal.view_newsitem",
+        "portal.view_region",
+        "portal.view_fundingproject",
+        "portal.view_page",
+        "portal.view_newsitem",
     ],
 }
 
@@ -69,7 +90,9 @@ def grant_permissions(apps, role_permissions: dict[str, list[str]]) -> None:
         group, _ = Group.objects.get_or_create(name=role)
         for name in names:
             app_label, codename = name.split(".", 1)
-            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
             group.permissions.add(permission)
 
 

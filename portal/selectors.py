@@ -44,7 +44,9 @@ def personal_data_export(*, user) -> dict:
     }
     for relation in user._meta.related_objects:
         model = relation.related_model
-        if model._meta.app_label in {"admin", "sessions", "auth"} or model.__name__.startswith("Historical"):
+        if model._meta.app_label in {"admin", "sessions", "auth"} or model.__name__.startswith(
+            "Historical"
+        ):
             continue
         if not (relation.one_to_many or relation.one_to_one):
             continue
@@ -76,42 +78,65 @@ def staff_todo(*, user) -> list[dict]:
 
     items = []
     if user.has_perm("partners.decide_membership"):
-        items.append((
-            _("Prośby o dołączenie do organizacji"),
-            Membership.objects.filter(status=Membership.Status.PENDING).count(),
-            reverse("admin:partners_membership_changelist") + "?status__exact=pending",
-        ))
+        items.append(
+            (
+                _("Prośby o dołączenie do organizacji"),
+                Membership.objects.filter(status=Membership.Status.PENDING).count(),
+                reverse("admin:partners_membership_changelist") + "?status__exact=pending",
+            )
+        )
     if user.has_perm("partners.verify_organisation"):
-        items.append((
-            _("Organizacje zaproponowane przez użytkowników do weryfikacji"),
-            Organisation.objects.filter(is_verified=False).count(),
-            reverse("admin:partners_organisation_changelist") + "?is_verified__exact=0",
-        ))
+        items.append(
+            (
+                _("Organizacje zaproponowane przez użytkowników do weryfikacji"),
+                Organisation.objects.filter(is_verified=False).count(),
+                reverse("admin:partners_organisation_changelist") + "?is_verified__exact=0",
+            )
+        )
     if user.has_perm("events.manage_registration"):
-        items.append((
-            _("Zgłoszenia na wydarzenia czekające na akceptację"),
-            Registration.objects.filter(status=Registration.Status.PENDING).count(),
-            reverse("admin:events_registration_changelist") + "?status__exact=pending",
-        ))
+        items.append(
+            (
+                _("Zgłoszenia na wydarzenia czekające na akceptację"),
+                Registration.objects.filter(status=Registration.Status.PENDING).count(),
+                reverse("admin:events_registration_changelist") + "?status__exact=pending",
+            )
+        )
     if user.has_perm("advisory.view_advisoryrequest"):
         today, horizon = deadline_bounds()
         cases = AdvisoryRequest.objects.aggregate(
             submitted=Count("pk", filter=Q(status=AdvisoryRequest.Status.SUBMITTED)),
-            overdue=Count("pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__lt=today)),
+            overdue=Count(
+                "pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__lt=today)
+            ),
             near=Count(
-                "pk", filter=Q(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__gte=today, due_on__lte=horizon)
+                "pk",
+                filter=Q(
+                    status__in=AdvisoryRequest.OPEN_STATUSES, due_on__gte=today, due_on__lte=horizon
+                ),
             ),
         )
         changelist = reverse("admin:advisory_advisoryrequest_changelist")
         items += [
-            (_("Nowe wnioski o doradztwo do rozpatrzenia"), cases["submitted"], changelist + "?status=submitted"),
+            (
+                _("Nowe wnioski o doradztwo do rozpatrzenia"),
+                cases["submitted"],
+                changelist + "?status=submitted",
+            ),
             (_("Sprawy doradcze po terminie"), cases["overdue"], changelist + "?termin=po"),
-            (_("Sprawy doradcze, którym zbliża się termin"), cases["near"], changelist + "?termin=blisko"),
+            (
+                _("Sprawy doradcze, którym zbliża się termin"),
+                cases["near"],
+                changelist + "?termin=blisko",
+            ),
         ]
     if user.has_perm("portal.view_outboundemail"):
-        items.append((
-            _("E-maile, których nie udało się wysłać"),
-            OutboundEmail.objects.filter(sent_at__isnull=True, attempts__gt=0, due_at__lte=timezone.now()).count(),
-            reverse("admin:portal_outboundemail_changelist") + "?sent_at__isnull=True",
-        ))
+        items.append(
+            (
+                _("E-maile, których nie udało się wysłać"),
+                OutboundEmail.objects.filter(
+                    sent_at__isnull=True, attempts__gt=0, due_at__lte=timezone.now()
+                ).count(),
+                reverse("admin:portal_outboundemail_changelist") + "?sent_at__isnull=True",
+            )
+        )
     return [{"label": label, "count": count, "url": url} for label, count, url in items]

@@ -90,8 +90,15 @@ def email_enqueue(
     this is called: that is what makes reminders and notifications safe to retry.
     """
     built = email_build(
-        to=to, subject=subject, template=template, context=context, body_text=body_text,
-        body_html=body_html, dedup_key=dedup_key, attachments=attachments, due_at=due_at,
+        to=to,
+        subject=subject,
+        template=template,
+        context=context,
+        body_text=body_text,
+        body_html=body_html,
+        dedup_key=dedup_key,
+        attachments=attachments,
+        due_at=due_at,
     )
     with transaction.atomic():
         email, created = OutboundEmail.objects.get_or_create(
@@ -122,7 +129,9 @@ def emails_bulk_create(emails: list[OutboundEmail], *, batch_size: int = 100) ->
         now = timezone.now()
         ids = list(
             OutboundEmail.objects.filter(
-                dedup_key__in=[email.dedup_key for email in emails], sent_at__isnull=True, due_at__lte=now
+                dedup_key__in=[email.dedup_key for email in emails],
+                sent_at__isnull=True,
+                due_at__lte=now,
             ).values_list("pk", flat=True)
         )
         from .tasks import enqueue_on_commit, outbox_send_batch
@@ -218,7 +227,9 @@ def user_access_record(*, user, actor, before: dict, after: dict) -> None:
     The admin's user form saves these fields itself (Django's UserAdmin); this service writes
     the audit entry for it, so granting a role is as traceable as any other change.
     """
-    changes = {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+    changes = {
+        key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)
+    }
     if not changes:
         return
     audit_record(

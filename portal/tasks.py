@@ -26,7 +26,9 @@ def enqueue(task, *args, **kwargs) -> bool:
         # No publish retries and no result subscription: a request must not wait for Redis.
         task.apply_async(args=args, kwargs=kwargs, retry=False, ignore_result=True)
     except BROKER_ERRORS as error:
-        logger.warning("Could not queue %s%r (delivered later by the beat scan): %s", task.name, args, error)
+        logger.warning(
+            "Could not queue %s%r (delivered later by the beat scan): %s", task.name, args, error
+        )
         return False
     return True
 

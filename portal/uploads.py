@@ -31,10 +31,16 @@ class FileKind:
 
 
 PDF = FileKind("PDF", (".pdf",), "application/pdf")
-DOCX = FileKind("DOCX", (".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+DOCX = FileKind(
+    "DOCX", (".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
 ODT = FileKind("ODT", (".odt",), "application/vnd.oasis.opendocument.text")
-XLSX = FileKind("XLSX", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-PPTX = FileKind("PPTX", (".pptx",), "application/vnd.openxmlformats-officedocument.presentationml.presentation")
+XLSX = FileKind(
+    "XLSX", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+PPTX = FileKind(
+    "PPTX", (".pptx",), "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+)
 JPEG = FileKind("JPEG", (".jpg", ".jpeg"), "image/jpeg")
 PNG = FileKind("PNG", (".png",), "image/png")
 
@@ -53,8 +59,18 @@ READ_CHUNK = 64 * 1024
 
 # Markers of another file format inside a PDF: a PDF/ZIP or PDF/HTML polyglot is refused.
 PDF_FOREIGN_MARKERS = (
-    b"pk\x03\x04", b"pk\x01\x02", b"pk\x05\x06",
-    b"<html", b"<!doctype html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<object", b"<embed",
+    b"pk\x03\x04",
+    b"pk\x01\x02",
+    b"pk\x05\x06",
+    b"<html",
+    b"<!doctype html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<svg",
+    b"<object",
+    b"<embed",
 )
 PDF_HEADER_WINDOW = 1024  # PDF readers find "%PDF-" anywhere in the first kilobyte
 
@@ -85,7 +101,9 @@ def _inspect_zip(archive: zipfile.ZipFile) -> set[str]:
         total += member.file_size
         if total > ZIP_MAX_TOTAL_UNCOMPRESSED:
             raise _ArchiveRefused
-        if member.file_size > ZIP_RATIO_APPLIES_ABOVE and member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1):
+        if member.file_size > ZIP_RATIO_APPLIES_ABOVE and member.file_size > ZIP_MAX_RATIO * max(
+            member.compress_size, 1
+        ):
             raise _ArchiveRefused
     return {member.filename for member in members}
 
@@ -137,25 +155,40 @@ def _sniff(upload: UploadedFile) -> FileKind | None:
         if head.startswith(b"PK\x03\x04"):
             try:
                 return _sniff_zip(upload)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError):
+            except (
+                zipfile.BadZipFile,
+                zipfile.LargeZipFile,
+                NotImplementedError,
+                EOFError,
+                ValueError,
+                OSError,
+            ):
                 return None
         return None
     finally:
         upload.seek(0)
 
 
-def validate_upload(upload: UploadedFile, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> FileKind:
+def validate_upload(
+    upload: UploadedFile, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None
+) -> FileKind:
     """Return the file's kind, or raise a ValidationError in Polish explaining what is wrong."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     allowed = ", ".join(kind.label for kind in kinds)
     if upload.size > max_bytes:
         raise ValidationError(
             _("Plik „%(name)s” jest za duży (%(size)s). Największy dozwolony rozmiar to %(max)s.")
-            % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes)},
+            % {
+                "name": upload.name,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(max_bytes),
+            },
             code="file_too_large",
         )
     if upload.size == 0:
-        raise ValidationError(_("Plik „%(name)s” jest pusty.") % {"name": upload.name}, code="file_empty")
+        raise ValidationError(
+            _("Plik „%(name)s” jest pusty.") % {"name": upload.name}, code="file_empty"
+        )
     try:
         kind = _sniff(upload)
     except _ArchiveRefused:
@@ -186,7 +219,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=output_mode)
+        return ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=output_mode
+        )
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image
 
@@ -214,13 +249,18 @@ def image_reencode(upload, *, max_side: int | None = None) -> ContentFile:
                 image = _to_srgb(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            _("Zdjęcie „%(name)s” ma zbyt wiele pikseli. Proszę je zmniejszyć (np. do 4000 × 4000) i wysłać ponownie.")
+            _(
+                "Zdjęcie „%(name)s” ma zbyt wiele pikseli. Proszę je zmniejszyć (np. do 4000 × 4000) i wysłać ponownie."
+            )
             % {"name": name},
             code="image_too_large",
         ) from None
     except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError):
         raise ValidationError(
-            _("Nie udało się odczytać obrazu „%(name)s”. Proszę wysłać poprawny plik JPEG albo PNG.") % {"name": name},
+            _(
+                "Nie udało się odczytać obrazu „%(name)s”. Proszę wysłać poprawny plik JPEG albo PNG."
+            )
+            % {"name": name},
             code="image_invalid",
         ) from None
     finally:

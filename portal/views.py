@@ -28,7 +28,9 @@ def home(request):
 
 
 def news_list(request):
-    page = Paginator(selectors.news_list_published(request=request), 10).get_page(request.GET.get("strona"))
+    page = Paginator(selectors.news_list_published(request=request), 10).get_page(
+        request.GET.get("strona")
+    )
     return render(request, "portal/news_list.html", {"page_obj": page})
 
 
@@ -62,7 +64,10 @@ def my_data(request):
     return render(
         request,
         "portal/my_data.html",
-        {"sections": personal_data_sections(data), "delete_form": AccountDeleteForm(user=request.user)},
+        {
+            "sections": personal_data_sections(data),
+            "delete_form": AccountDeleteForm(user=request.user),
+        },
     )
 
 

@@ -7,18 +7,31 @@ from .models import GeneratedReport, Indicator
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "funding_project", "metric", "target_value", "unit", "target_date", "current_value"]
+    list_display = [
+        "name",
+        "funding_project",
+        "metric",
+        "target_value",
+        "unit",
+        "target_date",
+        "current_value",
+    ]
     list_filter = ["funding_project", "metric"]
     search_fields = ["name"]
     list_select_related = ["funding_project", "subregion"]
     fieldsets = (
         (None, {"fields": ("funding_project", "name", "unit", "position")}),
         (_("Cel"), {"fields": ("target_value", "target_date", "counted_from")}),
-        (_("Co jest liczone"), {
-            "fields": ("metric", "event_type", "partner_kind", "subregion"),
-            "description": _("Zasady liczenia opisuje dokumentacja (docs/reporting.md): osoby liczone są raz, "
-                             "nawet jeśli uczestniczyły w wielu wydarzeniach."),
-        }),
+        (
+            _("Co jest liczone"),
+            {
+                "fields": ("metric", "event_type", "partner_kind", "subregion"),
+                "description": _(
+                    "Zasady liczenia opisuje dokumentacja (docs/reporting.md): osoby liczone są raz, "
+                    "nawet jeśli uczestniczyły w wielu wydarzeniach."
+                ),
+            },
+        ),
     )
 
     @admin.display(description=_("wartość do dziś"))
@@ -29,7 +42,15 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(GeneratedReport)
 class GeneratedReportAdmin(admin.ModelAdmin):
-    list_display = ["kind", "period_start", "period_end", "funding_project", "status", "requested_by", "requested_at"]
+    list_display = [
+        "kind",
+        "period_start",
+        "period_end",
+        "funding_project",
+        "status",
+        "requested_by",
+        "requested_at",
+    ]
     list_filter = ["kind", "status"]
     readonly_fields = [field.name for field in GeneratedReport._meta.fields]
 

@@ -41,7 +41,10 @@ def _rings(geometry: dict):
         for polygon in coordinates:
             yield from polygon
     else:
-        raise BoundaryImportError(_("Obsługiwane są tylko wielokąty (Polygon, MultiPolygon), a nie %(kind)s.") % {"kind": kind})
+        raise BoundaryImportError(
+            _("Obsługiwane są tylko wielokąty (Polygon, MultiPolygon), a nie %(kind)s.")
+            % {"kind": kind}
+        )
 
 
 def _check_ring(ring) -> None:
@@ -49,12 +52,15 @@ def _check_ring(ring) -> None:
         raise BoundaryImportError(_("Wielokąt musi mieć co najmniej cztery punkty."))
     for point in ring:
         if (
-            not isinstance(point, list | tuple) or len(point) < 2
+            not isinstance(point, list | tuple)
+            or len(point) < 2
             or not all(isinstance(value, int | float) for value in point[:2])
             or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90)
         ):
             raise BoundaryImportError(
-                _("Współrzędne muszą być długością i szerokością geograficzną w układzie WGS 84 (EPSG:4326).")
+                _(
+                    "Współrzędne muszą być długością i szerokością geograficzną w układzie WGS 84 (EPSG:4326)."
+                )
             )
 
 
@@ -63,32 +69,57 @@ def boundaries_import(*, content: bytes | str) -> int:
     try:
         data = json.loads(content)
     except (ValueError, UnicodeDecodeError) as error:
-        raise BoundaryImportError(_("Plik nie jest poprawnym plikiem GeoJSON (JSON): %(error)s") % {"error": error}) from error
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-        raise BoundaryImportError(_("Plik GeoJSON musi zawierać kolekcję obiektów (FeatureCollection)."))
+        raise BoundaryImportError(
+            _("Plik nie jest poprawnym plikiem GeoJSON (JSON): %(error)s") % {"error": error}
+        ) from error
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
+        raise BoundaryImportError(
+            _("Plik GeoJSON musi zawierać kolekcję obiektów (FeatureCollection).")
+        )
     features = data["features"]
     if len(features) > MAX_FEATURES:
-        raise BoundaryImportError(_("Plik zawiera zbyt wiele obiektów (najwięcej %(max)d).") % {"max": MAX_FEATURES})
+        raise BoundaryImportError(
+            _("Plik zawiera zbyt wiele obiektów (najwięcej %(max)d).") % {"max": MAX_FEATURES}
+        )
     parsed = []
     for number, feature in enumerate(features, start=1):
         properties = (feature or {}).get("properties") or {}
-        code = next((str(properties[key]).strip() for key in CODE_PROPERTIES if properties.get(key)), "")
+        code = next(
+            (str(properties[key]).strip() for key in CODE_PROPERTIES if properties.get(key)), ""
+        )
         if not code:
-            raise BoundaryImportError(_("Obiekt nr %(number)d nie ma kodu TERYT (JPT_KOD_JE lub teryt).") % {"number": number})
+            raise BoundaryImportError(
+                _("Obiekt nr %(number)d nie ma kodu TERYT (JPT_KOD_JE lub teryt).")
+                % {"number": number}
+            )
         geometry = (feature or {}).get("geometry") or {}
         try:
             for ring in _rings(geometry):
                 _check_ring(ring)
         except BoundaryImportError as error:
-            raise BoundaryImportError(_("Obiekt nr %(number)d (%(code)s): %(error)s") % {"number": number, "code": code, "error": error}) from error
+            raise BoundaryImportError(
+                _("Obiekt nr %(number)d (%(code)s): %(error)s")
+                % {"number": number, "code": code, "error": error}
+            ) from error
         except TypeError as error:
-            raise BoundaryImportError(_("Obiekt nr %(number)d (%(code)s) ma niepoprawną geometrię.") % {"number": number, "code": code}) from error
+            raise BoundaryImportError(
+                _("Obiekt nr %(number)d (%(code)s) ma niepoprawną geometrię.")
+                % {"number": number, "code": code}
+            ) from error
         parsed.append((code, {"type": geometry["type"], "coordinates": geometry["coordinates"]}))
-    units = {unit.teryt: unit for unit in TerritorialUnit.objects.filter(teryt__in=[code for code, _geometry in parsed])}
+    units = {
+        unit.teryt: unit
+        for unit in TerritorialUnit.objects.filter(teryt__in=[code for code, _geometry in parsed])
+    }
     unknown = sorted({code for code, _geometry in parsed} - set(units))
     if unknown:
         raise BoundaryImportError(
-            _("Nieznane kody TERYT (najpierw zaimportuj rejestr TERC): %(codes)s") % {"codes": ", ".join(unknown[:20])}
+            _("Nieznane kody TERYT (najpierw zaimportuj rejestr TERC): %(codes)s")
+            % {"codes": ", ".join(unknown[:20])}
         )
     with transaction.atomic():
         for code, geometry in parsed:
@@ -113,7 +144,8 @@ def coverage_map_svg(rows: list[dict], *, value_key: str = "people"):
     latitudes = [point[1] for b in boundaries for ring in _rings(b.geometry) for point in ring]
     mid_lat = (min(latitudes) + max(latitudes)) / 2
     projected = {
-        b.unit_id: [[_project(p[0], p[1], mid_lat) for p in ring] for ring in _rings(b.geometry)] for b in boundaries
+        b.unit_id: [[_project(p[0], p[1], mid_lat) for p in ring] for ring in _rings(b.geometry)]
+        for b in boundaries
     }
     xs = [x for rings in projected.values() for ring in rings for x, _y in ring]
     ys = [y for rings in projected.values() for ring in rings for _x, y in ring]
@@ -128,12 +160,21 @@ def coverage_map_svg(rows: list[dict], *, value_key: str = "people"):
     for pk, rings in projected.items():
         row = by_unit[pk]
         value = row[value_key]
-        colour = PALETTE[0] if not value else PALETTE[min(len(PALETTE) - 1, 1 + int((len(PALETTE) - 2) * value / maximum))]
+        colour = (
+            PALETTE[0]
+            if not value
+            else PALETTE[min(len(PALETTE) - 1, 1 + int((len(PALETTE) - 2) * value / maximum))]
+        )
         d = " ".join(
-            "M" + " L".join(f"{(x - min_x) * scale:.1f},{(y - min_y) * scale:.1f}" for x, y in ring) + " Z" for ring in rings
+            "M"
+            + " L".join(f"{(x - min_x) * scale:.1f},{(y - min_y) * scale:.1f}" for x, y in ring)
+            + " Z"
+            for ring in rings
         )
         title = escape(f"{row['name']}: {value}")
         stroke = "#9b1c10" if not row["reached"] else "#33475b"
-        parts.append(f'<path d="{d}" fill="{colour}" stroke="{stroke}" stroke-width="0.8"><title>{title}</title></path>')
+        parts.append(
+            f'<path d="{d}" fill="{colour}" stroke="{stroke}" stroke-width="0.8"><title>{title}</title></path>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped names only

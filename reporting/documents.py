@@ -19,8 +19,10 @@ from .metrics import Scope
 
 def scope_of(report) -> Scope:
     return Scope(
-        start=report.period_start, end=report.period_end,
-        funding_project=report.funding_project, subregion=report.subregion,
+        start=report.period_start,
+        end=report.period_end,
+        funding_project=report.funding_project,
+        subregion=report.subregion,
     )
 
 
@@ -28,7 +30,13 @@ def activity_context(scope: Scope) -> dict:
     data = selectors.dashboard(scope)
     charts_data = {
         key: charts.bar_chart_svg(data[key])
-        for key in ("events_by_type", "by_kind", "by_subregion", "advisory_by_topic", "postulates_by_status")
+        for key in (
+            "events_by_type",
+            "by_kind",
+            "by_subregion",
+            "advisory_by_topic",
+            "postulates_by_status",
+        )
     }
     return {
         "scope": scope,
@@ -59,8 +67,11 @@ def report_pdf(report) -> bytes:
     scope = scope_of(report)
     if report.kind == report.Kind.POSTULATES:
         context = {
-            "scope": scope, "postulates": postulates_rows(scope),
-            "region": Region.objects.first(), "generated_at": timezone.now(), "report": report,
+            "scope": scope,
+            "postulates": postulates_rows(scope),
+            "region": Region.objects.first(),
+            "generated_at": timezone.now(),
+            "report": report,
         }
         return render_pdf("pdf/reporting_postulates.html", context)
     context = activity_context(scope)
@@ -108,29 +119,75 @@ def activity_xlsx(scope: Scope) -> bytes:
     _sheet(workbook, _("Podsumowanie"), [_("Miara"), _("Wartość")], summary)
     if context["indicators"]:
         _sheet(
-            workbook, _("Wskaźniki"),
+            workbook,
+            _("Wskaźniki"),
             [_("Wskaźnik"), _("Jednostka"), _("Wartość"), _("Cel"), _("Termin"), _("Realizacja %")],
             [
-                [p.indicator.name, p.indicator.unit, float(p.value), float(p.indicator.target_value),
-                 p.indicator.target_date.isoformat(), p.percent]
+                [
+                    p.indicator.name,
+                    p.indicator.unit,
+                    float(p.value),
+                    float(p.indicator.target_value),
+                    p.indicator.target_date.isoformat(),
+                    p.percent,
+                ]
                 for p in context["indicators"]
             ],
         )
-    _sheet(workbook, _("Wydarzenia"), [_("Rodzaj"), _("Liczba")], [[r["label"], r["value"]] for r in data["events_by_type"]])
     _sheet(
-        workbook, _("Uczestnicy wg rodzaju"), [_("Rodzaj organizacji"), _("Osoby"), _("Organizacje")],
+        workbook,
+        _("Wydarzenia"),
+        [_("Rodzaj"), _("Liczba")],
+        [[r["label"], r["value"]] for r in data["events_by_type"]],
+    )
+    _sheet(
+        workbook,
+        _("Uczestnicy wg rodzaju"),
+        [_("Rodzaj organizacji"), _("Osoby"), _("Organizacje")],
         [[r["label"], r["value"], r["organisations"]] for r in data["by_kind"]],
     )
     _sheet(
-        workbook, _("Uczestnicy wg powiatu"), [_("Powiat"), _("Osoby"), _("Organizacje")],
+        workbook,
+        _("Uczestnicy wg powiatu"),
+        [_("Powiat"), _("Osoby"), _("Organizacje")],
         [[r["label"], r["value"], r["organisations"]] for r in data["by_powiat"]],
     )
-    _sheet(workbook, _("Doradztwo wg tematu"), [_("Temat"), _("Sprawy")], [[r["label"], r["value"]] for r in data["advisory_by_topic"]])
-    _sheet(workbook, _("Postulaty wg statusu"), [_("Status"), _("Liczba")], [[r["label"], r["value"]] for r in data["postulates_by_status"]])
     _sheet(
-        workbook, _("Pokrycie terytorialne"),
-        [_("Powiat"), _("TERYT"), _("Partnerzy"), _("Osoby"), _("Organizacje"), _("Sprawy doradcze"), _("Godziny")],
-        [[r["name"], r["teryt"], r["partners"], r["people"], r["organisations"], r["cases"], float(r["hours"])] for r in context["coverage"]],
+        workbook,
+        _("Doradztwo wg tematu"),
+        [_("Temat"), _("Sprawy")],
+        [[r["label"], r["value"]] for r in data["advisory_by_topic"]],
+    )
+    _sheet(
+        workbook,
+        _("Postulaty wg statusu"),
+        [_("Status"), _("Liczba")],
+        [[r["label"], r["value"]] for r in data["postulates_by_status"]],
+    )
+    _sheet(
+        workbook,
+        _("Pokrycie terytorialne"),
+        [
+            _("Powiat"),
+            _("TERYT"),
+            _("Partnerzy"),
+            _("Osoby"),
+            _("Organizacje"),
+            _("Sprawy doradcze"),
+            _("Godziny"),
+        ],
+        [
+            [
+                r["name"],
+                r["teryt"],
+                r["partners"],
+                r["people"],
+                r["organisations"],
+                r["cases"],
+                float(r["hours"]),
+            ]
+            for r in context["coverage"]
+        ],
     )
     return _to_bytes(workbook)
 
@@ -139,12 +196,26 @@ def postulates_xlsx(scope: Scope) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(
-        workbook, _("Postulaty"),
-        [_("Adresat"), _("Status"), _("Postulat"), _("Obszar"), _("Spotkanie"), _("Data spotkania"),
-         _("Przekazano"), _("Data odpowiedzi"), _("Odpowiedź")],
+        workbook,
+        _("Postulaty"),
+        [
+            _("Adresat"),
+            _("Status"),
+            _("Postulat"),
+            _("Obszar"),
+            _("Spotkanie"),
+            _("Data spotkania"),
+            _("Przekazano"),
+            _("Data odpowiedzi"),
+            _("Odpowiedź"),
+        ],
         [
             [
-                p.addressee or "—", p.get_status_display(), p.text, p.get_topic_display(), p.event.title,
+                p.addressee or "—",
+                p.get_status_display(),
+                p.text,
+                p.get_topic_display(),
+                p.event.title,
                 timezone.localdate(p.event.starts_at).isoformat(),
                 p.forwarded_on.isoformat() if p.forwarded_on else "",
                 p.decided_on.isoformat() if p.decided_on else "",

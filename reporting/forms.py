@@ -21,17 +21,23 @@ class ReportScopeForm(forms.Form):
     start = forms.DateField(label=_("Okres od"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Okres do"), widget=forms.DateInput(attrs={"type": "date"}))
     funding_project = forms.ModelChoiceField(
-        label=_("Projekt finansujący"), queryset=FundingProject.objects.all(), required=False,
+        label=_("Projekt finansujący"),
+        queryset=FundingProject.objects.all(),
+        required=False,
         empty_label=_("wszystkie projekty"),
     )
     subregion = forms.ModelChoiceField(
-        label=_("Subregion"), queryset=Subregion.objects.order_by("name"), required=False,
+        label=_("Subregion"),
+        queryset=Subregion.objects.order_by("name"),
+        required=False,
         empty_label=_("całe województwo"),
     )
 
     def __init__(self, data=None, **kwargs):
         start, end = current_half_year()
-        if data is not None and not any(data.get(key) for key in ("start", "end", "funding_project", "subregion")):
+        if data is not None and not any(
+            data.get(key) for key in ("start", "end", "funding_project", "subregion")
+        ):
             data = None
         super().__init__(data, initial={"start": start, "end": end}, **kwargs)
 
@@ -49,8 +55,10 @@ class ReportScopeForm(forms.Form):
         if self.is_bound and self.is_valid():
             data = self.cleaned_data
             return {
-                "start": data["start"], "end": data["end"],
-                "funding_project": data.get("funding_project"), "subregion": data.get("subregion"),
+                "start": data["start"],
+                "end": data["end"],
+                "funding_project": data.get("funding_project"),
+                "subregion": data.get("subregion"),
             }
         start, end = current_half_year()
         return {"start": start, "end": end, "funding_project": None, "subregion": None}

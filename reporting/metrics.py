@@ -85,7 +85,9 @@ def present_attendance(scope: Scope) -> QuerySet[Attendance]:
     if scope.partner_kind:
         attendance = attendance.filter(registration__organisation__kind=scope.partner_kind)
     if scope.subregion is not None:
-        attendance = attendance.filter(_organisation_in_subregion("registration__organisation__", scope.subregion))
+        attendance = attendance.filter(
+            _organisation_in_subregion("registration__organisation__", scope.subregion)
+        )
     return attendance
 
 
@@ -96,7 +98,9 @@ def held_consultations(scope: Scope) -> QuerySet[Consultation]:
     if scope.partner_kind:
         consultations = consultations.filter(request__organisation__kind=scope.partner_kind)
     if scope.subregion is not None:
-        consultations = consultations.filter(_organisation_in_subregion("request__organisation__", scope.subregion))
+        consultations = consultations.filter(
+            _organisation_in_subregion("request__organisation__", scope.subregion)
+        )
     return consultations
 
 
@@ -153,11 +157,19 @@ def metric_value(metric: str, scope: Scope) -> Decimal:
         minutes = held_consultations(scope).aggregate(total=Sum("duration_minutes"))["total"] or 0
         return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
     elif metric == Metric.POSTULATES_FORWARDED:
-        value = _postulates(scope).filter(forwarded_on__gte=scope.start, forwarded_on__lte=scope.end).count()
+        value = (
+            _postulates(scope)
+            .filter(forwarded_on__gte=scope.start, forwarded_on__lte=scope.end)
+            .count()
+        )
     elif metric == Metric.POSTULATES_ACCEPTED:
         value = (
             _postulates(scope)
-            .filter(status=Postulate.Status.ACCEPTED, decided_on__gte=scope.start, decided_on__lte=scope.end)
+            .filter(
+                status=Postulate.Status.ACCEPTED,
+                decided_on__gte=scope.start,
+                decided_on__lte=scope.end,
+            )
             .count()
         )
     else:
@@ -176,7 +188,9 @@ class IndicatorProgress:
         return self.value >= self.indicator.target_value
 
 
-def indicator_progress(indicator, *, start: date | None = None, end: date | None = None) -> IndicatorProgress:
+def indicator_progress(
+    indicator, *, start: date | None = None, end: date | None = None
+) -> IndicatorProgress:
     """Value of an indicator for a period (default: from counted_from or the project start to today)."""
     project = indicator.funding_project
     start = start or indicator.counted_from or project.starts_on or date(2000, 1, 1)
@@ -200,7 +214,9 @@ def indicator_progress(indicator, *, start: date | None = None, end: date | None
 def events_by_type(scope: Scope) -> list[dict]:
     labels = dict(Event.Type.choices)
     rows = held_events(scope).values("type").annotate(count=Count("pk")).order_by("-count", "type")
-    return [{"label": str(labels.get(row["type"], row["type"])), "value": row["count"]} for row in rows]
+    return [
+        {"label": str(labels.get(row["type"], row["type"])), "value": row["count"]} for row in rows
+    ]
 
 
 def participation_by(scope: Scope, dimension: str) -> list[dict]:
@@ -220,7 +236,9 @@ def participation_by(scope: Scope, dimension: str) -> list[dict]:
         .order_by("-people", field)
     )
     labels = dict(Organisation.Kind.choices) if dimension == "kind" else {}
-    missing = {"kind": "—", "subregion": _("poza subregionami"), "powiat": _("bez gminy siedziby")}[dimension]
+    missing = {"kind": "—", "subregion": _("poza subregionami"), "powiat": _("bez gminy siedziby")}[
+        dimension
+    ]
     return [
         {
             "label": str(labels.get(row[field], row[field] or missing)),
@@ -233,19 +251,24 @@ def participation_by(scope: Scope, dimension: str) -> list[dict]:
 
 def attendance_rate(scope: Scope) -> dict:
     """Confirmed registrations of held events and how many of them were present at least once."""
-    totals = (
-        Registration.objects.filter(event__in=held_events(scope), status=Registration.Status.CONFIRMED)
-        .aggregate(
-            confirmed=Count("pk", distinct=True),
-            present=Count("pk", filter=Q(attendances__is_present=True), distinct=True),
-        )
+    totals = Registration.objects.filter(
+        event__in=held_events(scope), status=Registration.Status.CONFIRMED
+    ).aggregate(
+        confirmed=Count("pk", distinct=True),
+        present=Count("pk", filter=Q(attendances__is_present=True), distinct=True),
     )
     confirmed, present = totals["confirmed"] or 0, totals["present"] or 0
-    return {"confirmed": confirmed, "present": present, "percent": round(present * 100 / confirmed) if confirmed else None}
+    return {
+        "confirmed": confirmed,
+        "present": present,
+        "percent": round(present * 100 / confirmed) if confirmed else None,
+    }
 
 
 def _submitted_cases(scope: Scope) -> QuerySet[AdvisoryRequest]:
-    cases = AdvisoryRequest.objects.filter(submitted_at__date__gte=scope.start, submitted_at__date__lte=scope.end)
+    cases = AdvisoryRequest.objects.filter(
+        submitted_at__date__gte=scope.start, submitted_at__date__lte=scope.end
+    )
     if scope.funding_project is not None:
         cases = cases.filter(funding_project=scope.funding_project)
     if scope.subregion is not None:
@@ -255,15 +278,24 @@ def _submitted_cases(scope: Scope) -> QuerySet[AdvisoryRequest]:
 
 def advisory_by_topic(scope: Scope) -> list[dict]:
     rows = (
-        _submitted_cases(scope).values("topics__name").annotate(count=Count("pk", distinct=True)).order_by("-count")
+        _submitted_cases(scope)
+        .values("topics__name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count")
     )
-    return [{"label": row["topics__name"] or str(_("bez tematu")), "value": row["count"]} for row in rows]
+    return [
+        {"label": row["topics__name"] or str(_("bez tematu")), "value": row["count"]}
+        for row in rows
+    ]
 
 
 def advisory_by_status(scope: Scope) -> list[dict]:
     labels = dict(AdvisoryRequest.Status.choices)
     rows = _submitted_cases(scope).values("status").annotate(count=Count("pk")).order_by("-count")
-    return [{"label": str(labels.get(row["status"], row["status"])), "value": row["count"]} for row in rows]
+    return [
+        {"label": str(labels.get(row["status"], row["status"])), "value": row["count"]}
+        for row in rows
+    ]
 
 
 def advisory_deadlines(scope: Scope) -> dict:
@@ -273,7 +305,9 @@ def advisory_deadlines(scope: Scope) -> dict:
     totals = _submitted_cases(scope).aggregate(
         submitted=Count("pk"),
         answered=Count("pk", filter=Q(first_responded_at__isnull=False)),
-        answered_on_time=Count("pk", filter=Q(first_responded_at__date__lte=F("first_response_due"))),
+        answered_on_time=Count(
+            "pk", filter=Q(first_responded_at__date__lte=F("first_response_due"))
+        ),
         completed=Count("pk", filter=Q(completed_at__isnull=False)),
         completed_on_time=Count("pk", filter=Q(completed_at__date__lte=F("resolution_due"))),
     )
@@ -297,4 +331,7 @@ def postulates_by(scope: Scope, dimension: str) -> list[dict]:
         .order_by("-count", field)
     )
     missing = _("bez adresata") if dimension == "addressee" else "—"
-    return [{"label": str(labels.get(row[field], row[field] or missing)), "value": row["count"]} for row in rows]
+    return [
+        {"label": str(labels.get(row[field], row[field] or missing)), "value": row["count"]}
+        for row in rows
+    ]

@@ -14,7 +14,10 @@ class Metric(models.TextChoices):
     """What an indicator counts; each is computed from our data by reporting.metrics."""
 
     PEOPLE_ATTENDED = "people_attended", _("osoby obecne na wydarzeniach (bez powtórzeń)")
-    ORGANISATIONS_SUPPORTED = "organisations_supported", _("organizacje objęte wsparciem (bez powtórzeń)")
+    ORGANISATIONS_SUPPORTED = (
+        "organisations_supported",
+        _("organizacje objęte wsparciem (bez powtórzeń)"),
+    )
     JST_ADVISED = "jst_advised", _("JST, które otrzymały doradztwo (bez powtórzeń)")
     EVENTS_HELD = "events_held", _("zrealizowane wydarzenia")
     ADVISORY_COMPLETED = "advisory_completed", _("zrealizowane sprawy doradcze")
@@ -38,7 +41,10 @@ class Indicator(models.Model):
     )
     target_date = models.DateField(_("termin osiągnięcia"))
     counted_from = models.DateField(
-        _("liczone od"), null=True, blank=True, help_text=_("Puste: od początku realizacji projektu.")
+        _("liczone od"),
+        null=True,
+        blank=True,
+        help_text=_("Puste: od początku realizacji projektu."),
     )
     event_type = models.CharField(
         _("tylko wydarzenia rodzaju"), max_length=20, choices=Event.Type.choices, blank=True
@@ -47,7 +53,11 @@ class Indicator(models.Model):
         _("tylko organizacje rodzaju"), max_length=10, choices=Organisation.Kind.choices, blank=True
     )
     subregion = models.ForeignKey(
-        Subregion, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tylko subregion")
+        Subregion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("tylko subregion"),
     )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
 
@@ -81,15 +91,25 @@ class GeneratedReport(models.Model):
     period_start = models.DateField(_("okres od"))
     period_end = models.DateField(_("okres do"))
     funding_project = models.ForeignKey(
-        "portal.FundingProject", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("projekt")
+        "portal.FundingProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("projekt"),
     )
     subregion = models.ForeignKey(
         Subregion, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("subregion")
     )
-    status = models.CharField(_("stan"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("stan"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     pdf = models.FileField(_("plik PDF"), upload_to="reporting/", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("zlecone przez")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("zlecone przez"),
     )
     requested_at = models.DateTimeField(_("zlecono"), default=timezone.now)
     finished_at = models.DateTimeField(_("przygotowano"), null=True, blank=True)
@@ -101,7 +121,8 @@ class GeneratedReport(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")), name="report_period_ordered"
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_period_ordered",
             )
         ]
 
@@ -113,7 +134,10 @@ class Boundary(models.Model):
     """The outline of a powiat or gmina (GeoJSON geometry, WGS 84), for the coverage map."""
 
     unit = models.OneToOneField(
-        "partners.TerritorialUnit", on_delete=models.CASCADE, related_name="boundary", verbose_name=_("jednostka")
+        "partners.TerritorialUnit",
+        on_delete=models.CASCADE,
+        related_name="boundary",
+        verbose_name=_("jednostka"),
     )
     geometry = models.JSONField(_("geometria (GeoJSON)"))
     imported_at = models.DateTimeField(_("zaimportowano"), default=timezone.now)

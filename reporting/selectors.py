@@ -48,7 +48,9 @@ def indicators_with_progress(*, funding_project=None, start=None, end=None) -> l
 COVERAGE_SORTS = {"name", "partners", "people", "organisations", "cases", "hours"}
 
 
-def coverage(scope: Scope, *, level: str = "powiat", sort: str = "name", descending: bool = False) -> list[dict]:
+def coverage(
+    scope: Scope, *, level: str = "powiat", sort: str = "name", descending: bool = False
+) -> list[dict]:
     """For every powiat (or gmina): partners by kind, people and organisations present, advice given.
 
     A unit where nobody took part and nobody got advice is a white spot (``reached`` is False).
@@ -56,18 +58,31 @@ def coverage(scope: Scope, *, level: str = "powiat", sort: str = "name", descend
     is_powiat = level == "powiat"
     unit_level = TerritorialUnit.Level.POWIAT if is_powiat else TerritorialUnit.Level.GMINA
     seat = "seat_gmina__parent_id" if is_powiat else "seat_gmina_id"
-    units = TerritorialUnit.objects.filter(level=unit_level, is_active=True).select_related("parent")
+    units = TerritorialUnit.objects.filter(level=unit_level, is_active=True).select_related(
+        "parent"
+    )
     if scope.subregion is not None:
-        units = units.filter(subregions=scope.subregion) if is_powiat else units.filter(parent__subregions=scope.subregion)
+        units = (
+            units.filter(subregions=scope.subregion)
+            if is_powiat
+            else units.filter(parent__subregions=scope.subregion)
+        )
 
     partners: dict[int, dict[str, int]] = {}
-    for row in Organisation.objects.filter(is_verified=True).values(seat, "kind").annotate(count=Count("pk")):
+    for row in (
+        Organisation.objects.filter(is_verified=True)
+        .values(seat, "kind")
+        .annotate(count=Count("pk"))
+    ):
         partners.setdefault(row[seat], {})[row["kind"]] = row["count"]
     people = {
         row["unit"]: row
         for row in metrics.present_attendance(scope)
         .values(unit=_field("registration__organisation__", seat))
-        .annotate(people=Count("registration__participant", distinct=True), organisations=Count("registration__organisation", distinct=True))
+        .annotate(
+            people=Count("registration__participant", distinct=True),
+            organisations=Count("registration__organisation", distinct=True),
+        )
     }
     advice = {
         row["unit"]: row
@@ -94,7 +109,10 @@ def coverage(scope: Scope, *, level: str = "powiat", sort: str = "name", descend
         row["reached"] = bool(row["people"] or row["cases"])
         rows.append(row)
     key = sort if sort in COVERAGE_SORTS else "name"
-    rows.sort(key=lambda row: (row[key], row["name"]) if key != "name" else row["name"].lower(), reverse=descending)
+    rows.sort(
+        key=lambda row: (row[key], row["name"]) if key != "name" else row["name"].lower(),
+        reverse=descending,
+    )
     return rows
 
 
@@ -106,7 +124,9 @@ def _field(prefix: str, seat: str):
 
 def reports_for_user(user):
     require_perm(user, "reporting.generate_report")
-    return GeneratedReport.objects.select_related("funding_project", "subregion", "requested_by")[:50]
+    return GeneratedReport.objects.select_related("funding_project", "subregion", "requested_by")[
+        :50
+    ]
 
 
 def report_get_for_download(*, user, pk: int) -> GeneratedReport:

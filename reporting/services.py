@@ -17,17 +17,25 @@ from .models import GeneratedReport
 logger = logging.getLogger(__name__)
 
 
-def report_request(*, kind: str, start, end, funding_project=None, subregion=None, actor) -> GeneratedReport:
+def report_request(
+    *, kind: str, start, end, funding_project=None, subregion=None, actor
+) -> GeneratedReport:
     """Store the request for a PDF report and have a worker render it after commit."""
     from .tasks import report_generate
 
     with transaction.atomic():
         report = GeneratedReport.objects.create(
-            kind=kind, period_start=start, period_end=end, funding_project=funding_project,
-            subregion=subregion, requested_by=actor,
+            kind=kind,
+            period_start=start,
+            period_end=end,
+            funding_project=funding_project,
+            subregion=subregion,
+            requested_by=actor,
         )
         audit_record(
-            actor=actor, action="reporting.report.request", target=report,
+            actor=actor,
+            action="reporting.report.request",
+            target=report,
             summary=f"{report.get_kind_display()} {start}–{end}",
         )
         enqueue_on_commit(report_generate, report.pk)
@@ -59,7 +67,9 @@ def report_render(*, report_id: int) -> bool:
         if old_name and old_name != report.pdf.name:
             storage = report.pdf.storage
             transaction.on_commit(lambda: storage.delete(old_name))
-        audit_record(actor=None, action="reporting.report.render", target=report, summary="PDF gotowy")
+        audit_record(
+            actor=None, action="reporting.report.render", target=report, summary="PDF gotowy"
+        )
     return True
 
 
@@ -71,7 +81,12 @@ def report_retry(*, report: GeneratedReport, actor) -> GeneratedReport:
         report = GeneratedReport.objects.select_for_update().get(pk=report.pk)
         report.status = GeneratedReport.Status.PENDING
         report.save(update_fields=["status"])
-        audit_record(actor=actor, action="reporting.report.retry", target=report, summary="Ponowne przygotowanie")
+        audit_record(
+            actor=actor,
+            action="reporting.report.retry",
+            target=report,
+            summary="Ponowne przygotowanie",
+        )
         enqueue_on_commit(report_generate, report.pk)
     return report
 
@@ -79,5 +94,7 @@ def report_retry(*, report: GeneratedReport, actor) -> GeneratedReport:
 def reports_render_stale(*, older_than_minutes: int = 5) -> int:
     """Render reports still pending after a while (their task was lost with the broker)."""
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    pending = GeneratedReport.objects.filter(status=GeneratedReport.Status.PENDING, requested_at__lt=cutoff)
+    pending = GeneratedReport.objects.filter(
+        status=GeneratedReport.Status.PENDING, requested_at__lt=cutoff
+    )
     return sum(report_render(report_id=pk) for pk in pending.values_list("pk", flat=True)[:20])

@@ -28,13 +28,27 @@ def dashboard(request):
     require_perm(request.user, "reporting.view_dashboard")
     form, scope = _scope(request)
     data = selectors.dashboard(scope)
-    chart_keys = ("events_by_type", "by_kind", "by_subregion", "by_powiat", "advisory_by_topic",
-                  "advisory_by_status", "postulates_by_status", "postulates_by_addressee")
-    return render(request, "reporting/dashboard.html", {
-        "form": form, "scope": scope, "data": data,
-        "charts": {key: charts.bar_chart_svg(data[key]) for key in chart_keys},
-        "can_generate": request.user.has_perm("reporting.generate_report"),
-    })
+    chart_keys = (
+        "events_by_type",
+        "by_kind",
+        "by_subregion",
+        "by_powiat",
+        "advisory_by_topic",
+        "advisory_by_status",
+        "postulates_by_status",
+        "postulates_by_addressee",
+    )
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "data": data,
+            "charts": {key: charts.bar_chart_svg(data[key]) for key in chart_keys},
+            "can_generate": request.user.has_perm("reporting.generate_report"),
+        },
+    )
 
 
 @login_required
@@ -42,10 +56,13 @@ def indicators(request):
     require_perm(request.user, "reporting.view_dashboard")
     form, scope = _scope(request)
     progress = selectors.indicators_with_progress(
-        funding_project=scope.funding_project, start=scope.start if form.is_bound else None,
+        funding_project=scope.funding_project,
+        start=scope.start if form.is_bound else None,
         end=scope.end if form.is_bound else None,
     )
-    return render(request, "reporting/indicators.html", {"form": form, "scope": scope, "progress": progress})
+    return render(
+        request, "reporting/indicators.html", {"form": form, "scope": scope, "progress": progress}
+    )
 
 
 @login_required
@@ -59,11 +76,21 @@ def coverage(request):
     query = request.GET.copy()
     for key in ("sort", "kierunek"):
         query.pop(key, None)
-    return render(request, "reporting/coverage.html", {
-        "form": form, "scope": scope, "rows": rows, "level": level, "sort": sort, "descending": descending,
-        "white_spots": [row for row in rows if not row["reached"]], "base_query": query.urlencode(),
-        "map_svg": boundaries.coverage_map_svg(rows),
-    })
+    return render(
+        request,
+        "reporting/coverage.html",
+        {
+            "form": form,
+            "scope": scope,
+            "rows": rows,
+            "level": level,
+            "sort": sort,
+            "descending": descending,
+            "white_spots": [row for row in rows if not row["reached"]],
+            "base_query": query.urlencode(),
+            "map_svg": boundaries.coverage_map_svg(rows),
+        },
+    )
 
 
 @login_required
@@ -73,20 +100,34 @@ def reports(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.report_request(
-            kind=data["kind"], start=data["start"], end=data["end"],
-            funding_project=data.get("funding_project"), subregion=data.get("subregion"), actor=request.user,
+            kind=data["kind"],
+            start=data["start"],
+            end=data["end"],
+            funding_project=data.get("funding_project"),
+            subregion=data.get("subregion"),
+            actor=request.user,
         )
-        messages.success(request, _("Sprawozdanie jest przygotowywane. Pojawi się na liście poniżej."))
+        messages.success(
+            request, _("Sprawozdanie jest przygotowywane. Pojawi się na liście poniżej.")
+        )
         return redirect("reporting:reports")
-    return render(request, "reporting/reports.html", {
-        "form": form, "reports": selectors.reports_for_user(request.user),
-    }, status=400 if form.is_bound and not form.is_valid() else 200)
+    return render(
+        request,
+        "reporting/reports.html",
+        {
+            "form": form,
+            "reports": selectors.reports_for_user(request.user),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 @login_required
 def report_download(request, pk: int):
     report = selectors.report_get_for_download(user=request.user, pk=pk)
-    audit_record(actor=request.user, action="reporting.report.download", target=report, summary=str(report))
+    audit_record(
+        actor=request.user, action="reporting.report.download", target=report, summary=str(report)
+    )
     return private_file_response(report.pdf, download_name=f"sprawozdanie-{report.pk}.pdf")
 
 
@@ -112,9 +153,17 @@ def xlsx_download(request, kind: str):
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Popraw okres sprawozdania."))
         return redirect("reporting:dashboard")
-    content = documents.postulates_xlsx(scope) if kind == "postulaty" else documents.activity_xlsx(scope)
-    audit_record(actor=request.user, action="reporting.xlsx.download", summary=f"{kind} {scope.start}–{scope.end}")
+    content = (
+        documents.postulates_xlsx(scope) if kind == "postulaty" else documents.activity_xlsx(scope)
+    )
+    audit_record(
+        actor=request.user,
+        action="reporting.xlsx.download",
+        summary=f"{kind} {scope.start}–{scope.end}",
+    )
     response = HttpResponse(content, content_type=XLSX)
     name = "postulaty" if kind == "postulaty" else "sprawozdanie"
-    response["Content-Disposition"] = f'attachment; filename="{name}-{scope.start}-{scope.end}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{scope.start}-{scope.end}.xlsx"'
+    )
     return response

@@ -36,7 +36,8 @@ def _staff_roles_snapshot(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for group in Group.objects.prefetch_related("permissions__content_type"):
             ROLE_SNAPSHOT[group.name] = [
-                (permission.content_type.app_label, permission.codename) for permission in group.permissions.all()
+                (permission.content_type.app_label, permission.codename)
+                for permission in group.permissions.all()
             ]
 
 
@@ -82,9 +83,25 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     log = open(ARTIFACTS_DIR / f"celery-worker-{SESSION_QUEUE}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", SESSION_QUEUE,
-         "--concurrency", "2", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-n", f"{SESSION_QUEUE}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            SESSION_QUEUE,
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{SESSION_QUEUE}@%h",
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
@@ -128,7 +145,9 @@ def _wait_for_worker(process: subprocess.Popen, timeout: float = 60.0) -> None:
     try:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError("The Celery worker exited at start; see test-artifacts/celery-worker-*.log")
+                raise RuntimeError(
+                    "The Celery worker exited at start; see test-artifacts/celery-worker-*.log"
+                )
             try:
                 if ping.delay("ready").get(timeout=5) == "pong:ready":
                     return

@@ -152,7 +152,9 @@ class RegionFactory(factory.django.DjangoModelFactory):
     site = factory.LazyFunction(lambda: Site.objects.get(pk=settings.SITE_ID))
     name = "województwo testowe"
     centre_name = "Regionalny Ośrodek Polityki Społecznej w Testowie"
-    cofinancing_notice = "Projekt współfinansowany ze środków Europejskiego Funduszu Społecznego Plus."
+    cofinancing_notice = (
+        "Projekt współfinansowany ze środków Europejskiego Funduszu Społecznego Plus."
+    )
 
 
 class FundingProjectFactory(factory.django.DjangoModelFactory):
@@ -165,4 +167,6 @@ class FundingProjectFactory(factory.django.DjangoModelFactory):
     priority_axis = "Priorytet 5"
     measure = "Działanie 5.17"
     sub_measure = "Poddziałanie 5.17.2"
-    cofinancing_notice = "Projekt współfinansowany przez Unię Europejską z Europejskiego Funduszu Społecznego Plus."
+    cofinancing_notice = (
+        "Projekt współfinansowany przez Unię Europejską z Europejskiego Funduszu Społecznego Plus."
+    )

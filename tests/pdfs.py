@@ -15,7 +15,10 @@ def pdf_text(content: bytes) -> str:
 
 
 def pdf_page_texts(content: bytes) -> list[str]:
-    return [re.sub(r"\s+", " ", page.extract_text()).strip() for page in PdfReader(io.BytesIO(content)).pages]
+    return [
+        re.sub(r"\s+", " ", page.extract_text()).strip()
+        for page in PdfReader(io.BytesIO(content)).pages
+    ]
 
 
 @dataclass
@@ -54,7 +57,10 @@ def _element(node) -> Element | None:
         return None  # a marked-content id or an object reference: content, not structure
     kids = node.get("/K", [])
     kids = kids if isinstance(kids, ArrayObject) else [kids]
-    element = Element(type=str(node["/S"]).lstrip("/"), attributes={k: node[k] for k in ("/Alt", "/A") if k in node})
+    element = Element(
+        type=str(node["/S"]).lstrip("/"),
+        attributes={k: node[k] for k in ("/Alt", "/A") if k in node},
+    )
     element.children = [child for child in (_element(kid) for kid in kids) if child is not None]
     return element
 
@@ -69,7 +75,9 @@ def pdf_structure(content: bytes) -> TaggedPdf:
         tree = tree.get_object()
         kids = tree["/K"]
         kids = kids if isinstance(kids, ArrayObject) else [kids]
-        root = Element(type="StructTreeRoot", children=[e for e in (_element(kid) for kid in kids) if e])
+        root = Element(
+            type="StructTreeRoot", children=[e for e in (_element(kid) for kid in kids) if e]
+        )
     metadata = reader.xmp_metadata
     pdfua_part = ""
     if metadata is not None:

@@ -191,7 +191,9 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # E-mail: EMAIL_URL such as smtp://user:pass@host:587 or consolemail:// or filemail://.
 vars().update(env.email_url("EMAIL_URL", default="filemail://"))
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal ekonomii społecznej <portal@localhost>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Portal ekonomii społecznej <portal@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with REDIS_URL a real broker and worker; without it tasks run in-process.
@@ -206,7 +208,11 @@ CELERY_PDF_QUEUE = env("CELERY_PDF_QUEUE", default="")
 CELERY_TASK_ROUTES = (
     {
         task: {"queue": CELERY_PDF_QUEUE}
-        for task in ("reporting.tasks.report_generate", "reporting.tasks.reports_render_stale", "advisory.tasks.advisory_card_generate")
+        for task in (
+            "reporting.tasks.report_generate",
+            "reporting.tasks.reports_render_stale",
+            "advisory.tasks.advisory_card_generate",
+        )
     }
     if CELERY_PDF_QUEUE
     else {}
@@ -231,7 +237,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 10
 CELERY_RESULT_EXPIRES = 3600
@@ -243,13 +254,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "advisory-cards-missing": {"task": "advisory.tasks.advisory_cards_missing", "schedule": 600.0},
     "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
-    "events-finish-ended": {"task": "events.tasks.events_finish_ended", "schedule": crontab(minute=5)},
+    "events-finish-ended": {
+        "task": "events.tasks.events_finish_ended",
+        "schedule": crontab(minute=5),
+    },
     "reporting-render-stale": {"task": "reporting.tasks.reports_render_stale", "schedule": 300.0},
     "cooperation-overdue-digest": {
         "task": "cooperation.tasks.overdue_digest_send",
         "schedule": crontab(day_of_week=1, hour=7, minute=30),
     },
-    "cooperation-survey-reminders": {"task": "cooperation.tasks.survey_reminders_send", "schedule": crontab(minute=20)},
+    "cooperation-survey-reminders": {
+        "task": "cooperation.tasks.survey_reminders_send",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export

@@ -11,16 +11,25 @@ SECRET_KEY = env("SECRET_KEY", default="")
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 # Django's own deploy check (security.W009) asks for 50+ characters with 5+ distinct ones.
-if not SECRET_KEY or SECRET_KEY.startswith(("dev-insecure", "django-insecure")) or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+if (
+    not SECRET_KEY
+    or SECRET_KEY.startswith(("dev-insecure", "django-insecure"))
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production.")
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 # Without Redis each gunicorn worker would count sign-in attempts in its own memory (3 workers:
 # 3x the attempts) and tasks would run inside requests.
 if not env("REDIS_URL", default=""):
-    raise ImproperlyConfigured("REDIS_URL must point at Redis in production (Celery, cache and sign-in rate limits).")
+    raise ImproperlyConfigured(
+        "REDIS_URL must point at Redis in production (Celery, cache and sign-in rate limits)."
+    )
 if not env("EMAIL_URL", default=""):
-    raise ImproperlyConfigured("EMAIL_URL must point at the mail server in production (e.g. smtp+tls://…).")
+    raise ImproperlyConfigured(
+        "EMAIL_URL must point at the mail server in production (e.g. smtp+tls://…)."
+    )
 
 # HTTPS only. Behind a reverse proxy that terminates TLS, Django sees plain HTTP; it may trust
 # the proxy's X-Forwarded-Proto header only when that proxy always sets it (TRUSTED_PROXY_SSL_HEADER),
@@ -39,5 +48,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 # allauth's links (e-mail confirmation, password reset) use the scheme of the site as deployed:
 # https behind TLS, http only for a plain-HTTP stack such as docker-compose.yml on localhost.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env(
-    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if env("SITE_URL", default="").startswith("http://") else "https"
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL",
+    default="http" if env("SITE_URL", default="").startswith("http://") else "https",
 )

@@ -39,7 +39,9 @@ def ensure_advisory_roles() -> None:
         if created or role in grants and not group.permissions.exists():
             for name in grants.get(role, []):
                 app_label, codename = name.split(".", 1)
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
 
 
 class CaseBuilder:

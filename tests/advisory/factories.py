@@ -24,13 +24,17 @@ class ExpertFactory(factory.django.DjangoModelFactory):
         model = Expert
 
     user = factory.SubFactory(UserFactory)
-    full_name = factory.LazyAttribute(lambda o: o.user.get_full_name() if o.user else "Ekspert Bez Konta")
+    full_name = factory.LazyAttribute(
+        lambda o: o.user.get_full_name() if o.user else "Ekspert Bez Konta"
+    )
     email = factory.LazyAttribute(lambda o: o.user.email if o.user else "ekspert@example.org")
 
 
 def jst_member(**kwargs):
     """Return a user with an approved membership in a new JST."""
-    membership = MembershipFactory(organisation=kwargs.pop("organisation", None) or JstFactory(), **kwargs)
+    membership = MembershipFactory(
+        organisation=kwargs.pop("organisation", None) or JstFactory(), **kwargs
+    )
     return membership.user
 
 
@@ -44,7 +48,9 @@ def odt_upload(name: str = "program.odt") -> SimpleUploadedFile:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/vnd.oasis.opendocument.text")
+    return SimpleUploadedFile(
+        name, buffer.getvalue(), content_type="application/vnd.oasis.opendocument.text"
+    )
 
 
 def exe_upload(name: str = "program.pdf") -> SimpleUploadedFile:

@@ -47,11 +47,19 @@ def test_each_workflow_step_is_recorded_with_its_actor_and_the_change(cases):
 def test_messages_notes_and_files_are_recorded(cases):
     case = cases.at(Status.IN_PROGRESS)
     services.case_message_post(
-        request_id=case.pk, actor=cases.staff, body="Notatka", internal=True, attachments=(pdf_upload("a.pdf"),)
+        request_id=case.pk,
+        actor=cases.staff,
+        body="Notatka",
+        internal=True,
+        attachments=(pdf_upload("a.pdf"),),
     )
     services.case_message_post(request_id=case.pk, actor=case.requester, body="Odpowiedź")
     note = entries("advisory.caseevent.note").get()
-    assert note.actor == cases.staff and note.changes["internal"] is True and note.changes["files"] == ["a.pdf"]
+    assert (
+        note.actor == cases.staff
+        and note.changes["internal"] is True
+        and note.changes["files"] == ["a.pdf"]
+    )
     assert entries("advisory.caseevent.reply").get().actor == case.requester
 
 
@@ -60,7 +68,11 @@ def test_staff_downloads_of_files_and_cards_are_recorded_the_requesters_own_are_
 ):
     case = cases.at(Status.IN_PROGRESS)
     note = services.case_message_post(
-        request_id=case.pk, actor=cases.staff, body="x", internal=True, attachments=(pdf_upload("tajne.pdf"),)
+        request_id=case.pk,
+        actor=cases.staff,
+        body="x",
+        internal=True,
+        attachments=(pdf_upload("tajne.pdf"),),
     )
     reply = services.case_message_post(
         request_id=case.pk, actor=case.requester, body="y", attachments=(pdf_upload("uchwala.pdf"),)
@@ -70,14 +82,27 @@ def test_staff_downloads_of_files_and_cards_are_recorded_the_requesters_own_are_
     url = reverse("advisory:attachment_download", args=[case.pk, note.attachments.get().pk])
     assert client.get(url).status_code == 200
     entry = entries("advisory.caseattachment.download").get()
-    assert entry.actor == officer and entry.changes["internal"] is True and "tajne.pdf" in entry.summary
+    assert (
+        entry.actor == officer
+        and entry.changes["internal"] is True
+        and "tajne.pdf" in entry.summary
+    )
 
     client.force_login(case.requester)
-    assert client.get(reverse("advisory:attachment_download", args=[case.pk, reply.attachments.get().pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("advisory:attachment_download", args=[case.pk, reply.attachments.get().pk])
+        ).status_code
+        == 200
+    )
     assert entries("advisory.caseattachment.download").count() == 1  # the JST reading its own file
 
     services.consultation_record(
-        request_id=case.pk, actor=cases.expert.user, held_on=timezone.localdate(), form="online", duration_minutes=30
+        request_id=case.pk,
+        actor=cases.expert.user,
+        held_on=timezone.localdate(),
+        form="online",
+        duration_minutes=30,
     )
     with django_capture_on_commit_callbacks(execute=True):
         cases.step(AdvisoryRequest.objects.get(pk=case.pk), "complete")
@@ -103,10 +128,17 @@ def test_expert_gets_his_own_assignment_email_with_next_steps(cases):
     cases.step(case, "assign_expert")
     expert_mail = OutboundEmail.objects.get(to=cases.expert.email)
     requester_mail = OutboundEmail.objects.get(to=case.requester.email)
-    assert "Nowa sprawa doradcza do poprowadzenia" in expert_mail.subject and case.number in expert_mail.subject
+    assert (
+        "Nowa sprawa doradcza do poprowadzenia" in expert_mail.subject
+        and case.number in expert_mail.subject
+    )
     body = expert_mail.body_text
     assert "przydzielił Państwu sprawę doradczą" in body
-    assert "uzgodnić termin" in body and "Ustal termin konsultacji" in body and "zakończyć sprawę" in body
+    assert (
+        "uzgodnić termin" in body
+        and "Ustal termin konsultacji" in body
+        and "zakończyć sprawę" in body
+    )
     assert case.contact_name in body and case.contact_email in body
     assert f"/doradztwo/sprawy/{case.pk}/" in body
     assert "ma nowy status" not in body  # not the requester's generic status e-mail

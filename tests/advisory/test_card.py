@@ -39,15 +39,21 @@ def completed_case(builder: CaseBuilder, **draft_fields) -> AdvisoryRequest:
         case = builder.step(case, action)
     for minutes, advice in ((90, "Dopisać cel dotyczący PES."), (45, "Powołać radę pożytku.")):
         services.consultation_record(
-            request_id=case.pk, actor=builder.expert.user, held_on=timezone.localdate(), form="online",
-            duration_minutes=minutes, recommendations=advice,
+            request_id=case.pk,
+            actor=builder.expert.user,
+            held_on=timezone.localdate(),
+            form="online",
+            duration_minutes=minutes,
+            recommendations=advice,
         )
     return builder.step(case, "complete")
 
 
 @pytest.mark.django_db
 def test_card_lists_requester_topics_expert_hours_and_cofinancing(cases):
-    project = FundingProjectFactory(cofinancing_notice="Współfinansowane ze środków EFS+ (test karty).")
+    project = FundingProjectFactory(
+        cofinancing_notice="Współfinansowane ze środków EFS+ (test karty)."
+    )
     topic = AdvisoryTopicFactory(name="Rady działalności pożytku publicznego")
     case = completed_case(cases, topics=[topic])
     AdvisoryRequest.objects.filter(pk=case.pk).update(funding_project=project)
@@ -74,14 +80,19 @@ def test_requester_text_neither_fetches_nor_embeds_anything(cases, monkeypatch):
 
     monkeypatch.setattr(portal.pdf, "safe_url_fetcher", recording_fetcher)
     case = completed_case(
-        cases, description=HOSTILE, documents_concerned=HOSTILE, contact_name='<img src="file:///etc/passwd">'
+        cases,
+        description=HOSTILE,
+        documents_concerned=HOSTILE,
+        contact_name='<img src="file:///etc/passwd">',
     )
 
     content = advisory_card_pdf(request=case)
 
     # Only the project's own stylesheet was asked for: nothing the requester typed.
     assert requested, "the fetcher was not used"
-    assert all(url.startswith("static:") and url.endswith("css/pdf.css") for url in requested), requested
+    assert all(url.startswith("static:") and url.endswith("css/pdf.css") for url in requested), (
+        requested
+    )
     assert pdf_images(content) == 0
     text = pdf_text(content)
     assert "root:" not in text

@@ -17,9 +17,15 @@ CLOSING = "Potwierdzenie realizacji doradztwa"
 def card_case(cases):
     region = RegionFactory(centre_short_name="ROPS", address="ul. Okopowa 21/27\n80-810 Gdańsk")
     case = completed_case(cases)
-    AdvisoryRequest.objects.filter(pk=case.pk).update(funding_project=FundingProjectFactory(region=region))
+    AdvisoryRequest.objects.filter(pk=case.pk).update(
+        funding_project=FundingProjectFactory(region=region)
+    )
     organisation = case.organisation
-    organisation.street, organisation.postal_code, organisation.city = "ul. Długa 1", "80-001", "Gdańsk"
+    organisation.street, organisation.postal_code, organisation.city = (
+        "ul. Długa 1",
+        "80-001",
+        "Gdańsk",
+    )
     organisation.save()
     case.refresh_from_db()
     return case
@@ -51,17 +57,25 @@ def test_no_page_of_the_card_holds_only_the_signatures_and_footer(cases):
     seen_pages = set()
     # Grow the recommendations line by line so the page break falls at every place near the end.
     for lines in range(0, 40, 3):
-        Consultation.objects.filter(pk=consultation.pk).update(recommendations=sentence * lines or "Brak.")
+        Consultation.objects.filter(pk=consultation.pk).update(
+            recommendations=sentence * lines or "Brak."
+        )
         case.refresh_from_db()
         pages = pdf_page_texts(advisory_card_pdf(request=case))
         seen_pages.add(len(pages))
         for number, page in enumerate(pages[1:], 2):
             before_closing = page.split(CLOSING)[0].split("Strona")[0].strip()
-            assert before_closing, f"page {number} of {len(pages)} (at {lines} lines) holds only the closing part"
-    assert seen_pages >= {1, 2}, seen_pages  # a typical card fits one page; longer ones cross the boundary
+            assert before_closing, (
+                f"page {number} of {len(pages)} (at {lines} lines) holds only the closing part"
+            )
+    assert seen_pages >= {1, 2}, (
+        seen_pages
+    )  # a typical card fits one page; longer ones cross the boundary
 
 
 def test_card_is_a_tagged_pdf_with_title_language_and_table(cases):
     case = card_case(cases)
-    tagged = assert_accessible_pdf(advisory_card_pdf(request=case), title_contains=f"Karta doradztwa {case.number}")
+    tagged = assert_accessible_pdf(
+        advisory_card_pdf(request=case), title_contains=f"Karta doradztwa {case.number}"
+    )
     assert {"Table", "TR", "TH", "TD", "H2", "L"} <= tagged.types()

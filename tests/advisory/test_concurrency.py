@@ -1,6 +1,5 @@
 """Two people acting on one case at the same moment: one wins, the other is told, nothing is lost."""
 
-
 import pytest
 
 from advisory import services
@@ -18,7 +17,10 @@ Status = AdvisoryRequest.Status
 def run_together(*calls):
     """Run the calls at once; return the result or the exception of each."""
     results, errors = run_concurrently(list(calls))
-    return [error if error is not None else result for result, error in zip(results, errors, strict=True)]
+    return [
+        error if error is not None else result
+        for result, error in zip(results, errors, strict=True)
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,7 +35,10 @@ def test_two_staff_deciding_at_once_cannot_overwrite_each_other():
             request_id=case.pk, action="accept", expected_version=case.version, actor=anna
         ),
         lambda: services.request_transition(
-            request_id=case.pk, action="reject", expected_version=case.version, actor=piotr,
+            request_id=case.pk,
+            action="reject",
+            expected_version=case.version,
+            actor=piotr,
             reason="Poza zakresem.",
         ),
     )
@@ -45,7 +50,9 @@ def test_two_staff_deciding_at_once_cannot_overwrite_each_other():
     fresh = AdvisoryRequest.objects.get(pk=case.pk)
     assert fresh.status == winners[0].status
     assert fresh.version == case.version + 1
-    assert fresh.events.filter(kind=CaseEvent.Kind.STATUS, from_status=Status.SUBMITTED).count() == 1
+    assert (
+        fresh.events.filter(kind=CaseEvent.Kind.STATUS, from_status=Status.SUBMITTED).count() == 1
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -58,11 +65,17 @@ def test_two_staff_assigning_different_experts_at_once_keep_one_assignment():
 
     results = run_together(
         lambda: services.request_transition(
-            request_id=case.pk, action="assign_expert", expected_version=case.version, actor=builder.staff,
+            request_id=case.pk,
+            action="assign_expert",
+            expected_version=case.version,
+            actor=builder.staff,
             expert=first,
         ),
         lambda: services.request_transition(
-            request_id=case.pk, action="assign_expert", expected_version=case.version, actor=other_staff,
+            request_id=case.pk,
+            action="assign_expert",
+            expected_version=case.version,
+            actor=other_staff,
             expert=second,
         ),
     )
@@ -82,9 +95,11 @@ def test_simultaneous_submissions_get_distinct_numbers():
 
     results = run_together(
         *[
-            (lambda d=d: services.request_transition(
-                request_id=d.pk, action="submit", expected_version=d.version, actor=d.requester
-            ))
+            (
+                lambda d=d: services.request_transition(
+                    request_id=d.pk, action="submit", expected_version=d.version, actor=d.requester
+                )
+            )
             for d in drafts
         ]
     )

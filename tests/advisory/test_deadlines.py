@@ -87,7 +87,9 @@ def test_daily_digest_goes_to_staff_once_per_day(cases):
         assert advisory_deadline_digest.delay().get() == 2
         advisory_deadline_digest.delay().get()  # the second run sends nothing new
     digests = OutboundEmail.objects.filter(dedup_key__startswith="advisory:digest:")
-    assert sorted(digests.values_list("to", flat=True)) == sorted([cases.staff.email, other_staff.email])
+    assert sorted(digests.values_list("to", flat=True)) == sorted(
+        [cases.staff.email, other_staff.email]
+    )
     body = digests.first().body_text
     assert "PO TERMINIE" in body and case.number in body and f"/doradztwo/sprawy/{case.pk}/" in body
 

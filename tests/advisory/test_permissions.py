@@ -43,11 +43,16 @@ class World:
     def scheduled(self) -> AdvisoryRequest:
         case = self.cases.at(Status.SCHEDULED)
         note = services.case_message_post(
-            request_id=case.pk, actor=self.cases.staff, body=SECRET_NOTE, internal=True,
+            request_id=case.pk,
+            actor=self.cases.staff,
+            body=SECRET_NOTE,
+            internal=True,
             attachments=(pdf_upload("analiza-wewnetrzna.pdf"),),
         )
         reply = services.case_message_post(
-            request_id=case.pk, actor=case.requester, body="Przesyłamy uchwałę.",
+            request_id=case.pk,
+            actor=case.requester,
+            body="Przesyłamy uchwałę.",
             attachments=(pdf_upload("uchwala.pdf"),),
         )
         self.internal_file = note.attachments.get()
@@ -83,8 +88,16 @@ def make_user(who: str, target: AdvisoryRequest):
 def snapshot() -> tuple:
     """Everything a refused action must leave as it was."""
     return (
-        sorted(AdvisoryRequest.objects.values_list("pk", "status", "version", "expert_id", "card_requested_at")),
-        sorted(AdvisoryRequest.topics.through.objects.values_list("advisoryrequest_id", "advisorytopic_id")),
+        sorted(
+            AdvisoryRequest.objects.values_list(
+                "pk", "status", "version", "expert_id", "card_requested_at"
+            )
+        ),
+        sorted(
+            AdvisoryRequest.topics.through.objects.values_list(
+                "advisoryrequest_id", "advisorytopic_id"
+            )
+        ),
         CaseEvent.objects.count(),
         CaseAttachment.objects.count(),
         Consultation.objects.count(),
@@ -115,17 +128,21 @@ def public_file(client, w):
 
 def post_internal_note(client, w):
     return client.post(
-        reverse("advisory:case_message", args=[w.scheduled.pk]), {"body": "Notatka", "internal": "on"}
+        reverse("advisory:case_message", args=[w.scheduled.pk]),
+        {"body": "Notatka", "internal": "on"},
     )
 
 
 def post_message(client, w):
-    return client.post(reverse("advisory:case_message", args=[w.scheduled.pk]), {"body": "Wiadomość do JST"})
+    return client.post(
+        reverse("advisory:case_message", args=[w.scheduled.pk]), {"body": "Wiadomość do JST"}
+    )
 
 
 def post_accept(client, w):
     return client.post(
-        reverse("advisory:case_transition", args=[w.submitted.pk]), {"action": "accept", "version": w.submitted.version}
+        reverse("advisory:case_transition", args=[w.submitted.pk]),
+        {"action": "accept", "version": w.submitted.version},
     )
 
 
@@ -138,13 +155,15 @@ def post_reject(client, w):
 
 def post_start(client, w):
     return client.post(
-        reverse("advisory:case_transition", args=[w.scheduled.pk]), {"action": "start", "version": w.scheduled.version}
+        reverse("advisory:case_transition", args=[w.scheduled.pk]),
+        {"action": "start", "version": w.scheduled.version},
     )
 
 
 def post_close(client, w):
     return client.post(
-        reverse("advisory:case_transition", args=[w.completed.pk]), {"action": "close", "version": w.completed.version}
+        reverse("advisory:case_transition", args=[w.completed.pk]),
+        {"action": "close", "version": w.completed.version},
     )
 
 
@@ -177,7 +196,8 @@ def admin_change_page(client, w):
 
 def admin_change_post(client, w):
     return client.post(
-        reverse("admin:advisory_advisoryrequest_change", args=[w.scheduled.pk]), {"topics": [], "funding_project": ""}
+        reverse("admin:advisory_advisoryrequest_change", args=[w.scheduled.pk]),
+        {"topics": [], "funding_project": ""},
     )
 
 
@@ -266,7 +286,9 @@ def test_reporting_reads_cases_without_internal_notes_or_files(client, world):
     html = client.get(reverse("advisory:case_detail", args=[world.scheduled.pk])).content.decode()
     assert "Przesyłamy uchwałę." in html and "uchwala.pdf" in html
     assert SECRET_NOTE not in html and "analiza-wewnetrzna.pdf" not in html
-    assert "Dodaj wpis" not in html and "Zapisz konsultację" not in html and "Zmień status" not in html
+    assert (
+        "Dodaj wpis" not in html and "Zapisz konsultację" not in html and "Zmień status" not in html
+    )
     assert public_file(client, world).status_code == 200
     admin_html = admin_change_page(client, world).content.decode()
     assert world.scheduled.number in admin_html
@@ -309,6 +331,10 @@ def test_digest_goes_only_to_people_who_run_cases(world):
     admin = RoleUserFactory(role=roles.ROPS_ADMINISTRATOR)
     OutboundEmail.objects.all().delete()
     services.deadline_digest_send()
-    recipients = set(OutboundEmail.objects.filter(dedup_key__startswith="advisory:digest:").values_list("to", flat=True))
+    recipients = set(
+        OutboundEmail.objects.filter(dedup_key__startswith="advisory:digest:").values_list(
+            "to", flat=True
+        )
+    )
     assert world.cases.staff.email in recipients and admin.email in recipients
     assert reporting.email not in recipients and no_role.email not in recipients

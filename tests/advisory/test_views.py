@@ -82,9 +82,13 @@ def test_submit_request_with_pdf(client):
     user = jst_member()
     client.force_login(user)
     topic = AdvisoryTopicFactory()
-    response = client.post(reverse("advisory:request_create"), {**form_data(topic, user), "attachment": pdf_upload()})
+    response = client.post(
+        reverse("advisory:request_create"), {**form_data(topic, user), "attachment": pdf_upload()}
+    )
     case = AdvisoryRequest.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("advisory:request_detail", args=[case.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "advisory:request_detail", args=[case.pk]
+    )
     assert case.status == Status.SUBMITTED and case.rodo_consent_at is not None
     assert case.attachments.get().original_name == "uchwala.pdf"
     page = client.get(response["Location"]).content.decode()
@@ -97,7 +101,11 @@ def test_draft_saved_without_required_fields_and_finished_later(client):
     topic = AdvisoryTopicFactory()
     response = client.post(
         reverse("advisory:request_create"),
-        {**form_data(topic, user, description="", rodo_consent="", topics=[]), "submit": "", "save_draft": "1"},
+        {
+            **form_data(topic, user, description="", rodo_consent="", topics=[]),
+            "submit": "",
+            "save_draft": "1",
+        },
     )
     draft = AdvisoryRequest.objects.get()
     assert response.status_code == 302 and draft.status == Status.DRAFT
@@ -112,10 +120,16 @@ def test_submit_with_missing_fields_shows_errors_next_to_fields(client):
     user = jst_member()
     client.force_login(user)
     topic = AdvisoryTopicFactory()
-    response = client.post(reverse("advisory:request_create"), form_data(topic, user, description="", rodo_consent=""))
+    response = client.post(
+        reverse("advisory:request_create"), form_data(topic, user, description="", rodo_consent="")
+    )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Opisz potrzebę doradczą." in html and "Prosimy potwierdzić zapoznanie się z informacją o przetwarzaniu danych osobowych." in html
+    assert (
+        "Opisz potrzebę doradczą." in html
+        and "Prosimy potwierdzić zapoznanie się z informacją o przetwarzaniu danych osobowych."
+        in html
+    )
     assert 'aria-invalid="true"' in html
     assert AdvisoryRequest.objects.count() == 0
 
@@ -149,7 +163,10 @@ def test_failed_submit_that_cannot_keep_the_file_says_to_attach_it_again(client)
     topic = AdvisoryTopicFactory()
     response = client.post(
         reverse("advisory:request_create"),
-        {**form_data(topic, user, contact_email="to nie e-mail"), "attachment": pdf_upload("diagnoza.pdf")},
+        {
+            **form_data(topic, user, contact_email="to nie e-mail"),
+            "attachment": pdf_upload("diagnoza.pdf"),
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -162,7 +179,9 @@ def test_wrong_attachment_type_is_refused_with_a_message_and_nothing_saved(clien
     user = jst_member()
     client.force_login(user)
     topic = AdvisoryTopicFactory()
-    response = client.post(reverse("advisory:request_create"), {**form_data(topic, user), "attachment": exe_upload()})
+    response = client.post(
+        reverse("advisory:request_create"), {**form_data(topic, user), "attachment": exe_upload()}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "niedozwolony typ" in html
     assert AdvisoryRequest.objects.count() == 0 and CaseAttachment.objects.count() == 0
@@ -174,7 +193,8 @@ def test_too_large_attachment_is_refused(client, settings):
     client.force_login(user)
     topic = AdvisoryTopicFactory()
     response = client.post(
-        reverse("advisory:request_create"), {**form_data(topic, user), "attachment": pdf_upload(size=4000)}
+        reverse("advisory:request_create"),
+        {**form_data(topic, user), "attachment": pdf_upload(size=4000)},
     )
     assert "jest za duży" in response.content.decode()
     assert AdvisoryRequest.objects.count() == 0
@@ -193,7 +213,12 @@ def test_jst_sees_only_its_own_cases(client, cases):
     ).attachments.get()
     url = reverse("advisory:attachment_download", args=[theirs.pk, attachment.pk])
     assert client.get(url).status_code == 404
-    assert client.post(reverse("advisory:request_withdraw", args=[theirs.pk]), {"version": theirs.version}).status_code == 404
+    assert (
+        client.post(
+            reverse("advisory:request_withdraw", args=[theirs.pk]), {"version": theirs.version}
+        ).status_code
+        == 404
+    )
     assert AdvisoryRequest.objects.get(pk=theirs.pk).status == Status.SUBMITTED
 
 
@@ -216,7 +241,8 @@ def test_requester_and_ordinary_users_cannot_open_the_case_workspace(client, cas
     assert client.get(reverse("advisory:case_list")).status_code == 404
     assert client.get(reverse("advisory:case_detail", args=[case.pk])).status_code == 404
     response = client.post(
-        reverse("advisory:case_transition", args=[case.pk]), {"action": "reject", "version": case.version}
+        reverse("advisory:case_transition", args=[case.pk]),
+        {"action": "reject", "version": case.version},
     )
     assert response.status_code == 404
     assert AdvisoryRequest.objects.get(pk=case.pk).status == Status.ACCEPTED
@@ -225,10 +251,15 @@ def test_requester_and_ordinary_users_cannot_open_the_case_workspace(client, cas
 def test_internal_notes_and_files_never_reach_the_requester(client, cases):
     case = cases.at(Status.EXPERT_ASSIGNED)
     note = services.case_message_post(
-        request_id=case.pk, actor=cases.staff, body="TAJNA-NOTATKA o budżecie gminy", internal=True,
+        request_id=case.pk,
+        actor=cases.staff,
+        body="TAJNA-NOTATKA o budżecie gminy",
+        internal=True,
         attachments=(pdf_upload("analiza-wewnetrzna.pdf"),),
     )
-    services.case_message_post(request_id=case.pk, actor=cases.staff, body="Prosimy o projekt uchwały.")
+    services.case_message_post(
+        request_id=case.pk, actor=cases.staff, body="Prosimy o projekt uchwały."
+    )
     internal_file = note.attachments.get()
     client.force_login(case.requester)
     html = client.get(reverse("advisory:request_detail", args=[case.pk])).content.decode()
@@ -246,10 +277,14 @@ def test_invalid_transition_from_the_page_shows_a_polish_message(client, cases):
     case = cases.at(Status.SUBMITTED)
     client.force_login(cases.staff)
     response = client.post(
-        reverse("advisory:case_transition", args=[case.pk]), {"action": "close", "version": case.version},
+        reverse("advisory:case_transition", args=[case.pk]),
+        {"action": "close", "version": case.version},
         follow=True,
     )
-    assert "Nie można wykonać czynności „Zamknij sprawę”, gdy wniosek ma status „złożony”." in response.content.decode()
+    assert (
+        "Nie można wykonać czynności „Zamknij sprawę”, gdy wniosek ma status „złożony”."
+        in response.content.decode()
+    )
     assert AdvisoryRequest.objects.get(pk=case.pk).status == Status.SUBMITTED
 
 
@@ -270,11 +305,15 @@ def test_requester_withdraws_and_replies(client, cases):
     case = cases.at(Status.SCHEDULED)
     client.force_login(case.requester)
     response = client.post(
-        reverse("advisory:request_message", args=[case.pk]), {"body": "Dołączamy projekt.", "attachment": pdf_upload()}
+        reverse("advisory:request_message", args=[case.pk]),
+        {"body": "Dołączamy projekt.", "attachment": pdf_upload()},
     )
     assert response.status_code == 302
     assert case.events.filter(kind=CaseEvent.Kind.REPLY, body="Dołączamy projekt.").exists()
-    response = client.post(reverse("advisory:request_message", args=[case.pk]), {"body": "", "attachment": exe_upload()})
+    response = client.post(
+        reverse("advisory:request_message", args=[case.pk]),
+        {"body": "", "attachment": exe_upload()},
+    )
     assert response.status_code == 400 and "niedozwolony typ" in response.content.decode()
     client.post(reverse("advisory:request_withdraw", args=[case.pk]), {"version": case.version})
     assert AdvisoryRequest.objects.get(pk=case.pk).status == Status.WITHDRAWN
@@ -285,7 +324,10 @@ def test_done_when_scenario(client, cases, django_capture_on_commit_callbacks):
     official = jst_member()
     topic = AdvisoryTopicFactory()
     client.force_login(official)
-    client.post(reverse("advisory:request_create"), {**form_data(topic, official), "attachment": pdf_upload()})
+    client.post(
+        reverse("advisory:request_create"),
+        {**form_data(topic, official), "attachment": pdf_upload()},
+    )
     case = AdvisoryRequest.objects.get()
 
     client.force_login(cases.staff)
@@ -294,20 +336,30 @@ def test_done_when_scenario(client, cases, django_capture_on_commit_callbacks):
         {"action": "assign_expert", "expert": cases.expert.pk},
     ):
         case.refresh_from_db()
-        client.post(reverse("advisory:case_transition", args=[case.pk]), {**data, "version": case.version})
+        client.post(
+            reverse("advisory:case_transition", args=[case.pk]), {**data, "version": case.version}
+        )
     case.refresh_from_db()
     assert case.status == Status.EXPERT_ASSIGNED and case.expert == cases.expert
 
     client.force_login(cases.expert.user)
     case_url = reverse("advisory:case_transition", args=[case.pk])
-    client.post(case_url, {"action": "schedule", "version": case.version, "scheduled_for": "2026-06-02T10:00"})
+    client.post(
+        case_url,
+        {"action": "schedule", "version": case.version, "scheduled_for": "2026-06-02T10:00"},
+    )
     case.refresh_from_db()
     client.post(case_url, {"action": "start", "version": case.version})
     today = timezone.localdate().isoformat()
     for minutes in (90, 120):
         response = client.post(
             reverse("advisory:consultation_create", args=[case.pk]),
-            {"held_on": today, "form": "online", "duration_minutes": minutes, "recommendations": "Rekomendacja"},
+            {
+                "held_on": today,
+                "form": "online",
+                "duration_minutes": minutes,
+                "recommendations": "Rekomendacja",
+            },
         )
         assert response.status_code == 302
     case.refresh_from_db()
@@ -323,7 +375,9 @@ def test_done_when_scenario(client, cases, django_capture_on_commit_callbacks):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_card_page_says_being_prepared_until_the_file_exists(client, cases, django_capture_on_commit_callbacks):
+def test_card_page_says_being_prepared_until_the_file_exists(
+    client, cases, django_capture_on_commit_callbacks
+):
     case = cases.at(Status.COMPLETED)  # on_commit never runs here, so no card yet
     requested_at = AdvisoryRequest.objects.get(pk=case.pk).card_requested_at
     assert requested_at is not None  # completing the case asked for the card
@@ -348,7 +402,10 @@ def test_downloading_a_missing_card_never_queues_it_only_the_post_button_does(
     with django_capture_on_commit_callbacks() as queued:
         html = client.get(reverse("advisory:card_download", args=[case.pk])).content.decode()
     assert queued == [] and AdvisoryRequest.objects.get(pk=case.pk).card_requested_at is None
-    assert "nie została jeszcze przygotowana" in html and reverse("advisory:card_request", args=[case.pk]) in html
+    assert (
+        "nie została jeszcze przygotowana" in html
+        and reverse("advisory:card_request", args=[case.pk]) in html
+    )
     assert client.get(reverse("advisory:card_request", args=[case.pk])).status_code == 405
 
     with django_capture_on_commit_callbacks(execute=True) as queued:
@@ -386,7 +443,10 @@ def test_admin_queue_filters_export_and_bulk_assignment(client, cases):
     response = client.post(
         changelist,
         {
-            "action": "assign_expert", "apply": "1", "expert": expert.pk, "_selected_action": selected,
+            "action": "assign_expert",
+            "apply": "1",
+            "expert": expert.pk,
+            "_selected_action": selected,
             **{f"version_{c.pk}": c.version for c in (first, second, submitted)},
         },
         follow=True,
@@ -394,13 +454,21 @@ def test_admin_queue_filters_export_and_bulk_assignment(client, cases):
     html = response.content.decode()
     assert "Przydzielono eksperta do spraw: 2." in html
     assert submitted.number in html and "Nie można wykonać czynności" in html
-    assert set(AdvisoryRequest.objects.filter(expert=expert).values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert set(AdvisoryRequest.objects.filter(expert=expert).values_list("pk", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
 
-    columns = {f"advisoryrequestresource_{f}": "on" for f in ["number", "status", "powiat", "topics", "expert", "hours"]}
+    columns = {
+        f"advisoryrequestresource_{f}": "on"
+        for f in ["number", "status", "powiat", "topics", "expert", "hours"]
+    }
     export_url = reverse("admin:advisory_advisoryrequest_export")
     csv_export = client.post(export_url, {"format": "0", "resource": "0", **columns})
     assert csv_export.status_code == 200
-    assert first.number in csv_export.content.decode() and powiat.name in csv_export.content.decode()
+    assert (
+        first.number in csv_export.content.decode() and powiat.name in csv_export.content.decode()
+    )
     xlsx_export = client.post(export_url, {"format": "1", "resource": "0", **columns})
     assert xlsx_export.status_code == 200 and xlsx_export.content.startswith(b"PK")
 
@@ -408,7 +476,9 @@ def test_admin_queue_filters_export_and_bulk_assignment(client, cases):
 def test_admin_change_page_links_to_the_workspace(client, cases):
     case = cases.at(Status.SUBMITTED)
     client.force_login(cases.staff)
-    html = client.get(reverse("admin:advisory_advisoryrequest_change", args=[case.pk])).content.decode()
+    html = client.get(
+        reverse("admin:advisory_advisoryrequest_change", args=[case.pk])
+    ).content.decode()
     assert reverse("advisory:case_detail", args=[case.pk]) in html
 
 
@@ -416,12 +486,18 @@ def test_stale_draft_form_is_refused_and_bad_version_is_not_a_500(client):
     user = jst_member()
     client.force_login(user)
     topic = AdvisoryTopicFactory()
-    client.post(reverse("advisory:request_create"), {**form_data(topic, user), "submit": "", "save_draft": "1"})
+    client.post(
+        reverse("advisory:request_create"),
+        {**form_data(topic, user), "submit": "", "save_draft": "1"},
+    )
     draft = AdvisoryRequest.objects.get()
     edit_url = reverse("advisory:request_edit", args=[draft.pk])
     for version in (draft.version - 1, "abc"):
-        response = client.post(edit_url, {**form_data(topic, user, description="Nowy opis"), "version": version},
-                               follow=True)
+        response = client.post(
+            edit_url,
+            {**form_data(topic, user, description="Nowy opis"), "version": version},
+            follow=True,
+        )
         assert response.status_code == 200
         assert "Ktoś inny zmienił tę sprawę" in response.content.decode()
     draft.refresh_from_db()

@@ -60,7 +60,9 @@ def build(cases, status):
 
 def test_the_transition_table_matches_the_documented_workflow():
     table = {
-        (source, action): t.target for action, t in services.TRANSITIONS.items() for source in t.sources
+        (source, action): t.target
+        for action, t in services.TRANSITIONS.items()
+        for source in t.sources
     }
     assert table == ALLOWED
 
@@ -70,8 +72,11 @@ def test_allowed_transition_moves_the_case_and_records_it(cases, status, action)
     case = build(cases, status)
     if action == "complete":
         services.consultation_record(
-            request_id=case.pk, actor=cases.expert.user, held_on=case.submitted_at.date(),
-            form="online", duration_minutes=60,
+            request_id=case.pk,
+            actor=cases.expert.user,
+            held_on=case.submitted_at.date(),
+            form="online",
+            duration_minutes=60,
         )
     if action == "assign_expert" and status == Status.EXPERT_ASSIGNED:
         cases.expert = ExpertFactory()  # reassigning to the same expert is refused on purpose
@@ -84,7 +89,11 @@ def test_allowed_transition_moves_the_case_and_records_it(cases, status, action)
     assert moved.version == case.version + 1
     event = moved.events.order_by("-pk").first()
     assert moved.events.count() == events_before + 1
-    assert (event.kind, event.from_status, event.to_status) == (CaseEvent.Kind.STATUS, status, moved.status)
+    assert (event.kind, event.from_status, event.to_status) == (
+        CaseEvent.Kind.STATUS,
+        status,
+        moved.status,
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,11 +116,17 @@ def test_refused_transition_changes_nothing_and_explains_in_polish(cases, status
 
 def test_stale_version_is_refused_as_a_concurrent_change(cases):
     case = cases.at(Status.SUBMITTED)
-    services.request_transition(request_id=case.pk, action="accept", expected_version=case.version, actor=cases.staff)
+    services.request_transition(
+        request_id=case.pk, action="accept", expected_version=case.version, actor=cases.staff
+    )
 
     with pytest.raises(ConcurrentChange) as error:
         services.request_transition(
-            request_id=case.pk, action="reject", expected_version=case.version, actor=StaffUserFactory(), reason="x"
+            request_id=case.pk,
+            action="reject",
+            expected_version=case.version,
+            actor=StaffUserFactory(),
+            reason="x",
         )
     assert "Ktoś inny zmienił tę sprawę" in error.value.message
     assert AdvisoryRequest.objects.get(pk=case.pk).status == Status.ACCEPTED
@@ -123,7 +138,11 @@ def test_requester_and_expert_cannot_do_staff_transitions(cases, action):
     for actor in (case.requester, cases.expert.user, UserFactory()):
         with pytest.raises(PermissionDenied):
             services.request_transition(
-                request_id=case.pk, action=action, expected_version=case.version, actor=actor, reason="r"
+                request_id=case.pk,
+                action=action,
+                expected_version=case.version,
+                actor=actor,
+                reason="r",
             )
     assert AdvisoryRequest.objects.get(pk=case.pk).status == Status.SUBMITTED
 
@@ -133,7 +152,10 @@ def test_only_the_assigned_expert_may_start_the_case(cases):
     other_expert = ExpertFactory()
     with pytest.raises(PermissionDenied):
         services.request_transition(
-            request_id=case.pk, action="start", expected_version=case.version, actor=other_expert.user
+            request_id=case.pk,
+            action="start",
+            expected_version=case.version,
+            actor=other_expert.user,
         )
     started = services.request_transition(
         request_id=case.pk, action="start", expected_version=case.version, actor=cases.expert.user
@@ -144,7 +166,9 @@ def test_only_the_assigned_expert_may_start_the_case(cases):
 def test_staff_cannot_withdraw_on_behalf_of_the_requester(cases):
     case = cases.at(Status.ACCEPTED)
     with pytest.raises(PermissionDenied):
-        services.request_transition(request_id=case.pk, action="withdraw", expected_version=case.version, actor=cases.staff)
+        services.request_transition(
+            request_id=case.pk, action="withdraw", expected_version=case.version, actor=cases.staff
+        )
 
 
 def test_another_member_of_the_same_jst_may_withdraw(cases):
@@ -205,9 +229,15 @@ def test_draft_can_be_saved_and_finished_later(cases):
     draft = cases.draft(description="", topics=[])
     topic = AdvisoryTopicFactory()
     updated = services.request_draft_save(
-        actor=draft.requester, organisation=draft.organisation, request=draft, expected_version=draft.version,
-        topics=[topic], description="Program współpracy z NGO na 2027 r.", contact_name="Jan",
-        contact_email="jan@example.org", rodo_consent=True,
+        actor=draft.requester,
+        organisation=draft.organisation,
+        request=draft,
+        expected_version=draft.version,
+        topics=[topic],
+        description="Program współpracy z NGO na 2027 r.",
+        contact_name="Jan",
+        contact_email="jan@example.org",
+        rodo_consent=True,
     )
     assert updated.version == draft.version + 1
     submitted = cases.step(updated, "submit")
@@ -218,8 +248,10 @@ def test_draft_can_be_saved_and_finished_later(cases):
 def test_user_without_approved_jst_membership_cannot_create_a_request():
     owes_member = MembershipFactory(organisation=OrganisationFactory()).user
     pending = MembershipFactory(organisation=JstFactory(), status="pending")
-    for user, organisation in [(owes_member, owes_member.memberships.get().organisation),
-                               (pending.user, pending.organisation)]:
+    for user, organisation in [
+        (owes_member, owes_member.memberships.get().organisation),
+        (pending.user, pending.organisation),
+    ]:
         with pytest.raises(NotJstMember) as error:
             services.request_draft_save(actor=user, organisation=organisation, topics=[])
         assert "zatwierdzone" in error.value.message
@@ -230,17 +262,23 @@ def test_wrong_attachment_type_or_size_saves_nothing(settings):
     user = jst_member()
     organisation = user.memberships.get().organisation
     with pytest.raises(ValidationError, match="niedozwolony typ"):
-        services.request_draft_save(actor=user, organisation=organisation, topics=[], attachments=(exe_upload(),))
+        services.request_draft_save(
+            actor=user, organisation=organisation, topics=[], attachments=(exe_upload(),)
+        )
     settings.UPLOAD_MAX_BYTES = 1000
     with pytest.raises(ValidationError, match="za duży"):
-        services.request_draft_save(actor=user, organisation=organisation, topics=[], attachments=(pdf_upload(size=5000),))
+        services.request_draft_save(
+            actor=user, organisation=organisation, topics=[], attachments=(pdf_upload(size=5000),)
+        )
     assert AdvisoryRequest.objects.count() == 0
 
 
 def test_internal_notes_are_internal_and_not_mailed_to_the_requester(cases):
     case = cases.at(Status.EXPERT_ASSIGNED)
     OutboundEmail.objects.all().delete()
-    services.case_message_post(request_id=case.pk, actor=cases.staff, body="Gmina ma zaległy program.", internal=True)
+    services.case_message_post(
+        request_id=case.pk, actor=cases.staff, body="Gmina ma zaległy program.", internal=True
+    )
     note = case.events.get(kind=CaseEvent.Kind.NOTE)
     assert note.is_internal
     recipients = set(OutboundEmail.objects.values_list("to", flat=True))
@@ -251,30 +289,45 @@ def test_internal_notes_are_internal_and_not_mailed_to_the_requester(cases):
 def test_requester_cannot_post_internal_notes(cases):
     case = cases.at(Status.ACCEPTED)
     with pytest.raises(PermissionDenied):
-        services.case_message_post(request_id=case.pk, actor=case.requester, body="x", internal=True)
+        services.case_message_post(
+            request_id=case.pk, actor=case.requester, body="x", internal=True
+        )
 
 
 def test_no_messages_after_the_case_is_closed(cases):
     case = cases.at(Status.CLOSED)
     with pytest.raises(TransitionNotAllowed, match="nie można już dodawać"):
-        services.case_message_post(request_id=case.pk, actor=case.requester, body="Jeszcze jedno pytanie")
+        services.case_message_post(
+            request_id=case.pk, actor=case.requester, body="Jeszcze jedno pytanie"
+        )
 
 
 def test_consultation_only_by_assigned_expert_or_staff_and_in_the_right_status(cases):
     case = cases.at(Status.ACCEPTED)
     with pytest.raises(TransitionNotAllowed):
         services.consultation_record(
-            request_id=case.pk, actor=cases.staff, held_on=case.submitted_at.date(), form="phone", duration_minutes=30
+            request_id=case.pk,
+            actor=cases.staff,
+            held_on=case.submitted_at.date(),
+            form="phone",
+            duration_minutes=30,
         )
     scheduled = cases.at(Status.SCHEDULED)
     with pytest.raises(PermissionDenied):
         services.consultation_record(
-            request_id=scheduled.pk, actor=scheduled.requester, held_on=scheduled.submitted_at.date(),
-            form="phone", duration_minutes=30,
+            request_id=scheduled.pk,
+            actor=scheduled.requester,
+            held_on=scheduled.submitted_at.date(),
+            form="phone",
+            duration_minutes=30,
         )
     consultation = services.consultation_record(
-        request_id=scheduled.pk, actor=cases.expert.user, held_on=scheduled.submitted_at.date(),
-        form="phone", duration_minutes=75, recommendations="Powołać radę pożytku.",
+        request_id=scheduled.pk,
+        actor=cases.expert.user,
+        held_on=scheduled.submitted_at.date(),
+        form="phone",
+        duration_minutes=75,
+        recommendations="Powołać radę pożytku.",
     )
     assert consultation.hours == "1:15"
     assert scheduled.events.filter(kind=CaseEvent.Kind.CONSULTATION).exists()
@@ -285,7 +338,9 @@ def test_status_changes_notify_requester_and_expert(cases):
     OutboundEmail.objects.all().delete()
     cases.step(case, "assign_expert")
     emails = list(OutboundEmail.objects.all())
-    assert sorted(m.to for m in emails) == sorted({case.requester.email, case.contact_email, cases.expert.email})
+    assert sorted(m.to for m in emails) == sorted(
+        {case.requester.email, case.contact_email, cases.expert.email}
+    )
     assert all(case.number in m.subject for m in emails)
     expert_mail = next(m for m in emails if m.to == cases.expert.email)
     requester_mail = next(m for m in emails if m.to == case.requester.email)
@@ -296,8 +351,12 @@ def test_status_changes_notify_requester_and_expert(cases):
 def test_requester_reply_notifies_the_expert_not_the_requester(cases):
     case = cases.at(Status.IN_PROGRESS)
     OutboundEmail.objects.all().delete()
-    services.case_message_post(request_id=case.pk, actor=case.requester, body="Przesyłamy projekt.",
-                               attachments=(pdf_upload(),))
+    services.case_message_post(
+        request_id=case.pk,
+        actor=case.requester,
+        body="Przesyłamy projekt.",
+        attachments=(pdf_upload(),),
+    )
     assert list(OutboundEmail.objects.values_list("to", flat=True)) == [cases.expert.email]
     reply = case.events.get(kind=CaseEvent.Kind.REPLY)
     assert reply.attachments.get().original_name == "uchwala.pdf"
@@ -313,6 +372,13 @@ def test_submission_is_confirmed_to_the_requester_and_announced_to_the_contact_p
     OutboundEmail.objects.all().delete()
     case = cases.step(draft, "submit")
     by_recipient = {m.to: m for m in OutboundEmail.objects.all()}
-    assert set(by_recipient) == {case.requester.email, case.contact_email, "doradztwo@rops.example.org"}
-    assert f"/admin/advisory/advisoryrequest/{case.pk}/" in by_recipient["doradztwo@rops.example.org"].body_text
+    assert set(by_recipient) == {
+        case.requester.email,
+        case.contact_email,
+        "doradztwo@rops.example.org",
+    }
+    assert (
+        f"/admin/advisory/advisoryrequest/{case.pk}/"
+        in by_recipient["doradztwo@rops.example.org"].body_text
+    )
     assert "złożony" in by_recipient[case.requester.email].subject

@@ -28,14 +28,18 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 @pytest.fixture(scope="session")
 def chromium():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url)
+    context = chromium.new_context(
+        locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -49,7 +53,8 @@ def assert_accessible(page, name: str) -> None:
     results = Axe().run(page)
     blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     details = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in blocking
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in blocking
     )
     assert not blocking, f"axe-core found serious/critical violations on {name}:\n{details}"
 
@@ -81,6 +86,8 @@ def enter_totp_code(page, email: str, totp_secret: str | None = None) -> None:
     from tests.factories import TEST_TOTP_SECRET, totp_code
 
     user = User.objects.get(email=email)
-    page.locator("main form input[name=code]").fill(totp_code(user, secret=totp_secret or TEST_TOTP_SECRET))
+    page.locator("main form input[name=code]").fill(
+        totp_code(user, secret=totp_secret or TEST_TOTP_SECRET)
+    )
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)

@@ -33,16 +33,30 @@ SKIPPED_PATH = re.compile(
 
 # URL names that are not HTML pages a person reads: downloads, feeds and POST-only actions.
 NOT_PAGES = {
-    "region_image", "my_data_download", "set_language", "account_delete",
-    "events:events_feed", "events:event_ics", "events:certificate_download", "events:attendance_list_pdf",
-    "events:material_download", "events:photo", "events:registration_cancel",
-    "partners:membership_decide", "advisory:card_request", "events:certificates_issue",
-    "reporting:report_download", "reporting:report_retry", "reporting:xlsx",
-    "advisory:request_message", "advisory:request_withdraw", "advisory:attachment_download",
-    "advisory:card_download", "advisory:case_transition", "advisory:case_message",
+    "region_image",
+    "my_data_download",
+    "set_language",
+    "account_delete",
+    "events:events_feed",
+    "events:event_ics",
+    "events:certificate_download",
+    "events:attendance_list_pdf",
+    "events:material_download",
+    "events:photo",
+    "events:registration_cancel",
+    "partners:membership_decide",
+    "advisory:card_request",
+    "events:certificates_issue",
+    "reporting:report_download",
+    "reporting:report_retry",
+    "reporting:xlsx",
+    "advisory:request_message",
+    "advisory:request_withdraw",
+    "advisory:attachment_download",
+    "advisory:card_download",
+    "advisory:case_transition",
+    "advisory:case_message",
     "advisory:consultation_create",
-    "reporting:report_download", "reporting:report_retry", "reporting:xlsx",
-    "advisory:card_request", "events:certificates_issue",
 }
 PER_VIEW_LIMIT = 2  # instances of one URL pattern per role (two events, page 2 of a list, ...)
 
@@ -70,7 +84,10 @@ def sign_in(page, email: str, password: str) -> None:
     from .conftest import sign_in as sign_in_with_second_factor
 
     sign_in_with_second_factor(
-        page, email, password, totp_secret=DEMO_STAFF_TOTP_SECRET if email == DEMO_STAFF_EMAIL else None
+        page,
+        email,
+        password,
+        totp_secret=DEMO_STAFF_TOTP_SECRET if email == DEMO_STAFF_EMAIL else None,
     )
 
 
@@ -92,7 +109,10 @@ def seed_paths(role: str) -> list[str]:
         paths.append(reverse("account_profile"))  # "Moje dane osobowe"
     if role == "pracownik-rops":
         # linked from the admin's start page
-        paths += [reverse(f"reporting:{name}") for name in ("dashboard", "indicators", "coverage", "reports")]
+        paths += [
+            reverse(f"reporting:{name}")
+            for name in ("dashboard", "indicators", "coverage", "reports")
+        ]
         for event in Event.objects.exclude(state="draft").order_by("starts_at"):
             checkin = reverse("events:checkin", args=[event.slug])
             paths.append(checkin)
@@ -123,10 +143,14 @@ def crawl_role(page, role: str, on_page, *, limit: int = 120) -> list[VisitedPag
         content_type = response.headers.get("content-type", "") if response else ""
         if "text/html" not in content_type:
             continue
-        visited.append(VisitedPage(role=role, path=path, view_name=view_name, status=response.status))
+        visited.append(
+            VisitedPage(role=role, path=path, view_name=view_name, status=response.status)
+        )
         on_page(page, path)
         origin = urlparse(page.url)
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+        for href in page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"
+        ):
             target = urlparse(urljoin(page.url, href))
             if target.netloc != origin.netloc or SKIPPED_PATH.search(target.path):
                 continue
@@ -150,7 +174,11 @@ def public_page_patterns() -> set[str]:
     def walk(patterns, namespace):
         for pattern in patterns:
             if hasattr(pattern, "url_patterns"):
-                if pattern.namespace in ("admin",) or "allauth" in str(pattern.urlconf_name) or "i18n" in str(pattern.urlconf_name):
+                if (
+                    pattern.namespace in ("admin",)
+                    or "allauth" in str(pattern.urlconf_name)
+                    or "i18n" in str(pattern.urlconf_name)
+                ):
                     continue
                 walk(pattern.url_patterns, pattern.namespace or namespace)
             elif pattern.name:

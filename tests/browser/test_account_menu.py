@@ -28,7 +28,9 @@ def test_account_menu_is_a_disclosure_that_fits_and_closes(page, width):
     box = menu.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
     # No word is cut: every link fits its line box.
-    assert menu.evaluate("m => [...m.querySelectorAll('a')].every(a => a.scrollWidth <= a.clientWidth + 1)")
+    assert menu.evaluate(
+        "m => [...m.querySelectorAll('a')].every(a => a.scrollWidth <= a.clientWidth + 1)"
+    )
 
     # Esc closes it and puts focus back on the button.
     page.keyboard.press("Tab")

@@ -32,11 +32,15 @@ def test_official_submits_a_request_with_a_pdf(page):
     # Submitting an incomplete form keeps what was typed and explains what is missing.
     page.get_by_label("Opis potrzeby").fill("")
     page.get_by_role("button", name="Złóż wniosek").click()
-    expect(page.get_by_text("Opisz potrzebę doradczą.").first).to_be_visible()  # also in the error summary
+    expect(
+        page.get_by_text("Opisz potrzebę doradczą.").first
+    ).to_be_visible()  # also in the error summary
     assert_accessible(page, "advisory-request-form-errors")
 
     page.get_by_label(topic.name).check()
-    page.get_by_label("Opis potrzeby").fill("Prosimy o pomoc w przygotowaniu lokalnego planu rozwoju ES.")
+    page.get_by_label("Opis potrzeby").fill(
+        "Prosimy o pomoc w przygotowaniu lokalnego planu rozwoju ES."
+    )
     page.get_by_label("spotkanie online").check()
     page.get_by_label("Załącznik").set_input_files(
         {"name": "diagnoza.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
@@ -61,9 +65,14 @@ def test_requester_timeline_shows_their_side_and_accepts_a_reply(page):
     AdvisoryTopicFactory()
     builder = CaseBuilder()
     case = builder.at(AdvisoryRequest.Status.IN_PROGRESS)
-    services.case_message_post(request_id=case.pk, actor=builder.expert.user, body="Proszę o projekt uchwały.")
     services.case_message_post(
-        request_id=case.pk, actor=builder.staff, body="NOTATKA-WEWNETRZNA: sprawdzić budżet", internal=True
+        request_id=case.pk, actor=builder.expert.user, body="Proszę o projekt uchwały."
+    )
+    services.case_message_post(
+        request_id=case.pk,
+        actor=builder.staff,
+        body="NOTATKA-WEWNETRZNA: sprawdzić budżet",
+        internal=True,
     )
     login(page, case.requester)
 
@@ -89,7 +98,9 @@ def test_requester_timeline_shows_their_side_and_accepts_a_reply(page):
         {"name": "wirus.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00 not a pdf"}
     )
     page.get_by_role("button", name="Wyślij").click()
-    expect(page.get_by_text(re.compile("niedozwolony typ")).first).to_be_visible()  # also in the error summary
+    expect(
+        page.get_by_text(re.compile("niedozwolony typ")).first
+    ).to_be_visible()  # also in the error summary
     assert case.attachments.count() == 1
 
 
@@ -97,7 +108,9 @@ def test_expert_workspace_is_accessible(page):
     AdvisoryTopicFactory()
     builder = CaseBuilder()
     case = builder.at(AdvisoryRequest.Status.IN_PROGRESS)
-    services.case_message_post(request_id=case.pk, actor=builder.staff, body="Notatka dla eksperta", internal=True)
+    services.case_message_post(
+        request_id=case.pk, actor=builder.staff, body="Notatka dla eksperta", internal=True
+    )
     login(page, builder.expert.user)
     page.goto("/doradztwo/sprawy/")
     expect(page.get_by_role("link", name=case.number)).to_be_visible()
@@ -112,13 +125,17 @@ def test_card_pending_page_does_not_refresh_itself_and_the_button_orders_the_car
     AdvisoryTopicFactory()
     builder = CaseBuilder()
     case = builder.at(AdvisoryRequest.Status.COMPLETED)
-    AdvisoryRequest.objects.filter(pk=case.pk).update(card_pdf="", card_requested_at=None)  # as if lost
+    AdvisoryRequest.objects.filter(pk=case.pk).update(
+        card_pdf="", card_requested_at=None
+    )  # as if lost
     login(page, builder.staff)
     page.goto(f"/doradztwo/wnioski/{case.pk}/karta-doradztwa.pdf")
     expect(page.get_by_role("status")).to_contain_text("nie została jeszcze przygotowana")
     assert page.locator('meta[http-equiv="refresh" i]').count() == 0
     assert_accessible(page, "advisory-card-pending")  # axe's meta-refresh rule included
-    assert AdvisoryRequest.objects.get(pk=case.pk).card_requested_at is None  # the GET queued nothing
+    assert (
+        AdvisoryRequest.objects.get(pk=case.pk).card_requested_at is None
+    )  # the GET queued nothing
 
     # Tasks run in-process here, so the card is ready at once and the redirect downloads it.
     with page.expect_download() as download:

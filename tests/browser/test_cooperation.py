@@ -21,10 +21,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _signed_in(chromium, live_server, user):
     client = Client()
     client.force_login(user)
-    context = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url)
+    context = chromium.new_context(
+        locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url
+    )
     context.set_default_timeout(15_000)
     host = live_server.url.split("//", 1)[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}])
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
     return context, context.new_page()
 
 
@@ -35,7 +46,12 @@ def test_partner_fills_in_a_survey_and_staff_see_the_rate(chromium, live_server)
     member = GroupMemberFactory(organisation=organisation)
     GroupMemberFactory(group=member.group, organisation=other)
     survey, questions = survey_with_questions()
-    services.survey_send(survey=survey, deadline=survey.deadline, group=member.group, actor=RoleUserFactory(role=roles.REGISTRY_EDITOR))
+    services.survey_send(
+        survey=survey,
+        deadline=survey.deadline,
+        group=member.group,
+        actor=RoleUserFactory(role=roles.REGISTRY_EDITOR),
+    )
 
     context, page = _signed_in(chromium, live_server, administrator)
     try:
@@ -48,7 +64,9 @@ def test_partner_fills_in_a_survey_and_staff_see_the_rate(chromium, live_server)
         expect(page.get_by_label("Uwagi")).to_have_value("Dane wstępne z biura")
         assert_accessible(page, "cooperation-survey-error")
         page.set_viewport_size({"width": 360, "height": 800})
-        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
         page.set_viewport_size({"width": 1280, "height": 900})
 
         page.get_by_label("Liczba nowych miejsc pracy").fill("12")
@@ -64,13 +82,17 @@ def test_partner_fills_in_a_survey_and_staff_see_the_rate(chromium, live_server)
         page.goto(member.group.get_absolute_url())
         page.get_by_label("Zadanie (wymagane)").fill("Przygotować zestawienie PES")
         page.get_by_role("button", name="Dodaj zadanie").click()
-        expect(page.get_by_text("Proszę wskazać organizację odpowiedzialną za zadanie.").first).to_be_visible()
+        expect(
+            page.get_by_text("Proszę wskazać organizację odpowiedzialną za zadanie.").first
+        ).to_be_visible()
         expect(page.get_by_label("Zadanie (wymagane)")).to_have_value("Przygotować zestawienie PES")
         page.get_by_label("Organizacja odpowiedzialna").select_option(str(organisation.pk))
         page.get_by_label("Termin").fill("2030-01-15")
         page.get_by_role("button", name="Dodaj zadanie").click()
         expect(page.get_by_role("row", name="Przygotować zestawienie PES")).to_be_visible()
-        assert GroupTask.objects.filter(title="Przygotować zestawienie PES", owner=organisation).exists()
+        assert GroupTask.objects.filter(
+            title="Przygotować zestawienie PES", owner=organisation
+        ).exists()
         assert_accessible(page, "cooperation-group")
     finally:
         context.close()

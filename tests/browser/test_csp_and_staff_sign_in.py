@@ -9,9 +9,17 @@ from .conftest import assert_accessible, enter_totp_code, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
-    "/", "/wydarzenia/", "/partnerzy/", "/aktualnosci/", "/konto/dane/", "/konto/2fa/",
-    "/admin/", "/admin/partners/organisation/", "/admin/partners/organisation/export/",
-    "/admin/events/event/", "/admin/portal/user/",
+    "/",
+    "/wydarzenia/",
+    "/partnerzy/",
+    "/aktualnosci/",
+    "/konto/dane/",
+    "/konto/2fa/",
+    "/admin/",
+    "/admin/partners/organisation/",
+    "/admin/partners/organisation/export/",
+    "/admin/events/event/",
+    "/admin/portal/user/",
 ]
 
 
@@ -21,8 +29,15 @@ def test_staff_signs_in_with_a_totp_code_and_no_page_violates_the_csp(page):
     RegionFactory()
     staff = StaffUserFactory()
     violations = []
-    page.on("console", lambda message: violations.append((page.url, message.text))
-            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append((page.url, message.text))
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
 
     page.goto("/admin/")
     assert "/konto/login/" in page.url  # the admin's own login form is gone
@@ -40,7 +55,10 @@ def test_staff_signs_in_with_a_totp_code_and_no_page_violates_the_csp(page):
     for path in PAGES:
         response = page.goto(path)
         assert response.status == 200, path
-        assert "Content-Security-Policy" in response.headers or "content-security-policy" in response.headers
+        assert (
+            "Content-Security-Policy" in response.headers
+            or "content-security-policy" in response.headers
+        )
         page.wait_for_load_state("load")
     assert not violations, violations
 
@@ -58,7 +76,10 @@ def test_staff_without_an_authenticator_is_guided_to_set_one_up(page):
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/konto/2fa/totp/activate/**")
     assert_accessible(page, "staff-totp-activation")
-    assert page.get_by_role("heading", level=1).inner_text() == "Włączenie aplikacji uwierzytelniającej"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Włączenie aplikacji uwierzytelniającej"
+    )
     secret = page.locator("#authenticator_secret").input_value()
     from tests.factories import totp_code
 

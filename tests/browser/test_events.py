@@ -33,7 +33,10 @@ def sign_in(page, user, password="haslo-testowe-123"):
 @pytest.fixture
 def study_visit():
     RegionFactory()
-    ConsentTextFactory(version="2026-01", text="Administratorem danych jest ROPS. Dane przetwarzamy, aby zorganizować wyjazd.")
+    ConsentTextFactory(
+        version="2026-01",
+        text="Administratorem danych jest ROPS. Dane przetwarzamy, aby zorganizować wyjazd.",
+    )
     start = timezone.now() + timedelta(days=20)
     event = EventFactory(
         type=Event.Type.STUDY_VISIT,
@@ -44,9 +47,24 @@ def study_visit():
         capacity=2,
     )
     EventFactory(title="Spotkanie robocze OWES i LGD", type=Event.Type.WORKING_MEETING)
-    QuestionFactory(event=event, label="Przejazd autokarem", kind=Question.Kind.YES_NO, is_required=True, position=1)
-    QuestionFactory(event=event, label="Dieta", kind=Question.Kind.CHOICE, choices="standardowa\nwegetariańska", is_required=True, position=2)
-    QuestionFactory(event=event, label="Potrzeby związane z dostępnością", kind=Question.Kind.TEXT, position=3)
+    QuestionFactory(
+        event=event,
+        label="Przejazd autokarem",
+        kind=Question.Kind.YES_NO,
+        is_required=True,
+        position=1,
+    )
+    QuestionFactory(
+        event=event,
+        label="Dieta",
+        kind=Question.Kind.CHOICE,
+        choices="standardowa\nwegetariańska",
+        is_required=True,
+        position=2,
+    )
+    QuestionFactory(
+        event=event, label="Potrzeby związane z dostępnością", kind=Question.Kind.TEXT, position=3
+    )
     RegistrationFactory(event=event)  # one of the two places is taken already
     return event
 
@@ -112,7 +130,9 @@ def test_partner_registers_sees_waitlist_and_cancels(page, study_visit):
     page.get_by_role("button", name="Tak, rezygnuję z udziału").click()
     expect(page.get_by_text("zostało anulowane")).to_be_visible()
     expect(page.locator("tbody tr", has_text=user.get_full_name())).to_contain_text("anulowane")
-    expect(page.locator("tbody tr", has_text=colleague.get_full_name())).to_contain_text("potwierdzone")
+    expect(page.locator("tbody tr", has_text=colleague.get_full_name())).to_contain_text(
+        "potwierdzone"
+    )
     registration = Registration.objects.get(participant=user)
     assert registration.status == Registration.Status.CANCELLED
     assert registration.consent_text.version == "2026-01"
@@ -121,6 +141,12 @@ def test_partner_registers_sees_waitlist_and_cancels(page, study_visit):
 def test_anonymous_visitor_sees_why_registration_is_disabled(page, study_visit):
     page.goto(study_visit.get_absolute_url())
     expect(page.get_by_role("button", name="Zapisz się")).to_be_disabled()
-    expect(page.get_by_text("Zapisy wymagają zalogowania: można zapisać siebie lub osoby ze swojej organizacji.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Plan wizyty dzień po dniu")).to_have_count(0)  # no agenda yet
+    expect(
+        page.get_by_text(
+            "Zapisy wymagają zalogowania: można zapisać siebie lub osoby ze swojej organizacji."
+        )
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Plan wizyty dzień po dniu")).to_have_count(
+        0
+    )  # no agenda yet
     assert_accessible(page, "events-detail-anonymous")

@@ -30,25 +30,45 @@ def finished_forum(settings, tmp_path):
     RegionFactory()
     start = timezone.now() - timedelta(days=10)
     event = EventFactory(
-        title="Forum LGD i OWES: wspólne wydarzenia", slug="forum-lgd-owes", state=Event.State.FINISHED,
-        starts_at=start, ends_at=start + timedelta(hours=4),
+        title="Forum LGD i OWES: wspólne wydarzenia",
+        slug="forum-lgd-owes",
+        state=Event.State.FINISHED,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
     )
     MaterialFactory(event=event, title="Prezentacja: wspólny kalendarz", position=1)
-    MaterialFactory(event=event, title="Notatka z warsztatów", visibility=Material.Visibility.PARTICIPANTS, position=2)
+    MaterialFactory(
+        event=event,
+        title="Notatka z warsztatów",
+        visibility=Material.Visibility.PARTICIPANTS,
+        position=2,
+    )
     report = ReportFactory(
-        event=event, title="Relacja z forum w Kościerzynie",
+        event=event,
+        title="Relacja z forum w Kościerzynie",
         body="<p>Uczestnicy pracowali w trzech grupach.</p><ul><li>wydarzenia</li><li>infrastruktura</li></ul>",
     )
     for position, (alt, colour) in enumerate(
-        [("Sala z uczestnikami forum", (40, 90, 160)), ("Stół warsztatowy z karteczkami", (200, 150, 40))]
+        [
+            ("Sala z uczestnikami forum", (40, 90, 160)),
+            ("Stół warsztatowy z karteczkami", (200, 150, 40)),
+        ]
     ):
         ReportPhotoFactory(
-            report=report, alt_text=alt, position=position, credit="Joanna Brzezińska",
+            report=report,
+            alt_text=alt,
+            position=position,
+            credit="Joanna Brzezińska",
             image=ContentFile(image_bytes(size=(900, 600), color=colour), name=f"f{position}.png"),
         )
-    PostulateFactory(event=event, text="Wspólny kalendarz wydarzeń w subregionie", status="accepted",
-                     forwarded_on=timezone.localdate() - timedelta(days=5), decided_on=timezone.localdate(),
-                     decision_note="ROPS prowadzi kalendarz na portalu.")
+    PostulateFactory(
+        event=event,
+        text="Wspólny kalendarz wydarzeń w subregionie",
+        status="accepted",
+        forwarded_on=timezone.localdate() - timedelta(days=5),
+        decided_on=timezone.localdate(),
+        decision_note="ROPS prowadzi kalendarz na portalu.",
+    )
     PostulateFactory(event=event, text="Baza sal partnerów do wypożyczenia", topic="infrastructure")
     return event
 
@@ -62,7 +82,9 @@ def test_event_page_with_materials_report_and_postulates(page, finished_forum):
     gallery = page.locator(".gallery img")
     expect(gallery).to_have_count(2)
     # The photos really load (served through the permission-checking view).
-    page.wait_for_function("Array.from(document.querySelectorAll('.gallery img')).every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.gallery img')).every(i => i.complete && i.naturalWidth > 0)"
+    )
     expect(page.get_by_role("img", name="Stół warsztatowy z karteczkami")).to_be_visible()
     expect(page.get_by_text("Fot. Joanna Brzezińska").first).to_be_visible()
     expect(page.get_by_role("heading", name="Postulaty ze spotkania")).to_be_visible()
@@ -77,12 +99,18 @@ def test_event_page_with_materials_report_and_postulates(page, finished_forum):
     expect(page.get_by_role("heading", level=1)).to_have_text("Relacje z wydarzeń")
     assert_accessible(page, "events-report-list")
     page.get_by_role("link", name="Relacja z forum w Kościerzynie").click()
-    expect(page.get_by_role("heading", name="Relacja: Relacja z forum w Kościerzynie")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Relacja: Relacja z forum w Kościerzynie")
+    ).to_be_visible()
 
 
 def test_staff_check_in_then_participant_downloads_certificate(page, finished_forum):
-    anna = RegistrationFactory(event=finished_forum, participant=UserFactory(first_name="Anna", last_name="Zawadzka"))
-    RegistrationFactory(event=finished_forum, participant=UserFactory(first_name="Piotr", last_name="Kowal"))
+    anna = RegistrationFactory(
+        event=finished_forum, participant=UserFactory(first_name="Anna", last_name="Zawadzka")
+    )
+    RegistrationFactory(
+        event=finished_forum, participant=UserFactory(first_name="Piotr", last_name="Kowal")
+    )
     login(page, StaffUserFactory())
     page.goto(f"/wydarzenia/{finished_forum.slug}/obecnosc/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rejestracja obecności")

@@ -80,7 +80,9 @@ def _check_focus_on_page(page, path: str) -> list[str]:
         if info["style"] == "none" or info["width"] < 2:
             problems.append(f"{path}: {info['name']} has no focus outline")
         elif info["contrast"] < 3:
-            problems.append(f"{path}: {info['name']} focus outline contrast {info['contrast']:.2f} < 3")
+            problems.append(
+                f"{path}: {info['name']} focus outline contrast {info['contrast']:.2f} < 3"
+            )
         page.evaluate("el => el.scrollIntoView({block: 'center'})", handle)
         clip = _box(handle, page)
         previous = (handle, clip, page.screenshot(clip=clip), info["name"]) if clip else None
@@ -91,16 +93,26 @@ def test_focus_is_visible_on_every_control_of_key_pages(chromium, live_server, d
     from events.models import Attendance
 
     # The forum's check-in page has people marked present and absent: pressed buttons.
-    assert Attendance.objects.filter(registration__event__slug="forum-lgd-owes-jesien", is_present=True).exists()
+    assert Attendance.objects.filter(
+        registration__event__slug="forum-lgd-owes-jesien", is_present=True
+    ).exists()
     problems: list[str] = []
     for email, password, paths in [
         (None, None, ["/", "/partnerzy/?powiat=abc"]),
-        (partners_demo.DEMO_PARTNER_EMAIL, PASSWORD_PARTNER,
-         ["/wydarzenia/wizyta-studyjna-wielkopolska/zapisy/", "/wydarzenia/moje-zgloszenia/"]),
-        (advisory_demo.DEMO_STAFF_EMAIL, PASSWORD_STAFF,
-         ["/wydarzenia/forum-lgd-owes-jesien/obecnosc/", "/doradztwo/sprawy/"]),
+        (
+            partners_demo.DEMO_PARTNER_EMAIL,
+            PASSWORD_PARTNER,
+            ["/wydarzenia/wizyta-studyjna-wielkopolska/zapisy/", "/wydarzenia/moje-zgloszenia/"],
+        ),
+        (
+            advisory_demo.DEMO_STAFF_EMAIL,
+            PASSWORD_STAFF,
+            ["/wydarzenia/forum-lgd-owes-jesien/obecnosc/", "/doradztwo/sprawy/"],
+        ),
     ]:
-        context = chromium.new_context(locale="pl-PL", base_url=live_server.url, viewport={"width": 1024, "height": 800})
+        context = chromium.new_context(
+            locale="pl-PL", base_url=live_server.url, viewport={"width": 1024, "height": 800}
+        )
         context.set_default_timeout(15_000)
         page = context.new_page()
         if email:
@@ -125,6 +137,12 @@ def test_pressed_check_in_button_shows_focus(page, demo_data):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
     after = page.evaluate(FOCUS_STYLE_JS, pressed.element_handle())
-    assert page.evaluate("el => el === document.activeElement && el.matches(':focus-visible')", pressed.element_handle())
+    assert page.evaluate(
+        "el => el === document.activeElement && el.matches(':focus-visible')",
+        pressed.element_handle(),
+    )
     assert after["style"] != "none" and after["width"] >= 2 and after["contrast"] >= 3, after
-    assert (before["style"], before["width"]) != (after["style"], after["width"]) or pressed.screenshot() != unfocused
+    assert (before["style"], before["width"]) != (
+        after["style"],
+        after["width"],
+    ) or pressed.screenshot() != unfocused

@@ -41,7 +41,10 @@ def test_sign_up_page_is_accessible_and_shows_errors_next_to_fields(page):
     form.locator("input[name=email]").evaluate("el => el.removeAttribute('type')")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state("load")
-    assert "Wprowadź poprawny adres email" in page.content() or "poprawny adres e-mail" in page.content()
+    assert (
+        "Wprowadź poprawny adres email" in page.content()
+        or "poprawny adres e-mail" in page.content()
+    )
     assert_accessible(page, "signup-errors")
 
 

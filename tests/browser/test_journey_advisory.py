@@ -38,7 +38,9 @@ def demo_data():
 
 
 def _new_page(chromium, live_server):
-    context = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url)
+    context = chromium.new_context(
+        locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url
+    )
     context.set_default_timeout(15_000)
     return context, context.new_page()
 
@@ -74,7 +76,9 @@ def _record_consultation(page, *, held_on, form_label, minutes, notes, recommend
     expect(page.get_by_text("Konsultacja została zapisana.")).to_be_visible()
 
 
-def test_jst_request_to_completed_case_with_advisory_card(page, chromium, live_server, demo_data, tmp_path):
+def test_jst_request_to_completed_case_with_advisory_card(
+    page, chromium, live_server, demo_data, tmp_path
+):
     from django.core import mail
     from django.utils import timezone
     from pypdf import PdfReader
@@ -149,7 +153,11 @@ def test_jst_request_to_completed_case_with_advisory_card(page, chromium, live_s
     assert_accessible(expert, "j3-expert-case-list")
     expert.get_by_role("link", name=case.number).click()
     when = timezone.localtime() + timedelta(days=3)
-    _transition(expert, "Ustal termin konsultacji", **{"Termin konsultacji": when.strftime("%Y-%m-%dT10:00")})
+    _transition(
+        expert,
+        "Ustal termin konsultacji",
+        **{"Termin konsultacji": when.strftime("%Y-%m-%dT10:00")},
+    )
     _transition(expert, "Rozpocznij realizację")
     today = timezone.localdate()
     _record_consultation(
@@ -215,7 +223,9 @@ def test_jst_request_to_completed_case_with_advisory_card(page, chromium, live_s
     to_official = [m for m in mail.outbox if JST_EMAIL in m.to]
     assert len(to_official) >= 2
     assert not any("NOTATKA-WEWNETRZNA" in m.body for m in to_official)
-    assert not OutboundEmail.objects.filter(to=JST_EMAIL, body_text__contains="NOTATKA-WEWNETRZNA").exists()
+    assert not OutboundEmail.objects.filter(
+        to=JST_EMAIL, body_text__contains="NOTATKA-WEWNETRZNA"
+    ).exists()
 
     elapsed = time.monotonic() - started
     assert elapsed < 60, elapsed

@@ -26,8 +26,24 @@ STAFF_EMAIL = "staff@demo.rops.local"
 STAFF_PASSWORD = "demo-rops-2026"
 # Columns of partners.resources.OrganisationResource (id is ignored on import).
 CSV_COLUMNS = [
-    "id", "rodzaj", "nazwa", "nazwa_skrocona", "forma_prawna", "typ_jst", "teryt_gminy", "ulica", "kod_pocztowy",
-    "miejscowosc", "nip", "regon", "krs", "email", "telefon", "www", "zgoda_na_publikacje", "opis",
+    "id",
+    "rodzaj",
+    "nazwa",
+    "nazwa_skrocona",
+    "forma_prawna",
+    "typ_jst",
+    "teryt_gminy",
+    "ulica",
+    "kod_pocztowy",
+    "miejscowosc",
+    "nip",
+    "regon",
+    "krs",
+    "email",
+    "telefon",
+    "www",
+    "zgoda_na_publikacje",
+    "opis",
 ]
 # Active gminas of the sample TERC file loaded by the demo data.
 GMINA_CODES = ["2202011", "2203011", "2207011", "2261011", "2206082"]
@@ -65,7 +81,11 @@ def _import_csv(count: int = 1000) -> tuple[bytes, dict[int, str]]:
         is_pes = index % 2 == 0
         row = {
             "id": "",
-            "rodzaj": "pes" if is_pes else "Ośrodek pomocy społecznej (OPS/MOPS/GOPS)" if index % 4 == 1 else "lgd",
+            "rodzaj": "pes"
+            if is_pes
+            else "Ośrodek pomocy społecznej (OPS/MOPS/GOPS)"
+            if index % 4 == 1
+            else "lgd",
             "nazwa": f"Organizacja z importu E2E {index}",
             "nazwa_skrocona": "",
             "forma_prawna": "spółdzielnia socjalna" if is_pes else "",
@@ -98,7 +118,9 @@ def _import_csv(count: int = 1000) -> tuple[bytes, dict[int, str]]:
 
 
 def _new_context(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="pl-PL", timezone_id="Europe/Warsaw")
+    context = chromium.new_context(
+        base_url=live_server.url, locale="pl-PL", timezone_id="Europe/Warsaw"
+    )
     context.set_default_timeout(15_000)
     return context
 
@@ -113,7 +135,9 @@ def _login(page, email: str, password: str) -> None:
     page.wait_for_url(lambda url: "/konto/login/" not in url)
 
 
-def test_new_user_joins_the_owes_of_a_powiat_and_staff_preview_a_bad_import(page, chromium, live_server, demo_data):
+def test_new_user_joins_the_owes_of_a_powiat_and_staff_preview_a_bad_import(
+    page, chromium, live_server, demo_data
+):
     from django.core import mail
 
     from partners.models import Membership, Organisation
@@ -180,7 +204,9 @@ def test_new_user_joins_the_owes_of_a_powiat_and_staff_preview_a_bad_import(page
     owes = Organisation.objects.get(name=SOUTH_OWES)
     membership = Membership.objects.get(user=user, organisation=owes)
     assert membership.status == Membership.Status.PENDING
-    assert any("partner@demo.rops.local" in m.to for m in mail.outbox), "the OWES administrator was not told"
+    assert any("partner@demo.rops.local" in m.to for m in mail.outbox), (
+        "the OWES administrator was not told"
+    )
 
     # (3) The OWES administrator approves the request in a second browser context.
     admin_context = _new_context(chromium, live_server)
@@ -195,7 +221,9 @@ def test_new_user_joins_the_owes_of_a_powiat_and_staff_preview_a_bad_import(page
         admin_page.get_by_role("button", name=f"Zatwierdź {NEW_USER_EMAIL}").click()
         expect(admin_page.get_by_text(f"Zatwierdzono: {NEW_USER_EMAIL}")).to_be_visible()
         # The other pending request (the demo candidate) is still waiting.
-        expect(admin_page.get_by_role("button", name=f"Zatwierdź {partners_demo.DEMO_CANDIDATE_EMAIL}")).to_be_visible()
+        expect(
+            admin_page.get_by_role("button", name=f"Zatwierdź {partners_demo.DEMO_CANDIDATE_EMAIL}")
+        ).to_be_visible()
         assert_accessible(admin_page, "journey-partners-join-requests-after")
     finally:
         admin_context.close()
@@ -255,14 +283,22 @@ def test_new_user_joins_the_owes_of_a_powiat_and_staff_preview_a_bad_import(page
         for number, kind in bad.items():
             assert reasons[kind] in shown[number], (number, kind, shown[number])
         # A few rows by number, as staff would read them.
-        assert (50, "nip") in bad.items() and (100, "teryt") in bad.items() and (150, "name") in bad.items()
-        assert "NIP „" in shown[50] and REASON_TERYT in shown[100] and REASON_EMPTY_NAME in shown[150]
+        assert (
+            (50, "nip") in bad.items()
+            and (100, "teryt") in bad.items()
+            and (150, "name") in bad.items()
+        )
+        assert (
+            "NIP „" in shown[50] and REASON_TERYT in shown[100] and REASON_EMPTY_NAME in shown[150]
+        )
         # The reasons sit behind each row's error count; hovering it shows them.
         row_100 = rows.filter(has=staff_page.locator("td", has_text=re.compile(r"^\s*100\s*$")))
         row_100.locator(".validation-error-count").hover()
         expect(row_100.get_by_text(REASON_TERYT)).to_be_visible()
         expect(staff_page.locator("input[name=confirm]")).to_have_count(0)
-        staff_page.screenshot(path=str(_screenshot("journey-partners-admin-import-preview")), full_page=True)
+        staff_page.screenshot(
+            path=str(_screenshot("journey-partners-admin-import-preview")), full_page=True
+        )
     finally:
         staff_context.close()
     assert Organisation.objects.count() == organisations_before

@@ -57,7 +57,9 @@ def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data
     started = time.monotonic()
     page.goto("/")
     page.get_by_role("link", name="Zobacz kalendarz wydarzeń").click()
-    page.get_by_role("link", name="Wizyta studyjna: usługi społeczne i spółdzielnie socjalne w Wielkopolsce").click()
+    page.get_by_role(
+        "link", name="Wizyta studyjna: usługi społeczne i spółdzielnie socjalne w Wielkopolsce"
+    ).click()
     assert_accessible(page, "journey-events-detail")
     page.get_by_role("link", name="Zapisz się").click()
     page.get_by_role("group", name="Przejazd autokarem").get_by_label("tak").check()
@@ -72,7 +74,9 @@ def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data
     assert elapsed < 60, elapsed
     assert_accessible(page, "journey-events-confirmed")
 
-    registration = Registration.objects.get(participant__email="partner@demo.rops.local", event__slug="wizyta-studyjna-wielkopolska")
+    registration = Registration.objects.get(
+        participant__email="partner@demo.rops.local", event__slug="wizyta-studyjna-wielkopolska"
+    )
     assert registration.status == Registration.Status.CONFIRMED
     sent = [m for m in mail.outbox if "partner@demo.rops.local" in m.to]
     assert any(name.endswith(".ics") for m in sent for name, *_ in m.attachments)

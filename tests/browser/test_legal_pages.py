@@ -15,7 +15,9 @@ def test_legal_page_is_accessible_and_reflows(page, slug):
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(f"/strony/{slug}/")
     assert_accessible(page, f"legal-{slug}")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
 
 
@@ -24,5 +26,11 @@ def test_statement_parts_can_be_linked_by_their_official_ids(page):
     page.goto("/strony/deklaracja-dostepnosci/#a11y-kontakt")
     heading = page.locator("#a11y-kontakt")
     assert heading.inner_text() == "Informacje zwrotne i dane kontaktowe"
-    assert page.locator("time#a11y-data-publikacja").get_attribute("datetime") == demo.DEMO_PUBLISHED_ON.isoformat()
-    assert page.locator("time#a11y-data-aktualizacja").get_attribute("datetime") == demo.DEMO_UPDATED_ON.isoformat()
+    assert (
+        page.locator("time#a11y-data-publikacja").get_attribute("datetime")
+        == demo.DEMO_PUBLISHED_ON.isoformat()
+    )
+    assert (
+        page.locator("time#a11y-data-aktualizacja").get_attribute("datetime")
+        == demo.DEMO_UPDATED_ON.isoformat()
+    )

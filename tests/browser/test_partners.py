@@ -26,19 +26,40 @@ def region():
     kwidzynski = PowiatFactory(teryt="2207", name="kwidzyński")
     south = SubregionFactory(name="Południowy", slug="poludniowy", powiats=[chojnicki])
     wisla = SubregionFactory(name="Nadwiślański", slug="nadwislanski", powiats=[kwidzynski])
-    chojnice = GminaFactory(parent=chojnicki, teryt="2202011", name="Chojnice", kind_code="1", kind_name="gmina miejska")
-    kwidzyn = GminaFactory(parent=kwidzynski, teryt="2207011", name="Kwidzyn", kind_code="1", kind_name="gmina miejska")
-    owes_south = OrganisationFactory(
-        name="OWES Subregionu Południowego", seat_gmina=chojnice, served_subregion=south, city="Chojnice",
-        description="Wspieramy spółdzielnie socjalne.", email="owes@example.org", phone="58 600 00 00",
+    chojnice = GminaFactory(
+        parent=chojnicki, teryt="2202011", name="Chojnice", kind_code="1", kind_name="gmina miejska"
     )
-    OrganisationStatusFactory(organisation=owes_south, kind="owes_accreditation", decision_number="AKR/3/2024")
-    ContactPersonFactory(organisation=owes_south, first_name="Katarzyna", last_name="Wiśniewska", is_public=True)
-    owes_wisla = OrganisationFactory(name="Nadwiślański OWES", seat_gmina=kwidzyn, served_subregion=wisla, city="Kwidzyn")
-    lgd = OrganisationFactory(name="LGD Sandrowy Brzeg", kind=Organisation.Kind.LGD, seat_gmina=chojnice, city="Czersk")
+    kwidzyn = GminaFactory(
+        parent=kwidzynski, teryt="2207011", name="Kwidzyn", kind_code="1", kind_name="gmina miejska"
+    )
+    owes_south = OrganisationFactory(
+        name="OWES Subregionu Południowego",
+        seat_gmina=chojnice,
+        served_subregion=south,
+        city="Chojnice",
+        description="Wspieramy spółdzielnie socjalne.",
+        email="owes@example.org",
+        phone="58 600 00 00",
+    )
+    OrganisationStatusFactory(
+        organisation=owes_south, kind="owes_accreditation", decision_number="AKR/3/2024"
+    )
+    ContactPersonFactory(
+        organisation=owes_south, first_name="Katarzyna", last_name="Wiśniewska", is_public=True
+    )
+    owes_wisla = OrganisationFactory(
+        name="Nadwiślański OWES", seat_gmina=kwidzyn, served_subregion=wisla, city="Kwidzyn"
+    )
+    lgd = OrganisationFactory(
+        name="LGD Sandrowy Brzeg", kind=Organisation.Kind.LGD, seat_gmina=chojnice, city="Czersk"
+    )
     for number in range(3):
-        OrganisationFactory(name=f"Spółdzielnia Socjalna {number}", kind="pes", legal_form="spoldzielnia_socjalna",
-                            seat_gmina=kwidzyn)
+        OrganisationFactory(
+            name=f"Spółdzielnia Socjalna {number}",
+            kind="pes",
+            legal_form="spoldzielnia_socjalna",
+            seat_gmina=kwidzyn,
+        )
     return {"owes_south": owes_south, "owes_wisla": owes_wisla, "lgd": lgd, "chojnicki": chojnicki}
 
 
@@ -123,7 +144,9 @@ def test_user_asks_to_join_and_organisation_admin_approves(page, chromium, live_
         admin_context.close()
 
     page.reload()
-    expect(page.get_by_role("row", name="OWES Subregionu Południowego")).to_contain_text("zatwierdzone")
+    expect(page.get_by_role("row", name="OWES Subregionu Południowego")).to_contain_text(
+        "zatwierdzone"
+    )
     assert Membership.objects.get(user=user, organisation=owes).status == Membership.Status.APPROVED
 
 
@@ -145,5 +168,7 @@ def test_admin_edits_public_profile_and_proposal_form_shows_errors(page, region)
     page.get_by_label("NIP").fill("123-456-78-90")
     page.get_by_role("button", name="Wyślij propozycję").click()
     expect(page.get_by_text("NIP „1234567890” jest niepoprawny").first).to_be_visible()
-    expect(page.get_by_text("Podaj formę prawną podmiotu ekonomii społecznej.").first).to_be_visible()
+    expect(
+        page.get_by_text("Podaj formę prawną podmiotu ekonomii społecznej.").first
+    ).to_be_visible()
     assert_accessible(page, "partners-propose-errors")

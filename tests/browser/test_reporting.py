@@ -16,10 +16,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _signed_in_page(chromium, live_server, user):
     client = Client()
     client.force_login(user)
-    context = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url)
+    context = chromium.new_context(
+        locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url
+    )
     context.set_default_timeout(15_000)
     host = live_server.url.split("//", 1)[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}])
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
     return context, context.new_page()
 
 
@@ -49,7 +60,9 @@ def test_staff_changes_period_and_subregion_and_downloads_the_report(chromium, l
         assert _figure(page, "Zrealizowane wydarzenia") == "1"
 
         page.set_viewport_size({"width": 360, "height": 800})
-        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
         page.set_viewport_size({"width": 1280, "height": 900})
 
         with page.expect_download() as download:

@@ -11,7 +11,9 @@ from .site_pages import ROLES, assert_every_page_pattern_visited, crawl_role, si
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LONG_EMAIL = "sekretariat.wydzialu.polityki.spolecznej.i.zdrowia.publicznego@urzad-gminy-przykladowej.gov.pl"
+LONG_EMAIL = (
+    "sekretariat.wydzialu.polityki.spolecznej.i.zdrowia.publicznego@urzad-gminy-przykladowej.gov.pl"
+)
 LONG_WORD = "Wielofunkcyjnecentrumusługspołecznychiaktywizacjizawodowejmieszkańców" * 2
 
 
@@ -26,22 +28,33 @@ def demo_data_with_long_values():
     from partners.models import Organisation
 
     request = AdvisoryRequest.objects.exclude(status="draft").order_by("pk").first()
-    AdvisoryRequest.objects.filter(pk=request.pk).update(contact_email=LONG_EMAIL, preferred_dates=LONG_WORD)
-    organisation = Organisation.objects.filter(memberships__user__email=partners_demo.DEMO_PARTNER_EMAIL).first()
+    AdvisoryRequest.objects.filter(pk=request.pk).update(
+        contact_email=LONG_EMAIL, preferred_dates=LONG_WORD
+    )
+    organisation = Organisation.objects.filter(
+        memberships__user__email=partners_demo.DEMO_PARTNER_EMAIL
+    ).first()
     Organisation.objects.filter(pk=organisation.pk).update(email=LONG_EMAIL, description=LONG_WORD)
 
 
 def _overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
-def test_every_page_of_every_role_reflows_at_360_px(chromium, live_server, demo_data_with_long_values):
+def test_every_page_of_every_role_reflows_at_360_px(
+    chromium, live_server, demo_data_with_long_values
+):
     """WCAG 1.4.10: no page scrolls sideways at 360 CSS px (wide tables scroll inside their region)."""
     overflowing: list[str] = []
     visited = []
     for role, email, password in ROLES:
         context = chromium.new_context(
-            locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url, viewport={"width": 360, "height": 740}
+            locale="pl-PL",
+            timezone_id="Europe/Warsaw",
+            base_url=live_server.url,
+            viewport={"width": 360, "height": 740},
         )
         context.set_default_timeout(15_000)
         page = context.new_page()
@@ -60,7 +73,9 @@ def test_every_page_of_every_role_reflows_at_360_px(chromium, live_server, demo_
     assert_every_page_pattern_visited(visited)
 
 
-def test_long_email_in_a_request_does_not_widen_the_page_at_1280_px(page, demo_data_with_long_values):
+def test_long_email_in_a_request_does_not_widen_the_page_at_1280_px(
+    page, demo_data_with_long_values
+):
     from advisory.models import AdvisoryRequest
 
     request = AdvisoryRequest.objects.get(contact_email=LONG_EMAIL)

@@ -50,10 +50,24 @@ def survey_with_questions(*, deadline_in_days=10):
     survey = Survey.objects.create(title="Ankieta roczna OWES", description="Dane za rok 2026.")
     section = SurveySection.objects.create(survey=survey, title="Zatrudnienie", position=1)
     questions = {
-        "jobs": Question.objects.create(section=section, text="Liczba nowych miejsc pracy", kind="number", required=True, position=1),
+        "jobs": Question.objects.create(
+            section=section,
+            text="Liczba nowych miejsc pracy",
+            kind="number",
+            required=True,
+            position=1,
+        ),
         "comment": Question.objects.create(section=section, text="Uwagi", kind="text", position=2),
-        "form": Question.objects.create(section=section, text="Główna forma wsparcia", kind="choice", choices="doradztwo\ndotacje", position=3),
-        "plan": Question.objects.create(section=section, text="Czy mają Państwo plan na 2027?", kind="yes_no", position=4),
+        "form": Question.objects.create(
+            section=section,
+            text="Główna forma wsparcia",
+            kind="choice",
+            choices="doradztwo\ndotacje",
+            position=3,
+        ),
+        "plan": Question.objects.create(
+            section=section, text="Czy mają Państwo plan na 2027?", kind="yes_no", position=4
+        ),
     }
     survey.deadline = timezone.now() + timedelta(days=deadline_in_days)
     return survey, questions

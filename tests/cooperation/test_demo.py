@@ -22,7 +22,9 @@ def test_demo_platform_loads_twice_and_its_members_see_it(client):
     from cooperation.models import Survey
 
     survey = Survey.objects.get()
-    response = survey.responses.get(organisation__memberships__user__email="partner@demo.rops.local")
+    response = survey.responses.get(
+        organisation__memberships__user__email="partner@demo.rops.local"
+    )
     assert client.get(reverse("cooperation:response_fill", args=[response.pk])).status_code == 200
 
     from cooperation.models import ActionPlan

@@ -34,13 +34,20 @@ def sent_survey(*, organisations=None, deadline_in_days=10):
     group = GroupMemberFactory(organisation=organisations[0]).group
     for organisation in organisations[1:]:
         GroupMemberFactory(group=group, organisation=organisation)
-    services.survey_send(survey=survey, deadline=survey.deadline, group=group, actor=RoleUserFactory(role=roles.REGISTRY_EDITOR))
+    services.survey_send(
+        survey=survey,
+        deadline=survey.deadline,
+        group=group,
+        actor=RoleUserFactory(role=roles.REGISTRY_EDITOR),
+    )
     return survey, questions
 
 
 def test_send_chooses_by_kind_and_subregion_and_invites_administrators_once():
     subregion = SubregionFactory()
-    owes_in = OrganisationFactory(is_verified=True, kind=Organisation.Kind.OWES, served_subregion=subregion)
+    owes_in = OrganisationFactory(
+        is_verified=True, kind=Organisation.Kind.OWES, served_subregion=subregion
+    )
     owes_out = OrganisationFactory(is_verified=True, kind=Organisation.Kind.OWES)
     OrganisationFactory(is_verified=True, kind=Organisation.Kind.LGD, served_subregion=subregion)
     OrganisationFactory(is_verified=False, kind=Organisation.Kind.OWES, served_subregion=subregion)
@@ -48,12 +55,24 @@ def test_send_chooses_by_kind_and_subregion_and_invites_administrators_once():
     MembershipFactory(organisation=owes_in)  # an ordinary member gets no invitation
     staff = RoleUserFactory(role=roles.REGISTRY_EDITOR)
     survey, _questions = survey_with_questions()
-    assert services.survey_send(survey=survey, deadline=survey.deadline, kinds=["owes"], subregion=subregion, actor=staff) == 1
+    assert (
+        services.survey_send(
+            survey=survey,
+            deadline=survey.deadline,
+            kinds=["owes"],
+            subregion=subregion,
+            actor=staff,
+        )
+        == 1
+    )
     assert list(survey.responses.values_list("organisation", flat=True)) == [owes_in.pk]
     assert OutboundEmail.objects.filter(to=administrator.email).count() == 1
     assert OutboundEmail.objects.count() == 1
     # Sending again with wider criteria adds only the new organisation and invites nobody twice.
-    assert services.survey_send(survey=survey, deadline=survey.deadline, kinds=["owes"], actor=staff) == 1
+    assert (
+        services.survey_send(survey=survey, deadline=survey.deadline, kinds=["owes"], actor=staff)
+        == 1
+    )
     assert set(survey.responses.values_list("organisation", flat=True)) == {owes_in.pk, owes_out.pk}
     assert OutboundEmail.objects.filter(to=administrator.email).count() == 1
     assert AuditLogEntry.objects.filter(action="cooperation.survey.send", actor=staff).count() == 2
@@ -63,7 +82,9 @@ def test_send_needs_a_future_deadline_and_recipients():
     survey, _questions = survey_with_questions()
     staff = RoleUserFactory(role=roles.REGISTRY_EDITOR)
     with pytest.raises(CooperationError) as error:
-        services.survey_send(survey=survey, deadline=timezone.now() - timedelta(hours=1), actor=staff)
+        services.survey_send(
+            survey=survey, deadline=timezone.now() - timedelta(hours=1), actor=staff
+        )
     assert error.value.field == "deadline"
     with pytest.raises(CooperationError):
         services.survey_send(survey=survey, deadline=survey.deadline, kinds=["cus"], actor=staff)
@@ -75,25 +96,44 @@ def test_missing_required_answer_keeps_the_draft_and_then_submits_once():
     response = survey.responses.get()
     person = admin_of(response.organisation)
     with pytest.raises(services.MissingAnswers) as error:
-        services.response_submit(response=response, answers={questions["comment"].pk: "Wstępne dane"}, actor=person)
+        services.response_submit(
+            response=response, answers={questions["comment"].pk: "Wstępne dane"}, actor=person
+        )
     assert error.value.question_ids == [questions["jobs"].pk]
     response.refresh_from_db()
-    assert response.status == "draft" and response.answers[str(questions["comment"].pk)] == "Wstępne dane"
+    assert (
+        response.status == "draft"
+        and response.answers[str(questions["comment"].pk)] == "Wstępne dane"
+    )
     services.response_submit(response=response, answers={questions["jobs"].pk: "12"}, actor=person)
     response.refresh_from_db()
     assert response.status == "submitted" and response.submitted_by == person
-    assert response.answers == {str(questions["comment"].pk): "Wstępne dane", str(questions["jobs"].pk): "12"}
+    assert response.answers == {
+        str(questions["comment"].pk): "Wstępne dane",
+        str(questions["jobs"].pk): "12",
+    }
     with pytest.raises(CooperationError):
-        services.response_submit(response=response, answers={questions["jobs"].pk: "99"}, actor=person)
+        services.response_submit(
+            response=response, answers={questions["jobs"].pk: "99"}, actor=person
+        )
     with pytest.raises(CooperationError):
-        services.response_save_draft(response=response, answers={questions["jobs"].pk: "99"}, actor=person)
+        services.response_save_draft(
+            response=response, answers={questions["jobs"].pk: "99"}, actor=person
+        )
     staff = RoleUserFactory(role=roles.REGISTRY_EDITOR)
     services.response_reopen(response=response, actor=staff)
     services.response_submit(response=response, answers={questions["jobs"].pk: "13"}, actor=person)
     response.refresh_from_db()
     assert response.answers[str(questions["jobs"].pk)] == "13"
-    actions = list(AuditLogEntry.objects.filter(action__startswith="cooperation.response").values_list("action", flat=True))
-    assert actions.count("cooperation.response.submit") == 2 and "cooperation.response.reopen" in actions
+    actions = list(
+        AuditLogEntry.objects.filter(action__startswith="cooperation.response").values_list(
+            "action", flat=True
+        )
+    )
+    assert (
+        actions.count("cooperation.response.submit") == 2
+        and "cooperation.response.reopen" in actions
+    )
 
 
 def test_nothing_is_accepted_after_the_deadline():
@@ -101,7 +141,11 @@ def test_nothing_is_accepted_after_the_deadline():
     response = survey.responses.get()
     Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     with pytest.raises(CooperationError) as error:
-        services.response_submit(response=response, answers={questions["jobs"].pk: "3"}, actor=admin_of(response.organisation))
+        services.response_submit(
+            response=response,
+            answers={questions["jobs"].pk: "3"},
+            actor=admin_of(response.organisation),
+        )
     assert "Termin odpowiedzi minął" in error.value.message
     response.refresh_from_db()
     assert response.status == "pending"
@@ -114,7 +158,9 @@ def test_two_administrators_submitting_at_once_make_one_submission():
     first, second = admin_of(response.organisation), admin_of(response.organisation)
 
     def submit(person, value):
-        return lambda: services.response_submit(response=response, answers={questions["jobs"].pk: value}, actor=person)
+        return lambda: services.response_submit(
+            response=response, answers={questions["jobs"].pk: value}, actor=person
+        )
 
     results, errors = run_together([submit(first, "5"), submit(second, "7")])
     assert sum(result is not None for result in results) == 1
@@ -123,7 +169,9 @@ def test_two_administrators_submitting_at_once_make_one_submission():
 
 
 def test_reminders_go_once_per_stage_however_often_the_task_runs():
-    survey, _questions = sent_survey(organisations=[OrganisationFactory(is_verified=True), OrganisationFactory(is_verified=True)])
+    survey, _questions = sent_survey(
+        organisations=[OrganisationFactory(is_verified=True), OrganisationFactory(is_verified=True)]
+    )
     answered, waiting = survey.responses.order_by("pk")
     answered_admin, waiting_admin = admin_of(answered.organisation), admin_of(waiting.organisation)
     SurveyResponse.objects.filter(pk=answered.pk).update(status="submitted")
@@ -140,12 +188,17 @@ def test_reminders_go_once_per_stage_however_often_the_task_runs():
 
 def test_copy_keeps_sections_and_questions_without_responses():
     survey, questions = sent_survey()
-    copy = services.survey_copy(survey=survey, title="Ankieta roczna OWES 2027", actor=RoleUserFactory(role=roles.REGISTRY_EDITOR))
+    copy = services.survey_copy(
+        survey=survey,
+        title="Ankieta roczna OWES 2027",
+        actor=RoleUserFactory(role=roles.REGISTRY_EDITOR),
+    )
     assert copy.status == "draft" and copy.copied_from == survey and not copy.responses.exists()
     assert [q.text for q in copy.questions()] == [q.text for q in survey.questions()]
 
 
 # --- pages ---------------------------------------------------------------------------------
+
 
 def fill_url(response):
     return reverse("cooperation:response_fill", args=[response.pk])
@@ -155,23 +208,40 @@ def test_wrong_kind_of_answer_gets_a_polish_message_and_keeps_what_was_typed(cli
     survey, questions = sent_survey()
     response = survey.responses.get()
     client.force_login(admin_of(response.organisation))
-    page = client.post(fill_url(response), {
-        f"q_{questions['jobs'].pk}": "dużo", f"q_{questions['comment'].pk}": "Nasze uwagi", "submit": "1",
-    })
+    page = client.post(
+        fill_url(response),
+        {
+            f"q_{questions['jobs'].pk}": "dużo",
+            f"q_{questions['comment'].pk}": "Nasze uwagi",
+            "submit": "1",
+        },
+    )
     assert page.status_code == 400
     content = page.content.decode()
-    assert "Proszę wpisać liczbę" in content and "Nasze uwagi" in content and 'value="dużo"' in content
-    page = client.post(fill_url(response), {f"q_{questions['comment'].pk}": "Nasze uwagi", "submit": "1"})
+    assert (
+        "Proszę wpisać liczbę" in content and "Nasze uwagi" in content and 'value="dużo"' in content
+    )
+    page = client.post(
+        fill_url(response), {f"q_{questions['comment'].pk}": "Nasze uwagi", "submit": "1"}
+    )
     assert page.status_code == 400 and "To pytanie jest obowiązkowe" in page.content.decode()
     response.refresh_from_db()
-    assert response.status == "draft" and response.answers[str(questions["comment"].pk)] == "Nasze uwagi"
-    page = client.post(fill_url(response), {f"q_{questions['jobs'].pk}": "4,5", f"q_{questions['plan'].pk}": "tak", "submit": "1"})
+    assert (
+        response.status == "draft"
+        and response.answers[str(questions["comment"].pk)] == "Nasze uwagi"
+    )
+    page = client.post(
+        fill_url(response),
+        {f"q_{questions['jobs'].pk}": "4,5", f"q_{questions['plan'].pk}": "tak", "submit": "1"},
+    )
     assert page.status_code == 302
     response.refresh_from_db()
     assert response.status == "submitted" and response.answers[str(questions["jobs"].pk)] == "4.5"
 
 
-@pytest.mark.parametrize("who", ["ordinary_member", "other_admin", "staff_without_role", "anonymous"])
+@pytest.mark.parametrize(
+    "who", ["ordinary_member", "other_admin", "staff_without_role", "anonymous"]
+)
 def test_only_the_organisations_administrators_fill_in(client, who):
     survey, questions = sent_survey()
     response = survey.responses.get()
@@ -189,7 +259,10 @@ def test_only_the_organisations_administrators_fill_in(client, who):
     assert response.status == "pending"
 
 
-@pytest.mark.parametrize("name", ["survey_results", "survey_send", "survey_copy", "survey_export_csv", "survey_export_xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    ["survey_results", "survey_send", "survey_copy", "survey_export_csv", "survey_export_xlsx"],
+)
 def test_staff_pages_refuse_people_without_the_permission(client, name):
     survey, _questions = sent_survey()
     for user in (RoleUserFactory(role=None), admin_of(survey.responses.get().organisation)):
@@ -201,32 +274,56 @@ def test_staff_pages_refuse_people_without_the_permission(client, name):
 
 
 def test_results_show_the_rate_and_sums_and_exports_are_formula_safe(client):
-    first = OrganisationFactory(is_verified=True, name="=HYPERLINK(\"http://zly.example\")")
+    first = OrganisationFactory(is_verified=True, name='=HYPERLINK("http://zly.example")')
     second = OrganisationFactory(is_verified=True, kind=Organisation.Kind.LGD)
     survey, questions = sent_survey(organisations=[first, second])
     response = survey.responses.get(organisation=first)
-    services.response_submit(response=response, answers={questions["jobs"].pk: "7", questions["comment"].pk: "+cmd"}, actor=admin_of(first))
+    services.response_submit(
+        response=response,
+        answers={questions["jobs"].pk: "7", questions["comment"].pk: "+cmd"},
+        actor=admin_of(first),
+    )
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     page = client.get(reverse("cooperation:survey_results", args=[survey.pk]))
     content = page.content.decode()
     assert "Odpowiedziało 1 z 2 organizacji (50%)" in content
     assert page.context["results"]["sums"][0]["value"] == 7
-    rows = list(csv.reader(io.StringIO(client.get(reverse("cooperation:survey_export_csv", args=[survey.pk])).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("cooperation:survey_export_csv", args=[survey.pk])
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
     assert len(rows) == 3
     assert rows[0][4:] == [q.text for q in survey.questions()]
     escaped = [row for row in rows if row[0].startswith("'=")][0]
     assert escaped[4] == "7" and escaped[5] == "'+cmd"
-    workbook = load_workbook(io.BytesIO(client.get(reverse("cooperation:survey_export_xlsx", args=[survey.pk])).content))
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("cooperation:survey_export_xlsx", args=[survey.pk])).content)
+    )
     assert workbook.active.max_row == 3
-    assert all(not str(cell.value or "").startswith("=") for row in workbook.active.iter_rows() for cell in row)
+    assert all(
+        not str(cell.value or "").startswith("=")
+        for row in workbook.active.iter_rows()
+        for cell in row
+    )
 
 
 def test_staff_send_page_shows_errors_next_to_fields(client):
     survey, _questions = survey_with_questions()
     survey.save()
     client.force_login(RoleUserFactory(role=roles.REGISTRY_EDITOR))
-    page = client.post(reverse("cooperation:survey_send", args=[survey.pk]), {"kinds": ["owes"], "deadline": "2020-01-01T10:00"})
-    assert page.status_code == 400 and "Termin odpowiedzi musi przypadać w przyszłości." in page.content.decode()
+    page = client.post(
+        reverse("cooperation:survey_send", args=[survey.pk]),
+        {"kinds": ["owes"], "deadline": "2020-01-01T10:00"},
+    )
+    assert (
+        page.status_code == 400
+        and "Termin odpowiedzi musi przypadać w przyszłości." in page.content.decode()
+    )
     assert not SurveyResponse.objects.exists()
 
 
@@ -234,7 +331,11 @@ def test_a_submitted_survey_shows_the_answers_read_only(client):
     survey, questions = sent_survey()
     response = survey.responses.get()
     person = admin_of(response.organisation)
-    services.response_submit(response=response, answers={questions["jobs"].pk: "12", questions["comment"].pk: "Bez uwag"}, actor=person)
+    services.response_submit(
+        response=response,
+        answers={questions["jobs"].pk: "12", questions["comment"].pk: "Bez uwag"},
+        actor=person,
+    )
     client.force_login(person)
     page = client.get(fill_url(response)).content.decode()
     assert "<dd>12</dd>" in page and "<dd>Bez uwag</dd>" in page and "Wyślij ankietę" not in page

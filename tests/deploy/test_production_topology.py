@@ -115,7 +115,9 @@ def test_production_topology_end_to_end(tmp_path):
     queue = f"portal-topology-{uuid.uuid4().hex[:12]}"
     maildir = tmp_path / "maildir"
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # set by the browser conftest
+        **{
+            k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },  # set by the browser conftest
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "DATABASE_URL": _database_url(test_database),

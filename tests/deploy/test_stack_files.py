@@ -109,7 +109,9 @@ def test_portal_services_wait_for_migrations_and_healthy_backends():
 
 def test_no_password_is_written_in_the_compose_file():
     text = COMPOSE.read_text()
-    for match in re.finditer(r"(^\s*\w*PASSWORD\w*:\s*(\S+))|(postgres://[^:/\s]+:([^@\s]+)@)", text, re.MULTILINE):
+    for match in re.finditer(
+        r"(^\s*\w*PASSWORD\w*:\s*(\S+))|(postgres://[^:/\s]+:([^@\s]+)@)", text, re.MULTILINE
+    ):
         value = match.group(2) or match.group(4)
         assert value.startswith("${"), match.group(0)
 
@@ -166,7 +168,10 @@ def test_requirements_are_split_and_pinned():
     assert "-r requirements.lock" in dev
 
 
-@pytest.mark.parametrize(("site_url", "expected"), [("http://localhost:8080", "http"), ("https://portal.example.org", "https")])
+@pytest.mark.parametrize(
+    ("site_url", "expected"),
+    [("http://localhost:8080", "http"), ("https://portal.example.org", "https")],
+)
 def test_allauth_links_follow_the_scheme_of_site_url(site_url, expected):
     import os
     import sys
@@ -180,7 +185,9 @@ def test_allauth_links_follow_the_scheme_of_site_url(site_url, expected):
     }
     env.pop("ACCOUNT_DEFAULT_HTTP_PROTOCOL", None)
     code = "import django; django.setup(); from django.conf import settings; print(settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == expected
 
@@ -189,13 +196,19 @@ def test_pdf_tasks_can_be_routed_to_their_own_queue():
     import os
     import sys
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_PDF_QUEUE": "pdf"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "CELERY_PDF_QUEUE": "pdf",
+    }
     code = (
         "import django; django.setup(); from portal.celery import app; "
         "print(app.amqp.router.route({}, 'reporting.tasks.report_generate')['queue'].name, "
         "app.amqp.router.route({}, 'portal.tasks.outbox_send')['queue'].name)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     pdf_queue, mail_queue = result.stdout.split()
     assert pdf_queue == "pdf" and mail_queue != "pdf"

@@ -82,7 +82,9 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
     event = factory.SubFactory(EventFactory)
     organisation = factory.SubFactory(OrganisationFactory)
-    participant = factory.LazyAttribute(lambda o: MembershipFactory(organisation=o.organisation).user)
+    participant = factory.LazyAttribute(
+        lambda o: MembershipFactory(organisation=o.organisation).user
+    )
     registered_by = factory.LazyAttribute(lambda o: o.participant)
     status = Registration.Status.CONFIRMED
     consent_text = factory.SubFactory(ConsentTextFactory)

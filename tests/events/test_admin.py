@@ -25,7 +25,11 @@ def staff_client(client):
 
 def run_action(client, model, action, objects, follow=False, **extra):
     url = reverse(f"admin:events_{model}_changelist")
-    return client.post(url, {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra}, follow=follow)
+    return client.post(
+        url,
+        {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra},
+        follow=follow,
+    )
 
 
 def test_event_changelist_shows_free_places_and_waitlist(staff_client):
@@ -46,7 +50,8 @@ def test_registration_changelist_filters_by_event_and_status(staff_client):
     confirmed = RegistrationFactory(event=event)
     other = RegistrationFactory()
     response = staff_client.get(
-        reverse("admin:events_registration_changelist"), {"event__id__exact": event.pk, "status__exact": "confirmed"}
+        reverse("admin:events_registration_changelist"),
+        {"event__id__exact": event.pk, "status__exact": "confirmed"},
     )
     shown = list(response.context["cl"].result_list)
     assert shown == [confirmed] and other not in shown
@@ -58,14 +63,19 @@ def test_bulk_approve_and_reject(staff_client):
     third = RegistrationFactory(event=event, status=Status.PENDING)
     run_action(staff_client, "registration", "approve", [first, second])
     run_action(staff_client, "registration", "reject", [third])
-    statuses = [r.status for r in Registration.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by("pk")]
+    statuses = [
+        r.status
+        for r in Registration.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by("pk")
+    ]
     assert statuses == [Status.CONFIRMED, Status.CONFIRMED, Status.REJECTED]
 
 
 def test_move_between_waitlist_and_confirmed_never_overbooks(staff_client):
     event = EventFactory(capacity=1)
     confirmed = RegistrationFactory(event=event)
-    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
+    waiting = RegistrationFactory(
+        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now()
+    )
     response = run_action(staff_client, "registration", "move_to_confirmed", [waiting], follow=True)
     assert "Brak wolnych miejsc" in response.content.decode()
     waiting.refresh_from_db()
@@ -84,17 +94,32 @@ def test_export_registrations_to_csv_and_xlsx(staff_client):
     # The export action shows a form to pick the format and columns, then exports.
     response = run_action(staff_client, "registration", "export_admin_action", [registration])
     form = response.context["form"]
-    formats = {label.lower(): value for value, label in form.fields["format"].choices if value != ""}
-    columns = {name: "on" for name, field in form.fields.items() if field.__class__.__name__ == "BooleanField"}
+    formats = {
+        label.lower(): value for value, label in form.fields["format"].choices if value != ""
+    }
+    columns = {
+        name: "on"
+        for name, field in form.fields.items()
+        if field.__class__.__name__ == "BooleanField"
+    }
     for check in ("csv", "xlsx"):
         response = staff_client.post(
             reverse("admin:events_registration_export"),
-            {"format": formats[check], "export_items": [registration.pk], "resource": form.initial.get("resource", 0), **columns},
+            {
+                "format": formats[check],
+                "export_items": [registration.pk],
+                "resource": form.initial.get("resource", 0),
+                **columns,
+            },
         )
         assert response.status_code == 200, response.content[:500]
         if check == "csv":
             text = response.content.decode("utf-8-sig")
-            assert registration.participant.email in text and "Dieta: wegańska" in text and "potwierdzone" in text
+            assert (
+                registration.participant.email in text
+                and "Dieta: wegańska" in text
+                and "potwierdzone" in text
+            )
         else:
             sheet = load_workbook(io.BytesIO(response.content)).active
             values = [cell.value for row in sheet.iter_rows() for cell in row]
@@ -114,7 +139,9 @@ def test_attendance_list_pdf(staff_client):
     assert event.funding_project.cofinancing_notice[:30] in text.replace("\n", " ")
 
 
-def test_cancel_event_from_admin_asks_then_notifies_and_records_actor(client, django_capture_on_commit_callbacks, mailoutbox):
+def test_cancel_event_from_admin_asks_then_notifies_and_records_actor(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
     from portal import roles
     from portal.models import AuditLogEntry, OutboundEmail
     from tests.factories import RoleUserFactory
@@ -123,7 +150,9 @@ def test_cancel_event_from_admin_asks_then_notifies_and_records_actor(client, dj
     client.force_login(coordinator)
     event = EventFactory()
     registration = RegistrationFactory(event=event)
-    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
+    waiting = RegistrationFactory(
+        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now()
+    )
     # The first click only asks (a plain form, no JavaScript); nothing changes yet.
     response = run_action(client, "event", "cancel", [event])
     assert response.status_code == 200 and "Tak, odwołaj wydarzenia" in response.content.decode()
@@ -145,7 +174,11 @@ def test_cancel_event_from_admin_asks_then_notifies_and_records_actor(client, dj
 
 def test_event_state_is_read_only_in_the_admin(staff_client):
     event = EventFactory()
-    form = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).context["adminform"].form
+    form = (
+        staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+        .context["adminform"]
+        .form
+    )
     assert "state" not in form.fields
 
 
@@ -164,16 +197,23 @@ def test_registration_list_for_one_event_shows_places_summary(staff_client):
     content = staff_client.get(
         reverse("admin:events_registration_changelist"), {"event__id__exact": event.pk}
     ).content.decode()
-    assert "zajęte miejsca 2 z 4 (w tym oczekujące na akceptację: 1) · wolne: 2 · lista rezerwowa: 0" in content
+    assert (
+        "zajęte miejsca 2 z 4 (w tym oczekujące na akceptację: 1) · wolne: 2 · lista rezerwowa: 0"
+        in content
+    )
     assert "Eksport" in content  # the export button is still there
 
 
-def test_raising_capacity_in_admin_promotes_waitlist_in_order(staff_client, django_capture_on_commit_callbacks):
+def test_raising_capacity_in_admin_promotes_waitlist_in_order(
+    staff_client, django_capture_on_commit_callbacks
+):
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event)
     first = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
     second = RegistrationFactory(
-        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now() + timezone.timedelta(seconds=1)
+        event=event,
+        status=Status.WAITLISTED,
+        waitlisted_at=timezone.now() + timezone.timedelta(seconds=1),
     )
     url = reverse("admin:events_event_change", args=[event.pk])
     form = staff_client.get(url).context["adminform"].form
@@ -184,9 +224,14 @@ def test_raising_capacity_in_admin_promotes_waitlist_in_order(staff_client, djan
             continue
         if name in ("target_groups", "subregions"):
             data[name] = [v.pk for v in value]
-        elif hasattr(value, "isoformat") and name.endswith("_at") or name in ("starts_at", "ends_at"):
+        elif (
+            hasattr(value, "isoformat") and name.endswith("_at") or name in ("starts_at", "ends_at")
+        ):
             local = timezone.localtime(value)
-            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
+            data[f"{name}_0"], data[f"{name}_1"] = (
+                local.strftime("%Y-%m-%d"),
+                local.strftime("%H:%M:%S"),
+            )
         elif isinstance(value, bool):
             if value:
                 data[name] = "on"
@@ -199,7 +244,9 @@ def test_raising_capacity_in_admin_promotes_waitlist_in_order(staff_client, djan
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.CONFIRMED, Status.WAITLISTED)
@@ -209,7 +256,9 @@ def test_history_revert_cannot_bypass_the_services(staff_client):
     registration = RegistrationFactory(status=Status.PENDING)
     version = registration.history.earliest()
     Registration.objects.filter(pk=registration.pk).update(status=Status.REJECTED)
-    url = reverse("admin:events_registration_simple_history", args=[registration.pk, version.history_id])
+    url = reverse(
+        "admin:events_registration_simple_history", args=[registration.pk, version.history_id]
+    )
     assert staff_client.get(url).status_code == 200  # history stays readable
     assert staff_client.post(url, {}).status_code == 403
     registration.refresh_from_db()

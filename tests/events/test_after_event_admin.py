@@ -47,7 +47,13 @@ def stored_files(root):
 
 
 def add_material(client, event, upload, **extra):
-    data = {"event": event.pk, "title": "Prezentacja z warsztatów", "file": upload, "visibility": "public", "position": 0}
+    data = {
+        "event": event.pk,
+        "title": "Prezentacja z warsztatów",
+        "file": upload,
+        "visibility": "public",
+        "position": 0,
+    }
     return client.post(reverse("admin:events_material_add"), {**data, **extra})
 
 
@@ -65,7 +71,11 @@ def test_material_upload_accepted(client, staff, name, content, kind):
     response = add_material(client, event, SimpleUploadedFile(name, content))
     assert response.status_code == 302, response.content.decode()[:2000]
     material = Material.objects.get()
-    assert material.file_type == kind and material.file_size == len(content) and material.uploaded_by == staff
+    assert (
+        material.file_type == kind
+        and material.file_size == len(content)
+        and material.uploaded_by == staff
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,7 +87,9 @@ def test_material_upload_accepted(client, staff, name, content, kind):
         ("pusty.pdf", b"", "pusty"),
     ],
 )
-def test_material_bad_upload_polish_error_nothing_saved(client, staff, media_root, name, content, message):
+def test_material_bad_upload_polish_error_nothing_saved(
+    client, staff, media_root, name, content, message
+):
     event = EventFactory()
     response = add_material(client, event, SimpleUploadedFile(name, content))
     assert response.status_code == 200
@@ -87,16 +99,24 @@ def test_material_bad_upload_polish_error_nothing_saved(client, staff, media_roo
 
 def test_material_too_large(client, staff, settings, media_root):
     settings.UPLOAD_MAX_BYTES = 1000
-    response = add_material(client, EventFactory(), SimpleUploadedFile("duzy.pdf", pdf_bytes("x" * 3000)))
+    response = add_material(
+        client, EventFactory(), SimpleUploadedFile("duzy.pdf", pdf_bytes("x" * 3000))
+    )
     assert "jest za duży" in response.content.decode()
     assert not Material.objects.exists() and stored_files(media_root) == []
 
 
 def report_data(event, photos=(), **extra):
     data = {
-        "event": event.pk, "title": "Relacja z forum", "lead": "", "body": "<p>Treść</p>", "is_published": "on",
-        "photos-TOTAL_FORMS": len(photos), "photos-INITIAL_FORMS": 0,
-        "photos-MIN_NUM_FORMS": 0, "photos-MAX_NUM_FORMS": 1000,
+        "event": event.pk,
+        "title": "Relacja z forum",
+        "lead": "",
+        "body": "<p>Treść</p>",
+        "is_published": "on",
+        "photos-TOTAL_FORMS": len(photos),
+        "photos-INITIAL_FORMS": 0,
+        "photos-MIN_NUM_FORMS": 0,
+        "photos-MAX_NUM_FORMS": 1000,
     }
     for index, photo in enumerate(photos):
         for key, value in photo.items():
@@ -108,13 +128,21 @@ def report_data(event, photos=(), **extra):
 def test_report_with_big_photo_is_resized_and_published(client, staff):
     event = EventFactory(state=Event.State.FINISHED)
     upload = SimpleUploadedFile("sala.jpg", image_bytes(size=(3200, 2400), fmt="JPEG"))
-    photo = {"image": upload, "alt_text": "Sala pełna uczestników", "credit": "Anna Nowak", "position": 1}
+    photo = {
+        "image": upload,
+        "alt_text": "Sala pełna uczestników",
+        "credit": "Anna Nowak",
+        "position": 1,
+    }
     response = client.post(reverse("admin:events_report_add"), report_data(event, [photo]))
     assert response.status_code == 302, response.content.decode()[:3000]
     report = Report.objects.get()
     # Saving never publishes (the checkbox is read-only); the publish action does, through the service.
     assert not report.is_published and report.author == staff
-    client.post(reverse("admin:events_report_changelist"), {"action": "publish", "_selected_action": [report.pk]})
+    client.post(
+        reverse("admin:events_report_changelist"),
+        {"action": "publish", "_selected_action": [report.pk]},
+    )
     report.refresh_from_db()
     assert report.is_published and report.published_at is not None
     saved = ReportPhoto.objects.get()
@@ -126,25 +154,55 @@ def test_report_with_big_photo_is_resized_and_published(client, staff):
 @pytest.mark.parametrize(
     ("photo", "message"),
     [
-        ({"image": SimpleUploadedFile("a.png", pdf_bytes()), "alt_text": "Opis", "credit": "A"}, "nie jest grafiką"),
-        ({"image": SimpleUploadedFile("a.gif", image_bytes(fmt="GIF")), "alt_text": "Opis", "credit": "A"}, "niedozwolony typ"),
-        ({"image": SimpleUploadedFile("a.jpg", image_bytes(fmt="PNG")), "alt_text": "Opis", "credit": "A"}, "niedozwolony typ"),
-        ({"image": SimpleUploadedFile("a.png", image_bytes()), "alt_text": "  ", "credit": "A"}, "Tekst alternatywny jest wymagany"),
-        ({"image": SimpleUploadedFile("a.png", image_bytes()), "alt_text": "Opis", "credit": ""}, "Autor zdjęcia jest wymagany"),
+        (
+            {"image": SimpleUploadedFile("a.png", pdf_bytes()), "alt_text": "Opis", "credit": "A"},
+            "nie jest grafiką",
+        ),
+        (
+            {
+                "image": SimpleUploadedFile("a.gif", image_bytes(fmt="GIF")),
+                "alt_text": "Opis",
+                "credit": "A",
+            },
+            "niedozwolony typ",
+        ),
+        (
+            {
+                "image": SimpleUploadedFile("a.jpg", image_bytes(fmt="PNG")),
+                "alt_text": "Opis",
+                "credit": "A",
+            },
+            "niedozwolony typ",
+        ),
+        (
+            {"image": SimpleUploadedFile("a.png", image_bytes()), "alt_text": "  ", "credit": "A"},
+            "Tekst alternatywny jest wymagany",
+        ),
+        (
+            {"image": SimpleUploadedFile("a.png", image_bytes()), "alt_text": "Opis", "credit": ""},
+            "Autor zdjęcia jest wymagany",
+        ),
     ],
 )
 def test_report_bad_photo_nothing_saved(client, staff, media_root, photo, message):
     event = EventFactory(state=Event.State.FINISHED)
-    response = client.post(reverse("admin:events_report_add"), report_data(event, [{**photo, "position": 0}]))
+    response = client.post(
+        reverse("admin:events_report_add"), report_data(event, [{**photo, "position": 0}])
+    )
     errors = str(response.context["inline_admin_formsets"][0].formset.errors)
     assert response.status_code == 200 and message in errors, errors
-    assert not Report.objects.exists() and not ReportPhoto.objects.exists() and stored_files(media_root) == []
+    assert (
+        not Report.objects.exists()
+        and not ReportPhoto.objects.exists()
+        and stored_files(media_root) == []
+    )
 
 
 def test_report_unpublish_action_hides_photos(client, staff):
     photo = ReportPhotoFactory()
     client.post(
-        reverse("admin:events_report_changelist"), {"action": "unpublish", ACTION_CHECKBOX_NAME: [photo.report.pk]}
+        reverse("admin:events_report_changelist"),
+        {"action": "unpublish", ACTION_CHECKBOX_NAME: [photo.report.pk]},
     )
     client.logout()
     assert client.get(photo.get_absolute_url()).status_code == 404
@@ -152,36 +210,69 @@ def test_report_unpublish_action_hides_photos(client, staff):
 
 def test_postulate_forwarded_needs_date(client, staff):
     event = EventFactory(state=Event.State.FINISHED)
-    data = {"event": event.pk, "text": "Wspólne wydarzenia LGD i OWES", "topic": "joint_events",
-            "addressee": "IZ FEP", "status": "accepted", "position": 0}
+    data = {
+        "event": event.pk,
+        "text": "Wspólne wydarzenia LGD i OWES",
+        "topic": "joint_events",
+        "addressee": "IZ FEP",
+        "status": "accepted",
+        "position": 0,
+    }
     response = client.post(reverse("admin:events_postulate_add"), data)
     content = response.content.decode()
-    assert "Wymagana jest data przekazania postulatu adresatowi." in content and "Wymagana jest data odpowiedzi adresata." in content
+    assert (
+        "Wymagana jest data przekazania postulatu adresatowi." in content
+        and "Wymagana jest data odpowiedzi adresata." in content
+    )
     assert not Postulate.objects.exists()
     today = timezone.localdate().isoformat()
-    response = client.post(reverse("admin:events_postulate_add"), {**data, "forwarded_on": today, "decided_on": today})
+    response = client.post(
+        reverse("admin:events_postulate_add"), {**data, "forwarded_on": today, "decided_on": today}
+    )
     assert response.status_code == 302 and Postulate.objects.get().status == "accepted"
 
 
 def test_postulates_export_across_events_csv(client, staff):
-    first = PostulateFactory(text="Platforma współpracy w subregionie", event__title="Forum jesienne")
-    second = PostulateFactory(text="Ścieżki wsparcia dla PES", status="forwarded", forwarded_on=timezone.localdate(),
-                              event__title="Spotkanie robocze")
+    first = PostulateFactory(
+        text="Platforma współpracy w subregionie", event__title="Forum jesienne"
+    )
+    second = PostulateFactory(
+        text="Ścieżki wsparcia dla PES",
+        status="forwarded",
+        forwarded_on=timezone.localdate(),
+        event__title="Spotkanie robocze",
+    )
     response = client.post(
         reverse("admin:events_postulate_changelist"),
         {"action": "export_admin_action", ACTION_CHECKBOX_NAME: [first.pk, second.pk]},
     )
     form = response.context["form"]
-    formats = {label.lower(): value for value, label in form.fields["format"].choices if value != ""}
-    columns = {name: "on" for name, field in form.fields.items() if field.__class__.__name__ == "BooleanField"}
+    formats = {
+        label.lower(): value for value, label in form.fields["format"].choices if value != ""
+    }
+    columns = {
+        name: "on"
+        for name, field in form.fields.items()
+        if field.__class__.__name__ == "BooleanField"
+    }
     response = client.post(
         reverse("admin:events_postulate_export"),
-        {"format": formats["csv"], "export_items": [first.pk, second.pk], "resource": form.initial.get("resource", 0), **columns},
+        {
+            "format": formats["csv"],
+            "export_items": [first.pk, second.pk],
+            "resource": form.initial.get("resource", 0),
+            **columns,
+        },
     )
     assert response.status_code == 200
     xlsx = client.post(
         reverse("admin:events_postulate_export"),
-        {"format": formats["xlsx"], "export_items": [first.pk, second.pk], "resource": form.initial.get("resource", 0), **columns},
+        {
+            "format": formats["xlsx"],
+            "export_items": [first.pk, second.pk],
+            "resource": form.initial.get("resource", 0),
+            **columns,
+        },
     )
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert "Ścieżki wsparcia dla PES" in [cell.value for row in sheet.iter_rows() for cell in row]
@@ -201,7 +292,7 @@ def test_event_change_form_with_inlines_and_checkin_link(client, staff):
     assert "materials-TOTAL_FORMS" in content and "postulates-TOTAL_FORMS" in content
     assert reverse("events:checkin", args=[event.slug]) in content
     assert reverse("events:attendance_list_pdf", args=[event.slug]) in content
-    assert f'{reverse("admin:events_report_add")}?event={event.pk}' in content
+    assert f"{reverse('admin:events_report_add')}?event={event.pk}" in content
     changelist = client.get(reverse("admin:events_event_changelist")).content.decode()
     assert reverse("events:checkin", args=[event.slug]) in changelist
 
@@ -219,8 +310,18 @@ def test_after_event_admin_pages_open(client, staff, model):
 def test_admin_links_to_stored_files_go_through_the_authorising_views(client, staff):
     photo = ReportPhotoFactory()
     material = MaterialFactory(event=photo.report.event)
-    report_page = client.get(reverse("admin:events_report_change", args=[photo.report.pk])).content.decode()
-    assert f'href="{photo.get_absolute_url()}"' in report_page and "/media-not-public/" not in report_page
-    event_page = client.get(reverse("admin:events_event_change", args=[material.event.pk])).content.decode()
-    assert f'href="{material.get_absolute_url()}"' in event_page and "/media-not-public/" not in event_page
+    report_page = client.get(
+        reverse("admin:events_report_change", args=[photo.report.pk])
+    ).content.decode()
+    assert (
+        f'href="{photo.get_absolute_url()}"' in report_page
+        and "/media-not-public/" not in report_page
+    )
+    event_page = client.get(
+        reverse("admin:events_event_change", args=[material.event.pk])
+    ).content.decode()
+    assert (
+        f'href="{material.get_absolute_url()}"' in event_page
+        and "/media-not-public/" not in event_page
+    )
     assert client.get(material.get_absolute_url()).status_code == 200

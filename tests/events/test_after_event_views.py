@@ -57,16 +57,22 @@ def test_checkin_page_is_staff_only(client):
 
 def test_checkin_lists_confirmed_participants_with_search(client):
     event = EventFactory()
-    anna = RegistrationFactory(event=event, participant=UserFactory(first_name="Anna", last_name="Zawadzka"))
+    anna = RegistrationFactory(
+        event=event, participant=UserFactory(first_name="Anna", last_name="Zawadzka")
+    )
     RegistrationFactory(event=event, participant=UserFactory(first_name="Piotr", last_name="Kowal"))
     RegistrationFactory(
-        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now(),
+        event=event,
+        status=Status.WAITLISTED,
+        waitlisted_at=timezone.now(),
         participant=UserFactory(first_name="Ewa", last_name="Rezerwowa"),
     )
     login(client, StaffUserFactory())
     content = client.get(reverse("events:checkin", args=[event.slug])).content.decode()
     assert "Zawadzka" in content and "Kowal" in content and "Rezerwowa" not in content
-    content = client.get(reverse("events:checkin", args=[event.slug]), {"szukaj": "zawadzka"}).content.decode()
+    content = client.get(
+        reverse("events:checkin", args=[event.slug]), {"szukaj": "zawadzka"}
+    ).content.decode()
     assert "Zawadzka" in content and "Kowal" not in content
     assert f'id="r{anna.pk}"' in content
 
@@ -79,7 +85,9 @@ def test_checkin_post_marks_present_once_and_redirects_back(client):
     url = reverse("events:checkin", args=[event.slug])
     day = timezone.localdate(event.starts_at).isoformat()
     for _click in range(2):
-        response = client.post(url, {"registration": registration.pk, "day": day, "present": "1", "szukaj": "x"})
+        response = client.post(
+            url, {"registration": registration.pk, "day": day, "present": "1", "szukaj": "x"}
+        )
         location = response["Location"]
         assert response.status_code == 302 and location.startswith(f"{url}?")
         assert "szukaj=x" in location and location.endswith(f"#r{registration.pk}")
@@ -99,17 +107,33 @@ def test_checkin_other_events_registration_or_bad_day_is_refused(client):
     login(client, StaffUserFactory())
     url = reverse("events:checkin", args=[event.slug])
     day = timezone.localdate(event.starts_at)
-    assert client.post(url, {"registration": foreign.pk, "day": day.isoformat(), "present": "1"}).status_code == 404
-    response = client.post(url, {"registration": own.pk, "day": (day + timedelta(days=9)).isoformat(), "present": "1"}, follow=True)
+    assert (
+        client.post(
+            url, {"registration": foreign.pk, "day": day.isoformat(), "present": "1"}
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        url,
+        {"registration": own.pk, "day": (day + timedelta(days=9)).isoformat(), "present": "1"},
+        follow=True,
+    )
     assert "nie odbywa się w tym dniu" in response.content.decode()
-    response = client.post(url, {"registration": own.pk, "day": "wczoraj", "present": "tak"}, follow=True)
-    assert response.status_code == 200 and "Nie udało się zapisać obecności" in response.content.decode()
+    response = client.post(
+        url, {"registration": own.pk, "day": "wczoraj", "present": "tak"}, follow=True
+    )
+    assert (
+        response.status_code == 200
+        and "Nie udało się zapisać obecności" in response.content.decode()
+    )
     assert not Attendance.objects.exists()
 
 
 def test_checkin_multi_day_tabs_and_day_choice(client):
     start = timezone.now() + timedelta(days=5)
-    event = EventFactory(type=Event.Type.STUDY_VISIT, starts_at=start, ends_at=start + timedelta(days=2))
+    event = EventFactory(
+        type=Event.Type.STUDY_VISIT, starts_at=start, ends_at=start + timedelta(days=2)
+    )
     registration = RegistrationFactory(event=event)
     login(client, StaffUserFactory())
     url = reverse("events:checkin", args=[event.slug])
@@ -131,7 +155,9 @@ def test_attendance_pdf_shows_who_was_present(client):
     assert client.get(url).status_code == 404
     login(client, StaffUserFactory())
     response = client.get(url)
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\n", " ")
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages
+    ).replace("\n", " ")
     assert "Według rejestracji obecności: obecność 1, nieobecność 0, nie oznaczono 1." in text
     assert "Obecna" in text and "Nieobecny" in text
 
@@ -147,7 +173,9 @@ def attended():
     Registration.objects.filter(pk=registration.pk).update(registered_by=colleague)
     registration.refresh_from_db()
     AttendanceFactory(registration=registration)
-    services.certificate_issue(registration=registration, actor=None)  # as when the event was finished
+    services.certificate_issue(
+        registration=registration, actor=None
+    )  # as when the event was finished
     return registration
 
 
@@ -191,7 +219,9 @@ def test_certificate_not_issued_for_absent_or_unfinished(attended):
 
 
 def test_my_registrations_offers_certificate_only_when_present(client, attended):
-    other_event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=9))
+    other_event = EventFactory(
+        state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=9)
+    )
     absent = RegistrationFactory(event=other_event, participant=attended.participant)
     login(client, attended.participant)
     content = client.get(reverse("events:my_registrations")).content.decode()
@@ -207,7 +237,9 @@ def test_my_registrations_offers_certificate_only_when_present(client, attended)
 def materials():
     event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=3))
     public = MaterialFactory(event=event, title="Prezentacja ROPS")
-    private = MaterialFactory(event=event, title="Lista kontaktów grup", visibility=Material.Visibility.PARTICIPANTS)
+    private = MaterialFactory(
+        event=event, title="Lista kontaktów grup", visibility=Material.Visibility.PARTICIPANTS
+    )
     return event, public, private
 
 
@@ -224,7 +256,9 @@ def test_participants_only_material_permissions(client, materials):
     assert client.get(url).status_code == 404  # anonymous
     login(client, UserFactory())  # another partner
     assert client.get(url).status_code == 404
-    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
+    waiting = RegistrationFactory(
+        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now()
+    )
     login(client, waiting.participant)
     assert client.get(url).status_code == 404
     participant = RegistrationFactory(event=event).participant
@@ -237,7 +271,10 @@ def test_participants_only_material_permissions(client, materials):
 def test_material_of_other_event_or_draft_is_404(client, materials):
     event, public, _private = materials
     other = EventFactory()
-    assert client.get(reverse("events:material_download", args=[other.slug, public.pk])).status_code == 404
+    assert (
+        client.get(reverse("events:material_download", args=[other.slug, public.pk])).status_code
+        == 404
+    )
     Event.objects.filter(pk=event.pk).update(state=Event.State.DRAFT)
     assert client.get(public.get_absolute_url()).status_code == 404
 
@@ -256,7 +293,9 @@ def test_event_page_lists_materials_by_permission(client, materials):
 
 
 def test_published_report_with_photos_on_event_page_and_list(client):
-    photo = ReportPhotoFactory(report__body='<p>Dobre spotkanie.</p><script>alert(1)</script>', credit="Jan Kos")
+    photo = ReportPhotoFactory(
+        report__body="<p>Dobre spotkanie.</p><script>alert(1)</script>", credit="Jan Kos"
+    )
     report = photo.report
     content = client.get(report.event.get_absolute_url()).content.decode()
     assert "Dobre spotkanie." in content and "<script>alert(1)" not in content
@@ -272,16 +311,23 @@ def test_unpublished_report_photos_are_staff_only(client):
     assert client.get(url).status_code == 404
     login(client, RegistrationFactory(event=photo.report.event).participant)
     assert client.get(url).status_code == 404
-    assert photo.report.title not in client.get(photo.report.event.get_absolute_url()).content.decode()
+    assert (
+        photo.report.title not in client.get(photo.report.event.get_absolute_url()).content.decode()
+    )
     assert photo.report.title not in client.get(reverse("events:report_list")).content.decode()
     login(client, StaffUserFactory())
     assert client.get(url).status_code == 200
-    assert "relacja nieopublikowana" in client.get(photo.report.event.get_absolute_url()).content.decode()
+    assert (
+        "relacja nieopublikowana"
+        in client.get(photo.report.event.get_absolute_url()).content.decode()
+    )
 
 
 def test_photo_of_draft_event_or_wrong_slug_is_404(client):
     photo = ReportPhotoFactory()
-    assert client.get(reverse("events:photo", args=[EventFactory().slug, photo.pk])).status_code == 404
+    assert (
+        client.get(reverse("events:photo", args=[EventFactory().slug, photo.pk])).status_code == 404
+    )
     Event.objects.filter(pk=photo.report.event_id).update(state=Event.State.DRAFT)
     assert client.get(photo.get_absolute_url()).status_code == 404
 
@@ -291,14 +337,20 @@ def test_photo_of_draft_event_or_wrong_slug_is_404(client):
 
 def test_postulates_shown_once_event_finished(client):
     postulate = PostulateFactory(
-        event__state=Event.State.PUBLISHED, status="forwarded", forwarded_on=timezone.localdate(),
+        event__state=Event.State.PUBLISHED,
+        status="forwarded",
+        forwarded_on=timezone.localdate(),
         text="Regionalna platforma współpracy OWES i LGD",
     )
     event = postulate.event
     assert "Regionalna platforma" not in client.get(event.get_absolute_url()).content.decode()
     Event.objects.filter(pk=event.pk).update(state=Event.State.FINISHED)
     content = client.get(event.get_absolute_url()).content.decode()
-    assert "Postulaty ze spotkania" in content and "Regionalna platforma" in content and "przekazany" in content
+    assert (
+        "Postulaty ze spotkania" in content
+        and "Regionalna platforma" in content
+        and "przekazany" in content
+    )
 
 
 def test_material_file_missing_on_disk_is_404_not_500(client, materials):
@@ -328,7 +380,9 @@ def test_attendance_pdf_block_rows_keep_signature_column_and_days(client):
     AttendanceFactory(registration=present, day=timezone.localdate(start) + timedelta(days=1))
     login(client, StaffUserFactory())
     response = client.get(reverse("events:attendance_list_pdf", args=[event.slug]))
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\n", " ")
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages
+    ).replace("\n", " ")
     assert "Podpis" in text and "Dwudniowa" in text
     second_day = text[text.index("Dzień 2 z 2") :]
     assert "Dwudniowa" in second_day and "obecność" in second_day

@@ -57,14 +57,23 @@ def test_registration_lifecycle_records_each_actor(coordinator):
     event = EventFactory(capacity=1, requires_approval=True)
     user, organisation = member()
     registration = committed(
-        services.registration_create, event=event, participant=user, organisation=organisation, answers={}, actor=user
+        services.registration_create,
+        event=event,
+        participant=user,
+        organisation=organisation,
+        answers={},
+        actor=user,
     )
     entry = the_entry("events.registration.create", registration)
     assert entry.actor == user and entry.changes["information_clause"] == "2026-01"
 
     waiting_user, waiting_org = member()
     waiting = services.registration_create(
-        event=event, participant=waiting_user, organisation=waiting_org, answers={}, actor=waiting_user
+        event=event,
+        participant=waiting_user,
+        organisation=waiting_org,
+        answers={},
+        actor=waiting_user,
     )
     assert waiting.status == Status.WAITLISTED
 
@@ -107,7 +116,9 @@ def test_attendance_and_late_certificate_record_the_staff_member(coordinator):
     event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=2))
     registration = RegistrationFactory(event=event)
     day = timezone.localdate(event.starts_at)
-    attendance = services.attendance_mark(registration=registration, day=day, is_present=True, actor=coordinator)
+    attendance = services.attendance_mark(
+        registration=registration, day=day, is_present=True, actor=coordinator
+    )
     entry = the_entry("events.attendance.mark", attendance)
     assert entry.actor == coordinator and entry.changes == {"is_present": [None, True]}
     registration.refresh_from_db()
@@ -120,9 +131,15 @@ def test_attendance_and_late_certificate_record_the_staff_member(coordinator):
 def test_admin_event_edit_and_report_publication_record_actor(client, coordinator):
     client.force_login(coordinator)
     report = ReportFactory(is_published=False, published_at=None)
-    client.post(reverse("admin:events_report_changelist"), {"action": "publish", ACTION_CHECKBOX_NAME: [report.pk]})
+    client.post(
+        reverse("admin:events_report_changelist"),
+        {"action": "publish", ACTION_CHECKBOX_NAME: [report.pk]},
+    )
     assert the_entry("events.report.publish", report).actor == coordinator
-    client.post(reverse("admin:events_report_changelist"), {"action": "unpublish", ACTION_CHECKBOX_NAME: [report.pk]})
+    client.post(
+        reverse("admin:events_report_changelist"),
+        {"action": "unpublish", ACTION_CHECKBOX_NAME: [report.pk]},
+    )
     assert the_entry("events.report.unpublish", report).actor == coordinator
 
 
@@ -134,18 +151,34 @@ def test_registration_export_is_recorded(client, coordinator):
         {"action": "export_admin_action", ACTION_CHECKBOX_NAME: [registration.pk]},
     )
     form = response.context["form"]
-    formats = {label.lower(): value for value, label in form.fields["format"].choices if value != ""}
-    columns = {name: "on" for name, field in form.fields.items() if field.__class__.__name__ == "BooleanField"}
+    formats = {
+        label.lower(): value for value, label in form.fields["format"].choices if value != ""
+    }
+    columns = {
+        name: "on"
+        for name, field in form.fields.items()
+        if field.__class__.__name__ == "BooleanField"
+    }
     response = client.post(
         reverse("admin:events_registration_export"),
-        {"format": formats["csv"], "export_items": [registration.pk], "resource": form.initial.get("resource", 0), **columns},
+        {
+            "format": formats["csv"],
+            "export_items": [registration.pk],
+            "resource": form.initial.get("resource", 0),
+            **columns,
+        },
     )
-    assert response.status_code == 200 and registration.participant.email in response.content.decode("utf-8-sig")
+    assert (
+        response.status_code == 200
+        and registration.participant.email in response.content.decode("utf-8-sig")
+    )
     [entry] = entries("events.registration.export")
     assert entry.actor == coordinator and entry.changes["registrations"] == [registration.pk]
 
 
-def test_staff_downloads_of_private_files_are_recorded_participants_own_are_not(client, coordinator):
+def test_staff_downloads_of_private_files_are_recorded_participants_own_are_not(
+    client, coordinator
+):
     event = EventFactory(state=Event.State.FINISHED, starts_at=timezone.now() - timedelta(days=2))
     registration = RegistrationFactory(event=event)
     AttendanceFactory(registration=registration)
@@ -173,7 +206,8 @@ def test_new_information_clause_added_in_the_admin_is_recorded(client):
     admin_user = RoleUserFactory(role=roles.ROPS_ADMINISTRATOR)
     client.force_login(admin_user)
     response = client.post(
-        reverse("admin:events_consenttext_add"), {"version": "2027-01", "text": "Nowa klauzula.", "is_active": "on"}
+        reverse("admin:events_consenttext_add"),
+        {"version": "2027-01", "text": "Nowa klauzula.", "is_active": "on"},
     )
     assert response.status_code == 302
     clause = ConsentText.objects.get(version="2027-01")

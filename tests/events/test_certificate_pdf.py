@@ -25,10 +25,15 @@ def certificate_for(participant, **event_fields):
     return certificate, services.certificate_render(certificate=certificate, region=RegionFactory())
 
 
-@pytest.mark.parametrize("first_name, last_name", [("Anna", "Kowalska"), ("Jan", "Nowak"), ("Alex", "Wiśniewski")])
+@pytest.mark.parametrize(
+    "first_name, last_name", [("Anna", "Kowalska"), ("Jan", "Nowak"), ("Alex", "Wiśniewski")]
+)
 def test_certificate_wording_is_the_same_whoever_took_part(first_name, last_name):
-    certificate, content = certificate_for(UserFactory(first_name=first_name, last_name=last_name),
-                                           title="Forum ekonomii społecznej", type=Event.Type.CONFERENCE)
+    certificate, content = certificate_for(
+        UserFactory(first_name=first_name, last_name=last_name),
+        title="Forum ekonomii społecznej",
+        type=Event.Type.CONFERENCE,
+    )
 
     text = pdf_text(content)
     assert f"Niniejszym potwierdza się udział {first_name} {last_name}" in text
@@ -39,10 +44,14 @@ def test_certificate_wording_is_the_same_whoever_took_part(first_name, last_name
 
 def test_certificate_is_a_tagged_pdf_with_title_and_language():
     certificate, content = certificate_for(UserFactory())
-    tagged = assert_accessible_pdf(content, title_contains=f"Zaświadczenie o udziale {certificate.number}")
+    tagged = assert_accessible_pdf(
+        content, title_contains=f"Zaświadczenie o udziale {certificate.number}"
+    )
     assert "H1" in tagged.types()
 
 
 def test_demo_material_is_tagged_too():
-    content = documents.demo_material_pdf(event=EventFactory(), title="Prezentacja", sections=[("Cel", "Tekst")])
+    content = documents.demo_material_pdf(
+        event=EventFactory(), title="Prezentacja", sections=[("Cel", "Tekst")]
+    )
     assert_accessible_pdf(content, title_contains="Prezentacja")

@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 def mark(registration, day, is_present, actor):
     def job():
-        return services.attendance_mark(registration=registration, day=day, is_present=is_present, actor=actor).pk
+        return services.attendance_mark(
+            registration=registration, day=day, is_present=is_present, actor=actor
+        ).pk
 
     return job
 
@@ -36,7 +38,10 @@ def test_simultaneous_marks_of_one_person_make_one_row_and_lose_no_change():
         assert set(results) == {attendance.pk}
         # The row holds the decision committed last: the newest history entry, written under the lock.
         last = attendance.history.order_by("-history_date", "-history_id").first()
-        assert (attendance.is_present, attendance.marked_by_id) == (last.is_present, last.marked_by_id)
+        assert (attendance.is_present, attendance.marked_by_id) == (
+            last.is_present,
+            last.marked_by_id,
+        )
 
 
 def test_simultaneous_marks_of_different_days_and_people_are_all_kept():
@@ -46,7 +51,9 @@ def test_simultaneous_marks_of_different_days_and_people_are_all_kept():
     days = services.event_days(event)
     staff = StaffUserFactory()
     jobs = [mark(registration, day, True, staff) for registration in registrations for day in days]
-    jobs += [mark(registration, day, True, staff) for registration in registrations for day in days]  # double clicks
+    jobs += [
+        mark(registration, day, True, staff) for registration in registrations for day in days
+    ]  # double clicks
     _results, errors = run_together(jobs)
     assert errors == [None] * len(jobs)
     assert Attendance.objects.filter(is_present=True).count() == len(registrations) * len(days)

@@ -58,15 +58,22 @@ def test_fifty_concurrent_registrations_for_ten_places(round_number):
     assert statuses == {Status.CONFIRMED: 10, Status.WAITLISTED: 40}
     # The lock serialises requests: the ten served first got the places, everyone after
     # them is queued in exactly the order they were served.
-    confirmed_pks = sorted(registrations.filter(status=Status.CONFIRMED).values_list("pk", flat=True))
+    confirmed_pks = sorted(
+        registrations.filter(status=Status.CONFIRMED).values_list("pk", flat=True)
+    )
     waiting = queue(event)
     assert max(confirmed_pks) < min(waiting)
     assert waiting == sorted(waiting)
     assert sorted(results) == sorted(confirmed_pks + waiting)
     # One notification per registration, of the right kind.
     for pk in confirmed_pks:
-        assert OutboundEmail.objects.filter(dedup_key__startswith=f"events:registration:{pk}:").count() == 1
-        assert OutboundEmail.objects.filter(dedup_key=f"events:registration:{pk}:confirmed:0").exists()
+        assert (
+            OutboundEmail.objects.filter(dedup_key__startswith=f"events:registration:{pk}:").count()
+            == 1
+        )
+        assert OutboundEmail.objects.filter(
+            dedup_key=f"events:registration:{pk}:confirmed:0"
+        ).exists()
     assert OutboundEmail.objects.filter(dedup_key__contains=":waitlisted:").count() == 40
 
 
@@ -117,24 +124,35 @@ def test_cancellations_interleaved_with_registrations_promote_in_order_exactly_o
     newcomers = [MembershipFactory(organisation=organisation) for _ in range(20)]
 
     cancel_jobs = [
-        (lambda r=r: services.registration_cancel(registration=r, actor=r.participant).pk) for r in confirmed
+        (lambda r=r: services.registration_cancel(registration=r, actor=r.participant).pk)
+        for r in confirmed
     ]
     register_jobs = [registration_job(event, m) for m in newcomers]
-    jobs = [job for pair in zip(cancel_jobs, register_jobs[:10], strict=True) for job in pair] + register_jobs[10:]
+    jobs = [
+        job for pair in zip(cancel_jobs, register_jobs[:10], strict=True) for job in pair
+    ] + register_jobs[10:]
     _results, errors = run_together(jobs)
 
     assert errors == [None] * 30
     statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
     assert statuses == {Status.CONFIRMED: 10, Status.CANCELLED: 10, Status.WAITLISTED: 30}
     # Exactly the ten oldest waitlisted were promoted: nobody skipped, nobody twice.
-    now_confirmed = set(Registration.objects.filter(event=event, status=Status.CONFIRMED).values_list("pk", flat=True))
+    now_confirmed = set(
+        Registration.objects.filter(event=event, status=Status.CONFIRMED).values_list(
+            "pk", flat=True
+        )
+    )
     assert now_confirmed == set(initial_queue[:10])
     # Who is still waiting keeps their order; newcomers queue behind them.
     remaining = queue(event)
     assert remaining[:10] == initial_queue[10:]
-    new_pks = set(Registration.objects.filter(event=event, participant__in=[m.user for m in newcomers]).values_list("pk", flat=True))
+    new_pks = set(
+        Registration.objects.filter(
+            event=event, participant__in=[m.user for m in newcomers]
+        ).values_list("pk", flat=True)
+    )
     assert set(remaining[10:]) == new_pks
     promotion_emails = OutboundEmail.objects.filter(dedup_key__contains=":promoted:")
-    assert sorted(int(key.split(":")[2]) for key in promotion_emails.values_list("dedup_key", flat=True)) == sorted(
-        initial_queue[:10]
-    )
+    assert sorted(
+        int(key.split(":")[2]) for key in promotion_emails.values_list("dedup_key", flat=True)
+    ) == sorted(initial_queue[:10])

@@ -13,7 +13,17 @@ from events.models import (
     ReportPhoto,
 )
 
-MODELS = (Event, AgendaItem, Question, Registration, Attendance, Material, Report, ReportPhoto, Postulate)
+MODELS = (
+    Event,
+    AgendaItem,
+    Question,
+    Registration,
+    Attendance,
+    Material,
+    Report,
+    ReportPhoto,
+    Postulate,
+)
 
 
 @pytest.mark.django_db

@@ -18,7 +18,13 @@ from portal.models import OutboundEmail
 from tests.factories import RegionFactory, RoleUserFactory, UserFactory
 from tests.partners.factories import MembershipFactory
 
-from .factories import EventFactory, QuestionFactory, RegistrationFactory, ReportPhotoFactory, member
+from .factories import (
+    EventFactory,
+    QuestionFactory,
+    RegistrationFactory,
+    ReportPhotoFactory,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -32,7 +38,9 @@ def _setup(settings, tmp_path, consent_text):
 
 def post_registration(client, event, organisation, participant, **extra):
     url = reverse("events:registration_create", args=[event.slug])
-    return client.post(url, {"organisation": organisation.pk, "participant": participant.pk, **extra})
+    return client.post(
+        url, {"organisation": organisation.pk, "participant": participant.pk, **extra}
+    )
 
 
 # --- names -------------------------------------------------------------------------------------
@@ -44,7 +52,9 @@ def test_registration_needs_first_and_last_name(client, who):
     user, organisation = member()
     participant = user
     if who == "colleague":
-        participant = MembershipFactory(organisation=organisation, user=UserFactory(first_name="Ewa", last_name="")).user
+        participant = MembershipFactory(
+            organisation=organisation, user=UserFactory(first_name="Ewa", last_name="")
+        ).user
     else:
         user.first_name = ""
         user.save()
@@ -54,7 +64,10 @@ def test_registration_needs_first_and_last_name(client, who):
     content = response.content.decode()
     assert "Zgłoszenie wymaga imienia i nazwiska uczestnika" in content
     # A link to the account page where people edit their names.
-    assert f'href="{reverse("account_profile")}"' in content and "aby uzupełnić imię i nazwisko" in content
+    assert (
+        f'href="{reverse("account_profile")}"' in content
+        and "aby uzupełnić imię i nazwisko" in content
+    )
     assert not Registration.objects.exists() and not OutboundEmail.objects.exists()
 
 
@@ -73,7 +86,10 @@ def test_form_shows_the_information_clause_without_pretending_consent(client):
     response = post_registration(client, event, organisation, user, clause_version="2026-01")
     assert response.status_code == 302
     registration = Registration.objects.get()
-    assert registration.consent_text.version == "2026-01" and registration.health_data_consent_at is None
+    assert (
+        registration.consent_text.version == "2026-01"
+        and registration.health_data_consent_at is None
+    )
 
 
 def test_clause_changed_while_filling_the_form_is_refused(client):
@@ -91,8 +107,12 @@ def test_clause_changed_while_filling_the_form_is_refused(client):
 def health_event():
     event = EventFactory()
     diet = QuestionFactory(
-        event=event, label="Dieta", kind=Question.Kind.CHOICE, choices="standardowa\nbezglutenowa",
-        is_required=True, is_health_data=True,
+        event=event,
+        label="Dieta",
+        kind=Question.Kind.CHOICE,
+        choices="standardowa\nbezglutenowa",
+        is_required=True,
+        is_health_data=True,
     )
     return event, diet
 
@@ -103,16 +123,30 @@ def test_health_answer_needs_its_own_explicit_consent(client, health_event):
     client.force_login(user)
     content = client.get(reverse("events:registration_create", args=[event.slug])).content.decode()
     assert "art. 9 ust. 2 lit. a RODO" in content and 'name="health_data_consent"' in content
-    response = post_registration(client, event, organisation, user, **{f"q_{diet.pk}": "bezglutenowa"})
+    response = post_registration(
+        client, event, organisation, user, **{f"q_{diet.pk}": "bezglutenowa"}
+    )
     assert response.status_code == 400
     content = response.content.decode()
     # The message stands next to the consent checkbox.
-    row = re.search(r'<div class="form-row[^"]*has-error[^"]*">(?:(?!<div class="form-row).)*?name="health_data_consent"'
-                    r'(?:(?!<div class="form-row).)*', content, re.DOTALL)
-    assert row and "Odpowiedzi o zdrowiu przekażemy organizatorowi tylko za wyraźną zgodą" in row.group(0)
+    row = re.search(
+        r'<div class="form-row[^"]*has-error[^"]*">(?:(?!<div class="form-row).)*?name="health_data_consent"'
+        r'(?:(?!<div class="form-row).)*',
+        content,
+        re.DOTALL,
+    )
+    assert (
+        row
+        and "Odpowiedzi o zdrowiu przekażemy organizatorowi tylko za wyraźną zgodą" in row.group(0)
+    )
     assert not Registration.objects.exists()
     response = post_registration(
-        client, event, organisation, user, health_data_consent="on", **{f"q_{diet.pk}": "bezglutenowa"}
+        client,
+        event,
+        organisation,
+        user,
+        health_data_consent="on",
+        **{f"q_{diet.pk}": "bezglutenowa"},
     )
     assert response.status_code == 302
     registration = Registration.objects.get()
@@ -136,7 +170,11 @@ def test_service_refuses_health_answer_without_consent(health_event):
     user, organisation = member()
     with pytest.raises(exceptions.HealthDataConsentMissing):
         services.registration_create(
-            event=event, participant=user, organisation=organisation, answers={diet.pk: "bezglutenowa"}, actor=user
+            event=event,
+            participant=user,
+            organisation=organisation,
+            answers={diet.pk: "bezglutenowa"},
+            actor=user,
         )
     assert not Registration.objects.exists()
 
@@ -164,7 +202,9 @@ def test_colleague_cancelling_is_named_in_the_email(client):
     colleague = MembershipFactory(organisation=registration.organisation).user
     Registration.objects.filter(pk=registration.pk).update(registered_by=colleague)
     client.force_login(colleague)
-    page = client.get(reverse("events:registration_cancel", args=[registration.pk])).content.decode()
+    page = client.get(
+        reverse("events:registration_cancel", args=[registration.pk])
+    ).content.decode()
     assert "Tak, anuluj zgłoszenie" in page
     client.post(reverse("events:registration_cancel", args=[registration.pk]))
     email = OutboundEmail.objects.get(to=registration.participant.email)
@@ -185,7 +225,10 @@ def test_staff_cancel_in_the_admin_asks_first_and_is_worded_as_the_organiser(cli
     registration.refresh_from_db()
     assert registration.status == Status.CANCELLED
     email = OutboundEmail.objects.get(to=registration.participant.email)
-    assert "Dziękujemy za informację" not in email.body_text and "Rezygnacja przyjęta" not in email.subject
+    assert (
+        "Dziękujemy za informację" not in email.body_text
+        and "Rezygnacja przyjęta" not in email.subject
+    )
     assert "organizator" in email.body_text
 
 
@@ -211,7 +254,9 @@ def test_month_filter_offers_future_months_for_upcoming_and_past_ones_for_the_ar
 def test_photo_credit_is_printed_once(client, credit):
     photo = ReportPhotoFactory(credit=credit)
     content = client.get(photo.report.event.get_absolute_url()).content.decode()
-    assert "Fot. Jan Kos" in content and not re.search(r"Fot\.\s*(Fot|Foto)", content, re.IGNORECASE)
+    assert "Fot. Jan Kos" in content and not re.search(
+        r"Fot\.\s*(Fot|Foto)", content, re.IGNORECASE
+    )
 
 
 def test_demo_texts_agree_with_their_dates(settings, tmp_path):
@@ -224,15 +269,23 @@ def test_demo_texts_agree_with_their_dates(settings, tmp_path):
     visit = Event.objects.get(slug="wizyta-studyjna-wielkopolska")
     days = (timezone.localdate(visit.ends_at) - timezone.localdate(visit.starts_at)).days + 1
     words = {2: "dwudniow", 3: "trzydniow"}
-    texts = [visit.summary, visit.description, *NewsItem.objects.values_list("title", flat=True),
-             *NewsItem.objects.values_list("lead", flat=True)]
+    texts = [
+        visit.summary,
+        visit.description,
+        *NewsItem.objects.values_list("title", flat=True),
+        *NewsItem.objects.values_list("lead", flat=True),
+    ]
     joined = " ".join(texts).lower()
     assert words[days] in joined or "trzy dni" in joined
     assert all(word not in joined for number, word in words.items() if number != days)
     # Demo dates are relative to the day it is loaded, so no text names a season.
     seasons = re.compile(r"jesien|jesień|zimow|zimą|wiosen|wiosną|letni|latem")
     published = Event.objects.exclude(state=Event.State.DRAFT)
-    for text in [*texts, *published.values_list("title", flat=True), *published.values_list("summary", flat=True)]:
+    for text in [
+        *texts,
+        *published.values_list("title", flat=True),
+        *published.values_list("summary", flat=True),
+    ]:
         assert not seasons.search(text.lower()), text
     # Diet and accessibility questions are flagged as health data in the demo.
     assert visit.questions.get(label="Dieta").is_health_data

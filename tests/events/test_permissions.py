@@ -16,7 +16,7 @@ from events import services
 from events.models import Attendance, Certificate, Event, Material, Registration, Report
 from portal import roles
 from portal.models import AuditLogEntry
-from tests.factories import RegionFactory, RoleUserFactory, UserFactory
+from tests.factories import RegionFactory, RoleUserFactory
 
 from .factories import (
     AttendanceFactory,
@@ -80,7 +80,10 @@ def world():
     services.certificate_issue(registration=attended, actor=None)
     late = RegistrationFactory(event=finished)  # marked present, certificate not issued yet
     Attendance.objects.create(
-        registration=late, day=timezone.localdate(past), is_present=True, marked_by=attended.participant
+        registration=late,
+        day=timezone.localdate(past),
+        is_present=True,
+        marked_by=attended.participant,
     )
     upcoming = EventFactory(requires_approval=True, title="Spotkanie z akceptacją")
     pending = RegistrationFactory(event=upcoming, status=Status.PENDING)
@@ -118,7 +121,9 @@ def snapshot():
 
 def admin_action(client, model, action, objects, **extra):
     url = reverse(f"admin:events_{model}_changelist")
-    return client.post(url, {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra})
+    return client.post(
+        url, {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra}
+    )
 
 
 def run(action, client, world):
@@ -130,34 +135,52 @@ def run(action, client, world):
         return client.get(reverse("events:checkin", args=[world["finished"].slug])), "page"
     if action == "mark_attendance":
         url = reverse("events:checkin", args=[world["finished"].slug])
-        return client.post(url, {"registration": world["attended"].pk, "day": day, "present": "0"}), "post"
+        return client.post(
+            url, {"registration": world["attended"].pk, "day": day, "present": "0"}
+        ), "post"
     if action == "download_attendance_list":
-        return client.get(reverse("events:attendance_list_pdf", args=[world["finished"].slug])), "page"
+        return client.get(
+            reverse("events:attendance_list_pdf", args=[world["finished"].slug])
+        ), "page"
     if action == "download_others_certificate":
-        return client.get(reverse("events:certificate_download", args=[world["attended"].pk])), "page"
+        return client.get(
+            reverse("events:certificate_download", args=[world["attended"].pk])
+        ), "page"
     if action == "issue_certificates":
-        return client.post(reverse("events:certificates_issue", args=[world["finished"].slug])), "post"
+        return client.post(
+            reverse("events:certificates_issue", args=[world["finished"].slug])
+        ), "post"
     if action == "download_private_material":
         return client.get(world["private"].get_absolute_url()), "page"
     if action == "see_unpublished_photo":
         return client.get(world["photo"].get_absolute_url()), "page"
     if action == "cancel_others_registration_on_site":
-        return client.post(reverse("events:registration_cancel", args=[world["confirmed"].pk])), "post"
+        return client.post(
+            reverse("events:registration_cancel", args=[world["confirmed"].pk])
+        ), "post"
     if action == "admin_list_registrations":
         return client.get(reverse("admin:events_registration_changelist")), "page"
     if action == "admin_approve_registration":
         return admin_action(client, "registration", "approve", [world["pending"]]), "registration"
     if action == "admin_cancel_registration":
-        return admin_action(client, "registration", "cancel", [world["confirmed"]], confirmed="yes"), "registration"
+        return admin_action(
+            client, "registration", "cancel", [world["confirmed"]], confirmed="yes"
+        ), "registration"
     if action == "admin_export_registrations":
         url = reverse("admin:events_registration_export")
-        return client.post(url, {"format": "0", "export_items": [world["confirmed"].pk], "resource": 0}), "page"
+        return client.post(
+            url, {"format": "0", "export_items": [world["confirmed"].pk], "resource": 0}
+        ), "page"
     if action == "admin_export_postulates":
-        return client.post(reverse("admin:events_postulate_export"), {"format": "0", "resource": 0}), "page"
+        return client.post(
+            reverse("admin:events_postulate_export"), {"format": "0", "resource": 0}
+        ), "page"
     if action == "admin_publish_event":
         return admin_action(client, "event", "publish", [world["draft"]]), "event"
     if action == "admin_cancel_event":
-        return admin_action(client, "event", "cancel", [world["upcoming"]], confirmed="yes"), "event"
+        return admin_action(
+            client, "event", "cancel", [world["upcoming"]], confirmed="yes"
+        ), "event"
     if action == "admin_edit_event":
         url = reverse("admin:events_event_change", args=[world["upcoming"].pk])
         return client.post(url, {"title": "Zmieniony tytuł"}), "post"
@@ -166,7 +189,9 @@ def run(action, client, world):
     raise AssertionError(action)
 
 
-FORBIDDEN = [(action, role) for action, allowed in MATRIX.items() for role in ROLES if role not in allowed]
+FORBIDDEN = [
+    (action, role) for action, allowed in MATRIX.items() for role in ROLES if role not in allowed
+]
 ALLOWED = [(action, role) for action, allowed in MATRIX.items() for role in sorted(allowed)]
 
 
@@ -184,7 +209,9 @@ def test_forbidden_cell_gets_403_or_404_and_changes_nothing(client, world, actio
         changelist = client.get(reverse(f"admin:events_{kind}_changelist"))
         assert changelist.status_code == 200
         action_form = changelist.context["action_form"]
-        offered = [name for name, _label in action_form.fields["action"].choices] if action_form else []
+        offered = (
+            [name for name, _label in action_form.fields["action"].choices] if action_form else []
+        )
         assert action.removeprefix("admin_").split("_")[0] not in offered
     else:
         expected = {302} if role == "partner" else {403}
@@ -229,8 +256,10 @@ def test_services_refuse_an_actor_without_the_permission(world):
         lambda: services.report_publish(report=world["report"], actor=nobody),
         lambda: services.certificates_issue_for_event(event=world["finished"], actor=nobody),
         lambda: services.attendance_mark(
-            registration=world["attended"], day=timezone.localdate(world["finished"].starts_at),
-            is_present=False, actor=nobody,
+            registration=world["attended"],
+            day=timezone.localdate(world["finished"].starts_at),
+            is_present=False,
+            actor=nobody,
         ),
     ]
     for call in calls:

@@ -39,7 +39,9 @@ def committed(service, **kwargs):
         return service(**kwargs)
 
 
-def register(event, user=None, organisation=None, participant=None, answers=None, health_data_consent=False):
+def register(
+    event, user=None, organisation=None, participant=None, answers=None, health_data_consent=False
+):
     if user is None:
         user, organisation = member(organisation)
     return committed(
@@ -56,7 +58,12 @@ def register(event, user=None, organisation=None, participant=None, answers=None
 def test_first_registrations_confirmed_then_waitlisted_in_order():
     event = EventFactory(capacity=2)
     first, second, third, fourth = (register(event) for _ in range(4))
-    assert [r.status for r in (first, second, third, fourth)] == [Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED, Status.WAITLISTED]
+    assert [r.status for r in (first, second, third, fourth)] == [
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+        Status.WAITLISTED,
+    ]
     assert third.waitlisted_at <= fourth.waitlisted_at
 
 
@@ -104,7 +111,11 @@ def test_per_organisation_limit_waitlists_and_promotion_skips_blocked_organisati
     a1 = register(event, organisation=organisation_a)
     a2 = register(event, organisation=organisation_a)  # limit for A reached
     b1 = register(event, organisation=organisation_b)
-    assert (a1.status, a2.status, b1.status) == (Status.CONFIRMED, Status.WAITLISTED, Status.CONFIRMED)
+    assert (a1.status, a2.status, b1.status) == (
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+        Status.CONFIRMED,
+    )
     b2 = register(event, organisation=organisation_b)
     c1 = register(event)
     assert b2.status == Status.WAITLISTED and c1.status == Status.CONFIRMED
@@ -154,7 +165,9 @@ def test_staff_moves_between_waitlist_and_confirmed():
 def test_register_colleague_of_same_organisation():
     user, organisation = member()
     colleague = MembershipFactory(organisation=organisation).user
-    registration = register(EventFactory(), user=user, organisation=organisation, participant=colleague)
+    registration = register(
+        EventFactory(), user=user, organisation=organisation, participant=colleague
+    )
     assert registration.participant == colleague and registration.registered_by == user
     assert mail.outbox[0].to == [colleague.email]
 
@@ -195,7 +208,9 @@ def test_bad_input_is_refused_with_polish_message_and_changes_nothing(setup, err
     elif setup == "colleague_elsewhere":
         participant = MembershipFactory().user
     elif setup == "no_name":
-        participant = MembershipFactory(organisation=organisation, user__first_name="", user__last_name=" ").user
+        participant = MembershipFactory(
+            organisation=organisation, user__first_name="", user__last_name=" "
+        ).user
     event.save()
     before = Registration.objects.count()
     emails_before = OutboundEmail.objects.count()
@@ -208,14 +223,24 @@ def test_bad_input_is_refused_with_polish_message_and_changes_nothing(setup, err
 
 def test_required_answers_are_enforced_and_choices_validated():
     event = EventFactory()
-    diet = QuestionFactory(event=event, label="Dieta", kind=Question.Kind.CHOICE, choices="standardowa\nwegetariańska", is_required=True)
-    transport = QuestionFactory(event=event, label="Transport", kind=Question.Kind.YES_NO, is_required=True)
+    diet = QuestionFactory(
+        event=event,
+        label="Dieta",
+        kind=Question.Kind.CHOICE,
+        choices="standardowa\nwegetariańska",
+        is_required=True,
+    )
+    transport = QuestionFactory(
+        event=event, label="Transport", kind=Question.Kind.YES_NO, is_required=True
+    )
     notes = QuestionFactory(event=event, label="Uwagi", kind=Question.Kind.TEXT)
     with pytest.raises(exceptions.AnswersInvalid) as raised:
         register(event, answers={diet.pk: "mięsna"})
     assert set(raised.value.errors) == {diet.pk, transport.pk}
     assert Registration.objects.count() == 0
-    registration = register(event, answers={diet.pk: "wegetariańska", transport.pk: "tak", notes.pk: ""})
+    registration = register(
+        event, answers={diet.pk: "wegetariańska", transport.pk: "tak", notes.pk: ""}
+    )
     assert registration.answers == {str(diet.pk): "wegetariańska", str(transport.pk): "tak"}
 
 
@@ -224,7 +249,11 @@ def test_cancel_after_deadline_refused_for_participant_but_allowed_for_staff():
     registration = register(event)
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         with pytest.raises(exceptions.CancellationNotAllowed, match="Termin rezygnacji minął"):
-            committed(services.registration_cancel, registration=registration, actor=registration.participant)
+            committed(
+                services.registration_cancel,
+                registration=registration,
+                actor=registration.participant,
+            )
         registration.refresh_from_db()
         assert registration.status == Status.CONFIRMED
         committed(services.registration_cancel, registration=registration, actor=StaffUserFactory())
@@ -251,7 +280,11 @@ def test_can_register_again_after_cancelling():
 def test_database_refuses_two_active_registrations_for_one_person():
     registration = RegistrationFactory()
     with pytest.raises(IntegrityError):
-        RegistrationFactory(event=registration.event, participant=registration.participant, organisation=registration.organisation)
+        RegistrationFactory(
+            event=registration.event,
+            participant=registration.participant,
+            organisation=registration.organisation,
+        )
 
 
 def test_event_cancel_notifies_everyone_active_once():
@@ -300,7 +333,11 @@ def test_reminders_enqueue_run_twice_creates_each_reminder_once():
 
 
 def test_reminder_not_sent_for_cancelled_registration():
-    event = EventFactory(starts_at=timezone.now() + timedelta(hours=30), registration_closes_at=None)
+    event = EventFactory(
+        starts_at=timezone.now() + timedelta(hours=30), registration_closes_at=None
+    )
     registration = register(event)
-    committed(services.registration_cancel, registration=registration, actor=registration.participant)
+    committed(
+        services.registration_cancel, registration=registration, actor=registration.participant
+    )
     assert committed(services.reminders_enqueue) == 0

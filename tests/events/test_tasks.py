@@ -18,7 +18,9 @@ from .factories import AttendanceFactory, ConsentTextFactory, EventFactory, Regi
 
 
 @pytest.mark.django_db
-def test_reminders_task_run_twice_sends_each_reminder_once(mailoutbox, django_capture_on_commit_callbacks):
+def test_reminders_task_run_twice_sends_each_reminder_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     event = EventFactory(starts_at=timezone.now() + timedelta(days=1), registration_closes_at=None)
     first = RegistrationFactory(event=event)
     second = RegistrationFactory(event=event)
@@ -26,8 +28,13 @@ def test_reminders_task_run_twice_sends_each_reminder_once(mailoutbox, django_ca
         assert tasks.reminders_enqueue.delay().get() == 2
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.reminders_enqueue.delay().get() == 0
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([first.participant.email, second.participant.email])
-    assert OutboundEmail.objects.filter(dedup_key__endswith=":reminder", sent_at__isnull=False).count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [first.participant.email, second.participant.email]
+    )
+    assert (
+        OutboundEmail.objects.filter(dedup_key__endswith=":reminder", sent_at__isnull=False).count()
+        == 2
+    )
     assert all(m.attachments for m in mailoutbox)  # the .ics again, handy on the day
 
 
@@ -43,7 +50,9 @@ def test_confirmation_is_sent_by_the_real_worker_after_commit(celery_worker):
         answers={},
         actor=membership.user,
     )
-    email = OutboundEmail.objects.get(dedup_key=f"events:registration:{registration.pk}:confirmed:0")
+    email = OutboundEmail.objects.get(
+        dedup_key=f"events:registration:{registration.pk}:confirmed:0"
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         email.refresh_from_db()
@@ -61,16 +70,22 @@ def test_confirmation_is_sent_by_the_real_worker_after_commit(celery_worker):
 def _ended_event(**kwargs):
     starts_at = timezone.now() - timedelta(days=1)
     return EventFactory(
-        starts_at=starts_at, ends_at=starts_at + timedelta(hours=6), registration_opens_at=None,
-        registration_closes_at=None, **kwargs,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=6),
+        registration_opens_at=None,
+        registration_closes_at=None,
+        **kwargs,
     )
 
 
 @pytest.mark.django_db
 def test_finish_task_run_twice_finishes_each_ended_event_once():
     ended = _ended_event()
-    running = EventFactory(starts_at=timezone.now() - timedelta(hours=1), registration_opens_at=None,
-                           registration_closes_at=None)
+    running = EventFactory(
+        starts_at=timezone.now() - timedelta(hours=1),
+        registration_opens_at=None,
+        registration_closes_at=None,
+    )
     upcoming = EventFactory()
     cancelled = _ended_event(state=Event.State.CANCELLED)
     draft = _ended_event(state=Event.State.DRAFT)
@@ -93,7 +108,9 @@ def test_finish_task_run_twice_finishes_each_ended_event_once():
 @pytest.mark.django_db
 def test_finish_uses_the_end_not_the_start():
     with time_machine.travel(timezone.now() + timedelta(days=14, hours=3), tick=False):
-        event = EventFactory(starts_at=timezone.now() - timedelta(hours=2))  # still running: ends in 4 h
+        event = EventFactory(
+            starts_at=timezone.now() - timedelta(hours=2)
+        )  # still running: ends in 4 h
         assert services.events_finish_ended() == []
     assert services.events_finish_ended(now=event.ends_at + timedelta(seconds=1)) == [event.pk]
 
@@ -120,13 +137,17 @@ def test_two_finish_runs_at_once_finish_each_event_exactly_once():
     events = [_ended_event() for _ in range(6)]
     results, errors = run_together([services.events_finish_ended, services.events_finish_ended])
     assert errors == [None, None], errors
-    assert sorted(results[0] + results[1]) == sorted(e.pk for e in events)  # no event finished twice
+    assert sorted(results[0] + results[1]) == sorted(
+        e.pk for e in events
+    )  # no event finished twice
     assert set(Event.objects.values_list("state", flat=True)) == {Event.State.FINISHED}
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("count", [3, 15])
-def test_reminders_two_concurrent_runs_create_exactly_one_row_each_in_bulk(count, django_assert_max_num_queries):
+def test_reminders_two_concurrent_runs_create_exactly_one_row_each_in_bulk(
+    count, django_assert_max_num_queries
+):
     """Issue 12: due reminders are created in bulk (a fixed number of statements at 1x and 5x)
     and two dispatchers running at once never create one twice."""
     from django.db import connection
@@ -134,13 +155,23 @@ def test_reminders_two_concurrent_runs_create_exactly_one_row_each_in_bulk(count
 
     from portal.models import AuditLogEntry
 
-    events = [EventFactory(starts_at=timezone.now() + timedelta(days=1), registration_closes_at=None) for _ in range(3)]
+    events = [
+        EventFactory(starts_at=timezone.now() + timedelta(days=1), registration_closes_at=None)
+        for _ in range(3)
+    ]
     registrations = [RegistrationFactory(event=events[index % 3]) for index in range(count)]
     results, errors = run_together([services.reminders_enqueue, services.reminders_enqueue])
     assert errors == [None, None]
     assert sorted(results) == [0, count]
     keys = {f"events:registration:{registration.pk}:reminder" for registration in registrations}
-    assert set(OutboundEmail.objects.filter(dedup_key__endswith=":reminder").values_list("dedup_key", flat=True)) == keys
+    assert (
+        set(
+            OutboundEmail.objects.filter(dedup_key__endswith=":reminder").values_list(
+                "dedup_key", flat=True
+            )
+        )
+        == keys
+    )
     assert AuditLogEntry.objects.filter(action="events.registration.remind").count() == count
     # More due reminders: the statements do not grow with them.
     more = [RegistrationFactory(event=events[index % 3]) for index in range(count)]
@@ -150,4 +181,7 @@ def test_reminders_two_concurrent_runs_create_exactly_one_row_each_in_bulk(count
     # The enqueue transaction (the eager sending after commit follows it in this process).
     enqueue = statements[: statements.index("COMMIT") + 1]
     assert len(enqueue) <= 9, "\n".join(sql[:150] for sql in enqueue)
-    assert OutboundEmail.objects.filter(dedup_key__endswith=":reminder", sent_at__isnull=False).count() == 2 * count
+    assert (
+        OutboundEmail.objects.filter(dedup_key__endswith=":reminder", sent_at__isnull=False).count()
+        == 2 * count
+    )

@@ -34,7 +34,11 @@ def form_data(organisation, participant, **answers):
 def test_calendar_lists_published_upcoming_and_hides_drafts(client):
     visible = EventFactory(title="Spotkanie OWES w Słupsku")
     EventFactory(title="Szkic wydarzenia", state=Event.State.DRAFT)
-    past = EventFactory(title="Dawne forum", starts_at=timezone.now() - timedelta(days=10), state=Event.State.FINISHED)
+    past = EventFactory(
+        title="Dawne forum",
+        starts_at=timezone.now() - timedelta(days=10),
+        state=Event.State.FINISHED,
+    )
     response = client.get(reverse("events:event_list"))
     assert response.status_code == 200
     content = response.content.decode()
@@ -52,7 +56,9 @@ def test_calendar_filters_by_type_month_subregion_and_target_group(client):
     study_visit = EventFactory(type=Event.Type.STUDY_VISIT, title="Wizyta studyjna A")
     study_visit.subregions.add(north)
     study_visit.target_groups.add(TargetGroup.objects.get(kind="jst"))
-    meeting = EventFactory(type=Event.Type.MEETING, title="Spotkanie B", starts_at=timezone.now() + timedelta(days=70))
+    meeting = EventFactory(
+        type=Event.Type.MEETING, title="Spotkanie B", starts_at=timezone.now() + timedelta(days=70)
+    )
     url = reverse("events:event_list")
 
     def titles(params):
@@ -76,11 +82,17 @@ def test_home_page_shows_upcoming_events(client):
 
 
 def test_event_page_shows_agenda_free_places_and_cofinancing(client):
-    event = EventFactory(type=Event.Type.STUDY_VISIT, capacity=5, starts_at=timezone.now() + timedelta(days=20))
+    event = EventFactory(
+        type=Event.Type.STUDY_VISIT, capacity=5, starts_at=timezone.now() + timedelta(days=20)
+    )
     event.ends_at = event.starts_at + timedelta(days=1, hours=8)
     event.save()
     AgendaItemFactory(event=event, title="Wizyta w CUS", address="ul. Szkolna 8, Wierzbno")
-    AgendaItemFactory(event=event, title="Zakład aktywności zawodowej", day=timezone.localdate(event.starts_at) + timedelta(days=1))
+    AgendaItemFactory(
+        event=event,
+        title="Zakład aktywności zawodowej",
+        day=timezone.localdate(event.starts_at) + timedelta(days=1),
+    )
     RegistrationFactory(event=event)
     content = client.get(event.get_absolute_url()).content.decode()
     assert "Plan wizyty dzień po dniu" in content
@@ -115,9 +127,13 @@ def test_disabled_button_states_the_reason(client, changes, reason):
     if "state" in changes:
         event.state = changes["state"]
     if "registration_closes_at_delta" in changes:
-        event.registration_closes_at = timezone.now() + timedelta(days=changes["registration_closes_at_delta"])
+        event.registration_closes_at = timezone.now() + timedelta(
+            days=changes["registration_closes_at_delta"]
+        )
     if "registration_opens_at_delta" in changes:
-        event.registration_opens_at = timezone.now() + timedelta(days=changes["registration_opens_at_delta"])
+        event.registration_opens_at = timezone.now() + timedelta(
+            days=changes["registration_opens_at_delta"]
+        )
     event.save()
     user, _ = member()
     client.force_login(user)
@@ -133,7 +149,9 @@ def test_user_without_organisation_is_told_to_join_one(client):
 
 
 def test_user_with_pending_join_request_is_told_it_waits_for_approval(client):
-    membership = MembershipFactory(status=Membership.Status.PENDING, organisation=OrganisationFactory(name="OWES Południe"))
+    membership = MembershipFactory(
+        status=Membership.Status.PENDING, organisation=OrganisationFactory(name="OWES Południe")
+    )
     client.force_login(membership.user)
     content = client.get(EventFactory().get_absolute_url()).content.decode()
     assert "Prośba o dołączenie do organizacji „OWES Południe” czeka na zatwierdzenie" in content
@@ -154,7 +172,13 @@ def test_draft_is_404_for_public_and_visible_to_staff(client):
 
 def test_register_self_with_answers(client, django_capture_on_commit_callbacks):
     event = EventFactory()
-    diet = QuestionFactory(event=event, kind=Question.Kind.CHOICE, choices="standardowa\nwegańska", is_required=True, label="Dieta")
+    diet = QuestionFactory(
+        event=event,
+        kind=Question.Kind.CHOICE,
+        choices="standardowa\nwegańska",
+        is_required=True,
+        label="Dieta",
+    )
     user, organisation = member()
     client.force_login(user)
     url = reverse("events:registration_create", args=[event.slug])
@@ -175,7 +199,9 @@ def test_register_colleague(client):
     user, organisation = member()
     colleague = MembershipFactory(organisation=organisation).user
     client.force_login(user)
-    response = client.post(reverse("events:registration_create", args=[event.slug]), form_data(organisation, colleague))
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]), form_data(organisation, colleague)
+    )
     assert response.status_code == 302
     registration = Registration.objects.get(event=event)
     assert registration.participant == colleague and registration.registered_by == user
@@ -189,7 +215,9 @@ def test_missing_required_answer_shows_polish_error_and_saves_nothing(client):
     QuestionFactory(event=event, kind=Question.Kind.YES_NO, is_required=True, label="Nocleg")
     user, organisation = member()
     client.force_login(user)
-    response = client.post(reverse("events:registration_create", args=[event.slug]), form_data(organisation, user))
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]), form_data(organisation, user)
+    )
     assert response.status_code == 400
     assert "Odpowiedź na to pytanie jest wymagana." in response.content.decode()
     assert not Registration.objects.exists()
@@ -212,7 +240,9 @@ def test_cannot_register_for_organisation_one_does_not_belong_to(client):
     user, _organisation = member()
     other = OrganisationFactory()
     client.force_login(user)
-    response = client.post(reverse("events:registration_create", args=[event.slug]), form_data(other, user))
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]), form_data(other, user)
+    )
     assert response.status_code == 400
     assert "Wybierz poprawną wartość" in response.content.decode()  # not even offered in the select
     assert not Registration.objects.exists()
@@ -223,7 +253,9 @@ def test_cannot_register_person_from_other_organisation(client):
     user, organisation = member()
     stranger = MembershipFactory().user
     client.force_login(user)
-    response = client.post(reverse("events:registration_create", args=[event.slug]), form_data(organisation, stranger))
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]), form_data(organisation, stranger)
+    )
     assert response.status_code == 400
     assert not Registration.objects.exists()
 
@@ -234,7 +266,10 @@ def test_colleague_who_is_member_of_another_of_my_organisations_is_refused_for_w
     second = MembershipFactory(user=user).organisation
     colleague_of_second = MembershipFactory(organisation=second).user
     client.force_login(user)
-    response = client.post(reverse("events:registration_create", args=[event.slug]), form_data(first, colleague_of_second))
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]),
+        form_data(first, colleague_of_second),
+    )
     assert response.status_code == 400
     assert "nie jest zatwierdzonym członkiem tej organizacji" in response.content.decode()
     assert not Registration.objects.exists()
@@ -245,7 +280,11 @@ def test_registration_page_for_closed_event_redirects_with_reason(client, state)
     event = EventFactory(state=state)
     user, organisation = member()
     client.force_login(user)
-    response = client.post(reverse("events:registration_create", args=[event.slug]), form_data(organisation, user), follow=True)
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]),
+        form_data(organisation, user),
+        follow=True,
+    )
     assert not Registration.objects.exists()
     assert response.redirect_chain[-1][0] == event.get_absolute_url()
 
@@ -254,7 +293,11 @@ def test_registration_after_deadline_refused(client):
     event = EventFactory(registration_closes_at=timezone.now() - timedelta(hours=1))
     user, organisation = member()
     client.force_login(user)
-    response = client.post(reverse("events:registration_create", args=[event.slug]), form_data(organisation, user), follow=True)
+    response = client.post(
+        reverse("events:registration_create", args=[event.slug]),
+        form_data(organisation, user),
+        follow=True,
+    )
     assert "Zapisy zostały zakończone." in response.content.decode()
     assert not Registration.objects.exists()
 
@@ -279,21 +322,28 @@ def test_registration_requires_login(client):
 def test_participant_cancels_and_waitlist_is_promoted(client, django_capture_on_commit_callbacks):
     event = EventFactory(capacity=1)
     mine = RegistrationFactory(event=event)
-    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
+    waiting = RegistrationFactory(
+        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now()
+    )
     client.force_login(mine.participant)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("events:registration_cancel", args=[mine.pk]), follow=True)
     assert "zostało anulowane" in response.content.decode()
     waiting.refresh_from_db()
     assert waiting.status == Status.CONFIRMED
-    assert [m.to for m in mail.outbox if "Zwolniło się miejsce" in m.subject] == [[waiting.participant.email]]
+    assert [m.to for m in mail.outbox if "Zwolniło się miejsce" in m.subject] == [
+        [waiting.participant.email]
+    ]
 
 
 def test_cannot_cancel_someone_elses_registration(client):
     registration = RegistrationFactory()
     stranger, _ = member()
     client.force_login(stranger)
-    assert client.post(reverse("events:registration_cancel", args=[registration.pk])).status_code == 404
+    assert (
+        client.post(reverse("events:registration_cancel", args=[registration.pk])).status_code
+        == 404
+    )
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
 
@@ -302,7 +352,9 @@ def test_cancel_after_deadline_shows_message(client):
     event = EventFactory(cancellation_deadline=timezone.now() - timedelta(hours=1))
     registration = RegistrationFactory(event=event)
     client.force_login(registration.participant)
-    response = client.post(reverse("events:registration_cancel", args=[registration.pk]), follow=True)
+    response = client.post(
+        reverse("events:registration_cancel", args=[registration.pk]), follow=True
+    )
     assert "Termin rezygnacji minął" in response.content.decode()
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
@@ -322,7 +374,9 @@ def test_cancel_get_only_asks_for_confirmation(client):
 def test_my_registrations_shows_waitlist_position(client):
     event = EventFactory(capacity=0)
     first = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now())
-    second = RegistrationFactory(event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now() + timedelta(seconds=1))
+    second = RegistrationFactory(
+        event=event, status=Status.WAITLISTED, waitlisted_at=timezone.now() + timedelta(seconds=1)
+    )
     client.force_login(second.participant)
     content = client.get(reverse("events:my_registrations")).content.decode()
     assert "lista rezerwowa" in content and "miejsce w kolejce: 2" in content
@@ -361,20 +415,26 @@ def test_waitlisted_because_of_organisation_limit_is_told_so(client):
     RegistrationFactory(event=event, organisation=organisation)
     client.force_login(user)
     response = client.post(
-        reverse("events:registration_create", args=[event.slug]), form_data(organisation, user), follow=True
+        reverse("events:registration_create", args=[event.slug]),
+        form_data(organisation, user),
+        follow=True,
     )
     assert "Organizacja wykorzystała limit miejsc" in response.content.decode()
     assert Registration.objects.get(event=event, participant=user).status == Status.WAITLISTED
 
 
-@pytest.mark.parametrize("params", [{"miesiac": "2026-13"}, {"subregion": "nie-ma"}, {"typ": "x"}, {"strona": "abc"}])
+@pytest.mark.parametrize(
+    "params", [{"miesiac": "2026-13"}, {"subregion": "nie-ma"}, {"typ": "x"}, {"strona": "abc"}]
+)
 def test_bad_filter_values_never_500(client, params):
     EventFactory()
     response = client.get(reverse("events:event_list"), params)
     assert response.status_code == 200
 
 
-def test_my_registrations_shows_queue_positions_with_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+def test_my_registrations_shows_queue_positions_with_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
     user, organisation = member()
     base = timezone.now()
     for index in range(5):
@@ -386,7 +446,11 @@ def test_my_registrations_shows_queue_positions_with_a_fixed_number_of_queries(c
                 organisation=organisation,
                 status=Registration.Status.WAITLISTED,
                 waitlisted_at=base + timedelta(minutes=index * 100 + offset),
-                **({"participant": participant, "registered_by": participant} if participant else {}),
+                **(
+                    {"participant": participant, "registered_by": participant}
+                    if participant
+                    else {}
+                ),
             )
     client.force_login(user)
     # 6 for the page, 1 for the account menu (JST membership and expert status in one query).

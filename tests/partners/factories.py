@@ -138,20 +138,37 @@ def valid_regon(seed: int) -> str:
 
 
 IMPORT_HEADERS = [
-    "rodzaj", "nazwa", "forma_prawna", "typ_jst", "teryt_gminy", "ulica", "kod_pocztowy", "miejscowosc",
-    "nip", "regon", "krs", "email", "telefon", "www", "zgoda_na_publikacje",
+    "rodzaj",
+    "nazwa",
+    "forma_prawna",
+    "typ_jst",
+    "teryt_gminy",
+    "ulica",
+    "kod_pocztowy",
+    "miejscowosc",
+    "nip",
+    "regon",
+    "krs",
+    "email",
+    "telefon",
+    "www",
+    "zgoda_na_publikacje",
 ]
 # Each kind of bad row and the reason the import must give for it.
 BAD_ROW_KINDS = ["nip", "regon", "krs", "teryt", "rodzaj", "forma_prawna"]
 
 
-def organisation_import_rows(*, count: int, gmina_codes: list[str], bad_every: int = 0, seed: int = 0):
+def organisation_import_rows(
+    *, count: int, gmina_codes: list[str], bad_every: int = 0, seed: int = 0
+):
     """Rows of an organisation spreadsheet; every bad_every-th row is invalid (in turn, each way)."""
     rows, bad = [], []
     for index in range(count):
         number = seed + index
         row = {
-            "rodzaj": "pes" if index % 3 == 0 else ("Lokalna Grupa Działania (LGD)" if index % 3 == 1 else "ops"),
+            "rodzaj": "pes"
+            if index % 3 == 0
+            else ("Lokalna Grupa Działania (LGD)" if index % 3 == 1 else "ops"),
             "nazwa": f"Organizacja importowana {number}",
             "forma_prawna": "spółdzielnia socjalna" if index % 3 == 0 else "",
             "typ_jst": "",

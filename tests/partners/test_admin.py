@@ -25,11 +25,19 @@ def staff_client(client, db):
 
 def _form_data(gmina, **overrides):
     data = {
-        "kind": "lgd", "name": "LGD Wspólna", "seat_gmina": gmina.pk, "city": "Testowo", "is_verified": "on",
-        "statuses-TOTAL_FORMS": "0", "statuses-INITIAL_FORMS": "0",
-        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-        "cooperations_out-TOTAL_FORMS": "0", "cooperations_out-INITIAL_FORMS": "0",
+        "kind": "lgd",
+        "name": "LGD Wspólna",
+        "seat_gmina": gmina.pk,
+        "city": "Testowo",
+        "is_verified": "on",
+        "statuses-TOTAL_FORMS": "0",
+        "statuses-INITIAL_FORMS": "0",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "cooperations_out-TOTAL_FORMS": "0",
+        "cooperations_out-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
@@ -53,7 +61,9 @@ def test_likely_duplicate_is_shown_before_saving_and_needs_confirmation(staff_cl
 
 def test_invalid_nip_in_admin_form_has_polish_message_and_saves_nothing(staff_client):
     gmina = GminaFactory()
-    response = staff_client.post(reverse("admin:partners_organisation_add"), _form_data(gmina, nip="1234567890"))
+    response = staff_client.post(
+        reverse("admin:partners_organisation_add"), _form_data(gmina, nip="1234567890")
+    )
     assert response.status_code == 200
     assert "NIP „1234567890” jest niepoprawny" in response.content.decode()
     assert not Organisation.objects.exists()
@@ -66,9 +76,13 @@ def test_admin_change_is_in_history_with_its_author(staff_client):
     assert response.status_code == 302
     latest = organisation.history.latest()
     assert latest.name == "LGD po zmianie" and latest.history_user == staff_client.staff
-    response = staff_client.get(reverse("admin:partners_organisation_history", args=[organisation.pk]))
+    response = staff_client.get(
+        reverse("admin:partners_organisation_history", args=[organisation.pk])
+    )
     html = response.content.decode()
-    assert response.status_code == 200 and (staff_client.staff.email in html or str(staff_client.staff) in html)
+    assert response.status_code == 200 and (
+        staff_client.staff.email in html or str(staff_client.staff) in html
+    )
 
 
 def test_admin_filters_by_subregion_powiat_kind_and_status(staff_client):
@@ -78,8 +92,13 @@ def test_admin_filters_by_subregion_powiat_kind_and_status(staff_client):
     OrganisationStatusFactory(organisation=inside, kind="social_enterprise")
     OrganisationFactory(name="Poza")
     url = reverse("admin:partners_organisation_changelist")
-    for params in ({"subregion": subregion.pk}, {"powiat": gmina.parent.pk}, {"kind__exact": "pes"},
-                   {"status": "social_enterprise"}, {"q": "środku"}):
+    for params in (
+        {"subregion": subregion.pk},
+        {"powiat": gmina.parent.pk},
+        {"kind__exact": "pes"},
+        {"status": "social_enterprise"},
+        {"q": "środku"},
+    ):
         response = staff_client.get(url, params)
         assert [o.name for o in response.context["cl"].result_list] == ["W środku"], params
 
@@ -139,8 +158,14 @@ def test_changes_of_served_powiats_and_tags_are_in_history(staff_client):
     organisation = OrganisationFactory(seat_gmina=gmina, served_subregion=subregion)
     tag = Tag.objects.create(name="catering", slug="catering")
     url = reverse("admin:partners_organisation_change", args=[organisation.pk])
-    data = _form_data(gmina, kind="owes", name=organisation.name, served_subregion=subregion.pk,
-                      served_powiats=[gmina.parent.pk], tags=[tag.pk])
+    data = _form_data(
+        gmina,
+        kind="owes",
+        name=organisation.name,
+        served_subregion=subregion.pk,
+        served_powiats=[gmina.parent.pk],
+        tags=[tag.pk],
+    )
     assert staff_client.post(url, data).status_code == 302
     latest = organisation.history.latest()
     assert [p.territorialunit_id for p in latest.served_powiats.all()] == [gmina.parent.pk]

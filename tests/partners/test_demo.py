@@ -13,9 +13,17 @@ from portal import demo as portal_demo
 def test_demo_loads_twice_and_is_believable():
     portal_demo.load()
     demo.load()
-    counts = (TerritorialUnit.objects.count(), Organisation.objects.count(), Membership.objects.count())
+    counts = (
+        TerritorialUnit.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    )
     demo.load()
-    assert (TerritorialUnit.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
+    assert (
+        TerritorialUnit.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     assert Subregion.objects.count() == 4
     for subregion, owes in owes_list_by_subregion():
         assert len(owes) == 1, subregion

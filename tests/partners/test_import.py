@@ -38,7 +38,9 @@ def row_errors(result) -> dict[int, str]:
     return {
         row.number: " ".join(
             message for messages in row.error_dict.values() for message in messages
-        ) if hasattr(row, "error_dict") else str(row.error)
+        )
+        if hasattr(row, "error_dict")
+        else str(row.error)
         for row in result.invalid_rows
     }
 
@@ -139,7 +141,10 @@ def test_admin_preview_lists_rejected_rows_with_reasons_and_offers_no_confirm(cl
 def test_admin_import_of_semicolon_windows_1250_file_after_preview(client, gmina_codes):
     client.force_login(StaffUserFactory())
     dataset, _ = organisation_import_dataset(count=30, gmina_codes=gmina_codes)
-    dataset[0] = tuple("Spółdzielnia „Łąka” Żółta" if h == "nazwa" else v for h, v in zip(IMPORT_HEADERS, dataset[0], strict=True))
+    dataset[0] = tuple(
+        "Spółdzielnia „Łąka” Żółta" if h == "nazwa" else v
+        for h, v in zip(IMPORT_HEADERS, dataset[0], strict=True)
+    )
     response = client.post(
         reverse("admin:partners_organisation_import"),
         {"import_file": _csv_upload(dataset), "format": "0", "resource": "0"},
@@ -160,15 +165,22 @@ def test_admin_xlsx_import_with_numbers_as_cells(client, gmina_codes):
     client.force_login(StaffUserFactory())
     dataset, _ = organisation_import_dataset(count=5, gmina_codes=gmina_codes)
     # Spreadsheets store codes as numbers: REGON and TERYT lose nothing, a leading-zero TERYT gets it back.
-    dataset[0] = tuple(int(v) if h in ("regon", "teryt_gminy") else v for h, v in zip(IMPORT_HEADERS, dataset[0], strict=True))
+    dataset[0] = tuple(
+        int(v) if h in ("regon", "teryt_gminy") else v
+        for h, v in zip(IMPORT_HEADERS, dataset[0], strict=True)
+    )
     upload = io.BytesIO(dataset.export("xlsx"))
     upload.name = "organizacje.xlsx"
     response = client.post(
-        reverse("admin:partners_organisation_import"), {"import_file": upload, "format": "1", "resource": "0"}
+        reverse("admin:partners_organisation_import"),
+        {"import_file": upload, "format": "1", "resource": "0"},
     )
     result = response.context["result"]
     assert not result.has_validation_errors() and not result.has_errors(), [
         e.error for row in result.rows for e in row.errors
     ] + [e.error for e in result.base_errors]
-    response = client.post(reverse("admin:partners_organisation_process_import"), response.context["confirm_form"].initial)
+    response = client.post(
+        reverse("admin:partners_organisation_process_import"),
+        response.context["confirm_form"].initial,
+    )
     assert response.status_code == 302 and Organisation.objects.count() == 5

@@ -52,14 +52,26 @@ ADMIN_MATRIX = {
 @pytest.fixture
 def world(db):
     """An unpublished verified organisation with its admin, a member and a pending request; a proposed one."""
-    organisation = OrganisationFactory(name="Fundacja Niepubliczna", is_public=False, description="Stary opis")
+    organisation = OrganisationFactory(
+        name="Fundacja Niepubliczna", is_public=False, description="Stary opis"
+    )
     org_admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
     member = MembershipFactory(organisation=organisation).user
     pending = MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
-    proposed = OrganisationFactory(name="Spółdzielnia Zaproponowana", is_verified=False, is_public=False)
-    proposer = MembershipFactory(organisation=proposed, role=Membership.Role.ADMIN, status=Membership.Status.PENDING)
-    return {"organisation": organisation, "org_admin": org_admin, "member": member, "pending": pending,
-            "proposed": proposed, "proposer": proposer}
+    proposed = OrganisationFactory(
+        name="Spółdzielnia Zaproponowana", is_verified=False, is_public=False
+    )
+    proposer = MembershipFactory(
+        organisation=proposed, role=Membership.Role.ADMIN, status=Membership.Status.PENDING
+    )
+    return {
+        "organisation": organisation,
+        "org_admin": org_admin,
+        "member": member,
+        "pending": pending,
+        "proposed": proposed,
+        "proposer": proposer,
+    }
 
 
 def _actor(name, world):
@@ -77,7 +89,9 @@ def _state(world):
     organisation = Organisation.objects.get(pk=world["organisation"].pk)
     proposed = Organisation.objects.get(pk=world["proposed"].pk)
     return (
-        organisation.name, organisation.description, proposed.is_verified,
+        organisation.name,
+        organisation.description,
+        proposed.is_verified,
         tuple(Membership.objects.order_by("pk").values_list("status", "role", "decided_by")),
         AuditLogEntry.objects.filter(action__startswith="partners.").count(),
     )
@@ -91,32 +105,58 @@ def _do(action, client, world):
     if action == "open_profile_editor":
         return client.get(reverse("partners:organisation_profile_edit", args=[organisation.pk]))
     if action == "save_profile":
-        return client.post(reverse("partners:organisation_profile_edit", args=[organisation.pk]),
-                           {"description": "Nowy opis"})
+        return client.post(
+            reverse("partners:organisation_profile_edit", args=[organisation.pk]),
+            {"description": "Nowy opis"},
+        )
     if action == "open_join_requests":
         return client.get(reverse("partners:membership_requests", args=[organisation.pk]))
     if action == "decide_join_request":
-        return client.post(reverse("partners:membership_decide", args=[pending.pk]), {"decision": "approve"})
+        return client.post(
+            reverse("partners:membership_decide", args=[pending.pk]), {"decision": "approve"}
+        )
     if action == "decide_proposed_organisation":
-        return client.post(reverse("partners:membership_decide", args=[world["proposer"].pk]), {"decision": "approve"})
+        return client.post(
+            reverse("partners:membership_decide", args=[world["proposer"].pk]),
+            {"decision": "approve"},
+        )
     if action == "admin_approve_membership":
-        return client.post(reverse("admin:partners_membership_changelist"),
-                           {"action": "approve_selected", "_selected_action": [pending.pk]})
+        return client.post(
+            reverse("admin:partners_membership_changelist"),
+            {"action": "approve_selected", "_selected_action": [pending.pk]},
+        )
     if action == "admin_verify_organisation":
-        return client.post(reverse("admin:partners_organisation_changelist"),
-                           {"action": "verify_selected", "_selected_action": [world["proposed"].pk]})
+        return client.post(
+            reverse("admin:partners_organisation_changelist"),
+            {"action": "verify_selected", "_selected_action": [world["proposed"].pk]},
+        )
     if action == "admin_change_organisation":
-        return client.post(reverse("admin:partners_organisation_change", args=[organisation.pk]), {
-            "kind": organisation.kind, "name": "Podmieniona nazwa", "seat_gmina": organisation.seat_gmina_id,
-            "description": "Stary opis",
-            **{f"{prefix}-{suffix}": "0" for prefix in ("statuses", "contacts", "memberships", "cooperations_out")
-               for suffix in ("TOTAL_FORMS", "INITIAL_FORMS")},
-        })
+        return client.post(
+            reverse("admin:partners_organisation_change", args=[organisation.pk]),
+            {
+                "kind": organisation.kind,
+                "name": "Podmieniona nazwa",
+                "seat_gmina": organisation.seat_gmina_id,
+                "description": "Stary opis",
+                **{
+                    f"{prefix}-{suffix}": "0"
+                    for prefix in ("statuses", "contacts", "memberships", "cooperations_out")
+                    for suffix in ("TOTAL_FORMS", "INITIAL_FORMS")
+                },
+            },
+        )
     if action == "admin_open_export":
         return client.get(reverse("admin:partners_organisation_export"))
     if action == "admin_export_file":
-        return client.post(reverse("admin:partners_organisation_export"),
-                           {"format": "0", "resource": "0", "organisationresource_name": "on", "organisationresource_email": "on"})
+        return client.post(
+            reverse("admin:partners_organisation_export"),
+            {
+                "format": "0",
+                "resource": "0",
+                "organisationresource_name": "on",
+                "organisationresource_email": "on",
+            },
+        )
     if action == "admin_open_import":
         return client.get(reverse("admin:partners_organisation_import"))
     if action == "admin_import_terc":
@@ -125,8 +165,14 @@ def _do(action, client, world):
 
 
 def _allowed_response_ok(action, response):
-    if action in ("save_profile", "decide_join_request", "decide_proposed_organisation",
-                  "admin_approve_membership", "admin_verify_organisation", "admin_change_organisation"):
+    if action in (
+        "save_profile",
+        "decide_join_request",
+        "decide_proposed_organisation",
+        "admin_approve_membership",
+        "admin_verify_organisation",
+        "admin_change_organisation",
+    ):
         return response.status_code == 302
     return response.status_code == 200
 
@@ -159,8 +205,14 @@ def test_admin_permission_cell(client, world, action, actor, allowed):
     before = _state(world)
     response = _do(action, client, world)
     if allowed:
-        assert _allowed_response_ok(action, response), (response.status_code, getattr(response, "context", None))
-        if action != "admin_open_export" and action not in ("admin_open_import", "admin_import_terc"):
+        assert _allowed_response_ok(action, response), (
+            response.status_code,
+            getattr(response, "context", None),
+        )
+        if action != "admin_open_export" and action not in (
+            "admin_open_import",
+            "admin_import_terc",
+        ):
             assert _state(world) != before
     else:
         assert response.status_code in (403, 404), response.status_code
@@ -171,8 +223,12 @@ def test_staff_without_permissions_sees_no_management_links(client, world):
     client.force_login(RoleUserFactory(role=None))
     world["organisation"].is_public = True
     world["organisation"].save()
-    html = client.get(reverse("partners:organisation_detail", args=[world["organisation"].pk])).content.decode()
-    assert reverse("partners:organisation_profile_edit", args=[world["organisation"].pk]) not in html
+    html = client.get(
+        reverse("partners:organisation_detail", args=[world["organisation"].pk])
+    ).content.decode()
+    assert (
+        reverse("partners:organisation_profile_edit", args=[world["organisation"].pk]) not in html
+    )
     assert reverse("partners:membership_requests", args=[world["organisation"].pk]) not in html
 
 

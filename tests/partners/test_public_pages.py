@@ -33,17 +33,24 @@ def partners_of_owes(db):
 
 
 def test_one_rule_defines_a_publicly_visible_organisation(partners_of_owes):
-    assert set(Organisation.objects.publicly_visible().values_list("name", flat=True)) == {"OWES Jawny", "LGD Widoczna"}
+    assert set(Organisation.objects.publicly_visible().values_list("name", flat=True)) == {
+        "OWES Jawny",
+        "LGD Widoczna",
+    }
 
 
-def test_organisation_page_lists_only_publicly_visible_cooperation_partners(client, partners_of_owes):
+def test_organisation_page_lists_only_publicly_visible_cooperation_partners(
+    client, partners_of_owes
+):
     response = client.get(reverse("partners:organisation_detail", args=[partners_of_owes.pk]))
     html = response.content.decode()
     assert "LGD Widoczna" in html
     assert "LGD Niezweryfikowana" not in html and "LGD Niepubliczna" not in html
     # Staff allowed to see unverified organisations still get the public list on the public page.
     client.force_login(RoleUserFactory(role="Administrator ROPS"))
-    html = client.get(reverse("partners:organisation_detail", args=[partners_of_owes.pk])).content.decode()
+    html = client.get(
+        reverse("partners:organisation_detail", args=[partners_of_owes.pk])
+    ).content.decode()
     assert "LGD Niezweryfikowana" not in html
 
 
@@ -53,8 +60,15 @@ def owes_map(db):
     subregion = SubregionFactory(name="Kaszuby", powiats=[powiat])
     gmina = GminaFactory(parent=powiat)
     OrganisationFactory(name="OWES Zweryfikowany", seat_gmina=gmina, served_subregion=subregion)
-    OrganisationFactory(name="OWES Niezweryfikowany", seat_gmina=gmina, served_subregion=subregion, is_verified=False)
-    OrganisationFactory(name="OWES Niepubliczny", seat_gmina=gmina, served_subregion=subregion, is_public=False)
+    OrganisationFactory(
+        name="OWES Niezweryfikowany",
+        seat_gmina=gmina,
+        served_subregion=subregion,
+        is_verified=False,
+    )
+    OrganisationFactory(
+        name="OWES Niepubliczny", seat_gmina=gmina, served_subregion=subregion, is_public=False
+    )
     return {"powiat": powiat, "subregion": subregion}
 
 
@@ -117,17 +131,30 @@ def test_powiats_sort_with_polish_collation_in_the_database(pomeranian_powiats):
     assert [p.name for p in polish_sorted(pomeranian_powiats.values())] == EXPECTED_ORDER
 
 
-def test_powiats_in_polish_order_in_the_catalogue_filter_the_owes_form_and_the_admin(client, pomeranian_powiats):
-    catalogue = client.get(reverse("partners:organisation_list")).context["filter"].form.fields["powiat"]
+def test_powiats_in_polish_order_in_the_catalogue_filter_the_owes_form_and_the_admin(
+    client, pomeranian_powiats
+):
+    catalogue = (
+        client.get(reverse("partners:organisation_list")).context["filter"].form.fields["powiat"]
+    )
     assert [p.name for p in catalogue.queryset] == EXPECTED_ORDER
     assert [p.name for p in OwesPowiatForm().fields["powiat"].queryset] == EXPECTED_ORDER
     client.force_login(RoleUserFactory(role="Redaktor rejestru partnerów"))
     response = client.get(reverse("admin:partners_organisation_changelist"))
-    powiat_filter = next(f for f in response.context["cl"].filter_specs if isinstance(f, PowiatListFilter))
+    powiat_filter = next(
+        f for f in response.context["cl"].filter_specs if isinstance(f, PowiatListFilter)
+    )
     assert [label for _pk, label in powiat_filter.lookup_choices] == [
-        "Gdynia (miasto na prawach powiatu)", "powiat słupski", "powiat starogardzki", "powiat sztumski",
+        "Gdynia (miasto na prawach powiatu)",
+        "powiat słupski",
+        "powiat starogardzki",
+        "powiat sztumski",
     ]
-    served = client.get(reverse("admin:partners_organisation_add")).context["adminform"].form.fields["served_powiats"]
+    served = (
+        client.get(reverse("admin:partners_organisation_add"))
+        .context["adminform"]
+        .form.fields["served_powiats"]
+    )
     assert [p.name for p in served.queryset] == EXPECTED_ORDER
 
 
@@ -140,16 +167,22 @@ def test_gminas_sort_with_polish_collation_in_the_proposal_form(db):
 
 def test_city_with_powiat_rights_is_named_once(client, pomeranian_powiats):
     gdynia = GminaFactory(
-        parent=pomeranian_powiats["Gdynia"], name="Gdynia", kind_code="1",
+        parent=pomeranian_powiats["Gdynia"],
+        name="Gdynia",
+        kind_code="1",
         kind_name="gmina miejska, miasto na prawach powiatu",
     )
-    ustka = GminaFactory(parent=pomeranian_powiats["słupski"], name="Ustka", kind_code="1", kind_name="gmina miejska")
+    ustka = GminaFactory(
+        parent=pomeranian_powiats["słupski"], name="Ustka", kind_code="1", kind_name="gmina miejska"
+    )
     in_gdynia = OrganisationFactory(name="CIS Gdynia", seat_gmina=gdynia, city="Gdynia")
     OrganisationFactory(name="Spółdzielnia Ustka", seat_gmina=ustka, city="Ustka")
     html = client.get(reverse("partners:organisation_list")).content.decode()
     assert "Gdynia (miasto na prawach powiatu)" in html and "Gdynia, powiat Gdynia" not in html
     assert "Ustka, powiat słupski" in html
-    detail = client.get(reverse("partners:organisation_detail", args=[in_gdynia.pk])).content.decode()
+    detail = client.get(
+        reverse("partners:organisation_detail", args=[in_gdynia.pk])
+    ).content.decode()
     assert "Gdynia (miasto na prawach powiatu)" in detail and "powiat Gdynia" not in detail
     label = OrganisationProposeForm().fields["seat_gmina"].label_from_instance(gdynia)
     assert label.startswith("Gdynia (miasto na prawach powiatu)") and "pow. Gdynia" not in label

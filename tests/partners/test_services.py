@@ -1,6 +1,5 @@
 """Join requests, decisions (who may decide), proposals, public profile edits and their history."""
 
-
 import pytest
 from django.core import mail
 
@@ -41,12 +40,17 @@ def test_join_request_is_pending_and_notifies_the_organisation_admins(
 ):
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        membership = services.membership_request(user=user, organisation=organisation, position="księgowa", actor=user)
+        membership = services.membership_request(
+            user=user, organisation=organisation, position="księgowa", actor=user
+        )
     assert membership.status == Membership.Status.PENDING
     assert not membership_is_approved(user=user, organisation=organisation)
     assert list(organisation_list_for_member(user=user)) == []
     assert [m.to for m in mail.outbox] == [[org_admin.email]]
-    assert user.email in mail.outbox[0].body and f"/partnerzy/{organisation.pk}/prosby/" in mail.outbox[0].body
+    assert (
+        user.email in mail.outbox[0].body
+        and f"/partnerzy/{organisation.pk}/prosby/" in mail.outbox[0].body
+    )
 
 
 @pytest.mark.django_db
@@ -76,7 +80,11 @@ def test_rejected_user_may_ask_again(organisation, org_admin):
     membership = services.membership_request(user=user, organisation=organisation, actor=user)
     services.membership_reject(membership=membership, actor=org_admin, note="Nie pracuje u nas")
     again = services.membership_request(user=user, organisation=organisation, actor=user)
-    assert again.pk == membership.pk and again.status == Membership.Status.PENDING and again.decision_note == ""
+    assert (
+        again.pk == membership.pk
+        and again.status == Membership.Status.PENDING
+        and again.decision_note == ""
+    )
     # Both requests notified the admin: the second is a new e-mail, not swallowed by deduplication.
     assert sum(1 for m in outbox() if m.to == org_admin.email) == 2
 
@@ -131,7 +139,9 @@ def test_plain_member_outsider_and_admin_of_another_organisation_cannot_decide(o
 @pytest.mark.django_db
 def test_decided_request_cannot_be_decided_again(organisation, org_admin):
     membership = MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
-    services.membership_reject(membership=membership, actor=org_admin, note="Brak związku z organizacją")
+    services.membership_reject(
+        membership=membership, actor=org_admin, note="Brak związku z organizacją"
+    )
     with pytest.raises(MembershipError, match="już rozpatrzona"):
         services.membership_approve(membership=membership, actor=org_admin)
     membership.refresh_from_db()
@@ -146,15 +156,29 @@ def test_proposed_organisation_waits_for_staff_who_verify_it_by_approving():
     gmina = GminaFactory()
     membership = services.organisation_propose(
         user=user,
-        data={"kind": Organisation.Kind.PES, "legal_form": "fundacja", "name": "Fundacja Nowa", "seat_gmina": gmina,
-              "nip": "526-025-09-95"},
+        data={
+            "kind": Organisation.Kind.PES,
+            "legal_form": "fundacja",
+            "name": "Fundacja Nowa",
+            "seat_gmina": gmina,
+            "nip": "526-025-09-95",
+        },
         position="prezeska",
         actor=user,
     )
     organisation = membership.organisation
-    assert (organisation.is_verified, organisation.is_public, organisation.nip) == (False, False, "5260250995")
-    assert membership.role == Membership.Role.ADMIN and membership.status == Membership.Status.PENDING
-    assert outbox()[0].to == "rops@example.org" and "/admin/partners/membership/" in outbox()[0].body_text
+    assert (organisation.is_verified, organisation.is_public, organisation.nip) == (
+        False,
+        False,
+        "5260250995",
+    )
+    assert (
+        membership.role == Membership.Role.ADMIN and membership.status == Membership.Status.PENDING
+    )
+    assert (
+        outbox()[0].to == "rops@example.org"
+        and "/admin/partners/membership/" in outbox()[0].body_text
+    )
     # Nobody but staff may approve: the proposer is not yet an admin.
     with pytest.raises(NotAllowedError):
         services.membership_approve(membership=membership, actor=user)
@@ -170,7 +194,9 @@ def test_proposal_with_invalid_nip_writes_nothing():
     user = UserFactory()
     with pytest.raises(ValidationError):
         services.organisation_propose(
-            user=user, data={"kind": "owes", "name": "X", "seat_gmina": GminaFactory(), "nip": "1234567890"}, actor=user
+            user=user,
+            data={"kind": "owes", "name": "X", "seat_gmina": GminaFactory(), "nip": "1234567890"},
+            actor=user,
         )
     assert not Organisation.objects.filter(name="X").exists() and not Membership.objects.exists()
 
@@ -181,24 +207,34 @@ def test_jst_list_for_member_only_lists_approved_jst_memberships():
     jst = JstFactory(jst_type=Organisation.JstType.GMINA_RURAL)
     MembershipFactory(user=user, organisation=jst)
     MembershipFactory(user=user)  # an OWES
-    MembershipFactory(user=user, organisation=JstFactory(jst_type="gmina_wiejska"), status=Membership.Status.PENDING)
+    MembershipFactory(
+        user=user,
+        organisation=JstFactory(jst_type="gmina_wiejska"),
+        status=Membership.Status.PENDING,
+    )
     assert list(jst_list_for_member(user=user)) == [jst]
 
 
 @pytest.mark.django_db
 def test_public_profile_update_by_admin_is_limited_and_recorded_in_history(organisation, org_admin):
     services.organisation_update_public_profile(
-        organisation=organisation, data={"description": "Nowy opis", "phone": "58 111 22 33"}, actor=org_admin
+        organisation=organisation,
+        data={"description": "Nowy opis", "phone": "58 111 22 33"},
+        actor=org_admin,
     )
     organisation.refresh_from_db()
     assert organisation.description == "Nowy opis"
     latest = organisation.history.latest()
     assert latest.history_user == org_admin and latest.description == "Nowy opis"
     with pytest.raises(NotAllowedError, match="nip"):
-        services.organisation_update_public_profile(organisation=organisation, data={"nip": "5260250995"}, actor=org_admin)
+        services.organisation_update_public_profile(
+            organisation=organisation, data={"nip": "5260250995"}, actor=org_admin
+        )
     member = MembershipFactory(organisation=organisation).user
     with pytest.raises(NotAllowedError):
-        services.organisation_update_public_profile(organisation=organisation, data={"phone": "1"}, actor=member)
+        services.organisation_update_public_profile(
+            organisation=organisation, data={"phone": "1"}, actor=member
+        )
     organisation.refresh_from_db()
     assert organisation.nip is None and organisation.phone == "58 111 22 33"
 
@@ -206,7 +242,9 @@ def test_public_profile_update_by_admin_is_limited_and_recorded_in_history(organ
 def _run_together(count, target):
     """Run target(i) for i in range(count) at once; return the successes and the errors."""
     results, errors = run_together([lambda i=i: target(i) for i in range(count)])
-    return [r for r, e in zip(results, errors, strict=True) if e is None], [e for e in errors if e is not None]
+    return [r for r, e in zip(results, errors, strict=True) if e is None], [
+        e for e in errors if e is not None
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -224,7 +262,10 @@ def test_parallel_join_requests_of_one_user_create_one_membership():
 @pytest.mark.django_db(transaction=True)
 def test_parallel_decisions_on_one_request_apply_once():
     organisation = OrganisationFactory()
-    admins = [MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user for _ in range(3)]
+    admins = [
+        MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+        for _ in range(3)
+    ]
     membership = MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
 
     def decide(index):

@@ -50,8 +50,13 @@ def test_newer_file_renames_and_marks_missing_units_inactive_without_breaking_re
     import_text(SMALL)
     konarzyny = TerritorialUnit.objects.get(teryt="2202052")
     organisation = OrganisationFactory(seat_gmina=konarzyny)
-    newer = SMALL.replace("Chojnice;gmina miejska;2025-01-01", "Chojnice Miasto;gmina miejska;2026-01-01")
-    newer = newer.replace("22;02;05;2;Konarzyny;gmina wiejska;2025-01-01\n", "22;02;06;2;Nowa Gmina;gmina wiejska;2026-01-01\n")
+    newer = SMALL.replace(
+        "Chojnice;gmina miejska;2025-01-01", "Chojnice Miasto;gmina miejska;2026-01-01"
+    )
+    newer = newer.replace(
+        "22;02;05;2;Konarzyny;gmina wiejska;2025-01-01\n",
+        "22;02;06;2;Nowa Gmina;gmina wiejska;2026-01-01\n",
+    )
     result = import_text(newer)
     assert (result.created, result.updated, result.deactivated) == (1, 1, 1)
     assert TerritorialUnit.objects.get(teryt="2202011").name == "Chojnice Miasto"
@@ -85,32 +90,48 @@ def test_utf8_with_bom_is_read():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("bad_line,message", [
-    ("22;02;07;7;Zła;gmina;2025-01-01", "Wiersz 8: nieznany rodzaj gminy (RODZ) „7”"),
-    ("22;2;;;zły;powiat;2025-01-01", "Wiersz 8: kod powiatu (POW) musi mieć 2 cyfry"),
-    ("22;02;07;2;;gmina wiejska;2025-01-01", "Wiersz 8: brak nazwy jednostki"),
-    ("22;02;07;2;Data;gmina wiejska;01.01.2025", "Wiersz 8: data STAN_NA „01.01.2025”"),
-    ("22;03;01;2;Sierota;gmina wiejska;2025-01-01", "Wiersz 8: jednostka 2203012 odwołuje się do nieznanej jednostki nadrzędnej 2203"),
-    ("22;02;01;1;Chojnice;gmina miejska;2025-01-01", "Wiersz 8: kod 2202011 powtarza się (pierwszy raz w wierszu 4)"),
-    ("22;02", "Wiersz 8: oczekiwano 7 kolumn"),
-])
+@pytest.mark.parametrize(
+    "bad_line,message",
+    [
+        ("22;02;07;7;Zła;gmina;2025-01-01", "Wiersz 8: nieznany rodzaj gminy (RODZ) „7”"),
+        ("22;2;;;zły;powiat;2025-01-01", "Wiersz 8: kod powiatu (POW) musi mieć 2 cyfry"),
+        ("22;02;07;2;;gmina wiejska;2025-01-01", "Wiersz 8: brak nazwy jednostki"),
+        ("22;02;07;2;Data;gmina wiejska;01.01.2025", "Wiersz 8: data STAN_NA „01.01.2025”"),
+        (
+            "22;03;01;2;Sierota;gmina wiejska;2025-01-01",
+            "Wiersz 8: jednostka 2203012 odwołuje się do nieznanej jednostki nadrzędnej 2203",
+        ),
+        (
+            "22;02;01;1;Chojnice;gmina miejska;2025-01-01",
+            "Wiersz 8: kod 2202011 powtarza się (pierwszy raz w wierszu 4)",
+        ),
+        ("22;02", "Wiersz 8: oczekiwano 7 kolumn"),
+    ],
+)
 def test_bad_row_names_its_line_and_writes_nothing(bad_line, message):
     import_text(SMALL)
-    before = list(TerritorialUnit.objects.order_by("teryt").values_list("teryt", "name", "is_active"))
+    before = list(
+        TerritorialUnit.objects.order_by("teryt").values_list("teryt", "name", "is_active")
+    )
     renamed = SMALL.replace("Konarzyny;", "Konarzyny Nowe;")
     with pytest.raises(TercImportError) as error:
         import_text(renamed + bad_line + "\n")
     assert message in str(error.value)
-    after = list(TerritorialUnit.objects.order_by("teryt").values_list("teryt", "name", "is_active"))
+    after = list(
+        TerritorialUnit.objects.order_by("teryt").values_list("teryt", "name", "is_active")
+    )
     assert after == before
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("content,message", [
-    (b"", "Plik jest pusty."),
-    (b"KOD;NAZWA\n22;POMORSKIE\n", "Nieprawidłowy nagłówek pliku TERC"),
-    (HEADER.encode(), "nie zawiera żadnej jednostki"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "Plik jest pusty."),
+        (b"KOD;NAZWA\n22;POMORSKIE\n", "Nieprawidłowy nagłówek pliku TERC"),
+        (HEADER.encode(), "nie zawiera żadnej jednostki"),
+    ],
+)
 def test_malformed_files_are_refused(content, message):
     with pytest.raises(TercImportError) as error:
         territory_import_terc(data=content, actor=None)
@@ -150,7 +171,9 @@ def test_staff_import_terc_in_admin(client):
     assert client.get(url).status_code == 302  # not staff: to the admin login
     client.force_login(StaffUserFactory())
     assert client.get(reverse("admin:partners_territorialunit_changelist")).status_code == 200
-    response = client.post(url, {"file": _upload((SMALL + "22;02;09;7;Zła;;2025-01-01\n").encode())})
+    response = client.post(
+        url, {"file": _upload((SMALL + "22;02;09;7;Zła;;2025-01-01\n").encode())}
+    )
     assert response.status_code == 200
     assert "Wiersz 8: nieznany rodzaj gminy" in response.content.decode()
     assert TerritorialUnit.objects.count() == 0

@@ -14,11 +14,30 @@ HEADER = "WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA\n"
 GOOD = "22;;;;POMORSKIE;województwo;2025-01-01\n22;02;;;chojnicki;powiat;2025-01-01\n"
 
 HOSTILE = [
-    pytest.param(GOOD + "22;02;01;1;" + "Chojnice" * 19 + ";gmina miejska;2025-01-01\n", "Wiersz 4", "NAZWA", id="long-name"),
-    pytest.param(GOOD + "22;02;01;1;Choj\x00nice;gmina miejska;2025-01-01\n", "Wiersz 4", "NUL", id="nul-in-name"),
-    pytest.param(GOOD + "22;02;01;1;Chojnice;gmina\x00;2025-01-01\n", "Wiersz 4", "NUL", id="nul-in-extra"),
-    pytest.param(GOOD + "22;02;01;1;Chojnice;" + "m" * 101 + ";2025-01-01\n", "Wiersz 4", "NAZWA_DOD", id="long-kind"),
-    pytest.param(GOOD + '22;02;01;1;"' + "x" * 140_000 + '";;\n', "Wiersz", "", id="csv-field-limit"),
+    pytest.param(
+        GOOD + "22;02;01;1;" + "Chojnice" * 19 + ";gmina miejska;2025-01-01\n",
+        "Wiersz 4",
+        "NAZWA",
+        id="long-name",
+    ),
+    pytest.param(
+        GOOD + "22;02;01;1;Choj\x00nice;gmina miejska;2025-01-01\n",
+        "Wiersz 4",
+        "NUL",
+        id="nul-in-name",
+    ),
+    pytest.param(
+        GOOD + "22;02;01;1;Chojnice;gmina\x00;2025-01-01\n", "Wiersz 4", "NUL", id="nul-in-extra"
+    ),
+    pytest.param(
+        GOOD + "22;02;01;1;Chojnice;" + "m" * 101 + ";2025-01-01\n",
+        "Wiersz 4",
+        "NAZWA_DOD",
+        id="long-kind",
+    ),
+    pytest.param(
+        GOOD + '22;02;01;1;"' + "x" * 140_000 + '";;\n', "Wiersz", "", id="csv-field-limit"
+    ),
 ]
 
 

@@ -20,7 +20,11 @@ def _profile_queries(client, user):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("account_profile"))
     assert response.status_code == 200
-    menu = [q["sql"] for q in queries.captured_queries if "advisory_expert" in q["sql"] or "auth_permission" in q["sql"]]
+    menu = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "advisory_expert" in q["sql"] or "auth_permission" in q["sql"]
+    ]
     # One query for the whole menu; no permission lookups for accounts that are not staff.
     assert len(menu) == (1 if not user.is_staff else 3), menu
     return response.content.decode(), len(queries)

@@ -19,7 +19,7 @@ def _link_in_last_email(fragment: str) -> str:
     assert links, body
     # Links are built from SITE_URL (portal.links); the test client needs the path only.
     assert links[0].startswith(settings.SITE_URL.rstrip("/") + "/"), links[0]
-    return links[0][len(settings.SITE_URL.rstrip("/")):]
+    return links[0][len(settings.SITE_URL.rstrip("/")) :]
 
 
 def test_sign_up_verify_email_and_log_in(client, django_capture_on_commit_callbacks):
@@ -27,8 +27,11 @@ def test_sign_up_verify_email_and_log_in(client, django_capture_on_commit_callba
         response = client.post(
             reverse("account_signup"),
             {
-                "first_name": "Zofia", "last_name": "Nowak-Wiśniewska", "email": "Nowa.Osoba@Example.org",
-                "password1": "Bezpieczne-Haslo-2026", "password2": "Bezpieczne-Haslo-2026",
+                "first_name": "Zofia",
+                "last_name": "Nowak-Wiśniewska",
+                "email": "Nowa.Osoba@Example.org",
+                "password1": "Bezpieczne-Haslo-2026",
+                "password2": "Bezpieczne-Haslo-2026",
             },
         )
     assert response.status_code == 302
@@ -43,7 +46,10 @@ def test_sign_up_verify_email_and_log_in(client, django_capture_on_commit_callba
     assert "Aby potwierdzić adres" in mail.outbox[0].body
 
     # Not verified yet: logging in is refused (mandatory verification).
-    client.post(reverse("account_login"), {"login": "nowa.osoba@example.org", "password": "Bezpieczne-Haslo-2026"})
+    client.post(
+        reverse("account_login"),
+        {"login": "nowa.osoba@example.org", "password": "Bezpieczne-Haslo-2026"},
+    )
     assert "_auth_user_id" not in client.session
 
     confirm_url = _link_in_last_email("/konto/confirm-email/")
@@ -54,7 +60,10 @@ def test_sign_up_verify_email_and_log_in(client, django_capture_on_commit_callba
     assert client.session["_auth_user_id"] == str(user.pk)
 
     client.post(reverse("account_logout"))
-    response = client.post(reverse("account_login"), {"login": "nowa.osoba@example.org", "password": "Bezpieczne-Haslo-2026"})
+    response = client.post(
+        reverse("account_login"),
+        {"login": "nowa.osoba@example.org", "password": "Bezpieczne-Haslo-2026"},
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
 
@@ -63,8 +72,11 @@ def test_sign_up_with_mismatched_passwords_shows_polish_error(client):
     response = client.post(
         reverse("account_signup"),
         {
-            "first_name": "Jan", "last_name": "Kowalski", "email": "ktos@example.org",
-            "password1": "Bezpieczne-Haslo-2026", "password2": "Inne-Haslo-2026",
+            "first_name": "Jan",
+            "last_name": "Kowalski",
+            "email": "ktos@example.org",
+            "password1": "Bezpieczne-Haslo-2026",
+            "password2": "Inne-Haslo-2026",
         },
     )
     assert response.status_code == 200
@@ -78,7 +90,9 @@ def test_password_reset_end_to_end(client, user, django_capture_on_commit_callba
     reset_url = _link_in_last_email("/konto/password/reset/key/")
     response = client.get(reset_url, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else reset_url
-    response = client.post(form_url, {"password1": "Nowe-Haslo-Zupelnie-2026", "password2": "Nowe-Haslo-Zupelnie-2026"})
+    response = client.post(
+        form_url, {"password1": "Nowe-Haslo-Zupelnie-2026", "password2": "Nowe-Haslo-Zupelnie-2026"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Nowe-Haslo-Zupelnie-2026")

@@ -43,6 +43,12 @@ def test_each_todo_line_is_shown_only_to_roles_that_act_on_it(client):
     labels = lambda user: {item["label"] for item in staff_todo(user=user)}  # noqa: E731
     assert labels(RoleUserFactory(role=None)) == set()
     advisory = labels(RoleUserFactory(role=roles.ADVISORY_OFFICER))
-    assert "Sprawy doradcze po terminie" in advisory and "Prośby o dołączenie do organizacji" not in advisory
+    assert (
+        "Sprawy doradcze po terminie" in advisory
+        and "Prośby o dołączenie do organizacji" not in advisory
+    )
     registry = labels(RoleUserFactory(role=roles.REGISTRY_EDITOR))
-    assert "Prośby o dołączenie do organizacji" in registry and "Sprawy doradcze po terminie" not in registry
+    assert (
+        "Prośby o dołączenie do organizacji" in registry
+        and "Sprawy doradcze po terminie" not in registry
+    )

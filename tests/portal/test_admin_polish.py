@@ -79,7 +79,10 @@ def test_add_pages_and_inline_rows(staff_client):
     assert "Dodaj: wydarzenie" in content
     # The inline's "add another row" link text travels in a JSON data attribute.
     assert '"addText": "Dodaj kolejny wiersz: Punkt programu"' in content
-    assert "Dodaj nową pozycję: organizacja" in content or "Dodaj nową pozycję: projekt finansujący" in content
+    assert (
+        "Dodaj nową pozycję: organizacja" in content
+        or "Dodaj nową pozycję: projekt finansujący" in content
+    )
     _assert_no_bad_phrases(content)
 
 
@@ -108,7 +111,10 @@ def test_deleting_six_postulates_counts_them_in_polish(staff_client):
         (Registration, ("zgłoszenie", "zgłoszenia", "zgłoszeń")),
         (AdvisoryRequest, ("wniosek o doradztwo", "wnioski o doradztwo", "wniosków o doradztwo")),
         (AgendaItem, ("punkt programu", "punkty programu", "punktów programu")),
-        (AuditLogEntry, ("wpis dziennika zdarzeń", "wpisy dziennika zdarzeń", "wpisów dziennika zdarzeń")),
+        (
+            AuditLogEntry,
+            ("wpis dziennika zdarzeń", "wpisy dziennika zdarzeń", "wpisów dziennika zdarzeń"),
+        ),
         (User, ("użytkownik", "użytkownicy", "użytkowników")),
         (Page, ("strona informacyjna", "strony informacyjne", "stron informacyjnych")),
     ],
@@ -155,14 +161,12 @@ def test_two_list_selector_script_strings_need_no_inflection(staff_client):
     assert "wyfiltrować listę dostępnych %s" not in content
 
 
-
-
 def test_no_admin_list_or_add_page_forces_an_inflection(staff_client):
     """Every registered model's list and add page: no "(-ną)", "został(a)", "kolejne(go)"."""
     from django.contrib import admin
 
     checked = 0
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         opts = model._meta
         for view in ["changelist", "add"]:
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
@@ -172,8 +176,15 @@ def test_no_admin_list_or_add_page_forces_an_inflection(staff_client):
             content = html.unescape(response.content.decode())
             body = content.split('id="content"', 1)[-1]
             _assert_no_bad_phrases(body)
-            for phrase in ["Dodaj kolejne", "Wybierz " + str(opts.verbose_name) + " do", "Dodaj " + str(opts.verbose_name) + "<"]:
+            for phrase in [
+                "Dodaj kolejne",
+                "Wybierz " + str(opts.verbose_name) + " do",
+                "Dodaj " + str(opts.verbose_name) + "<",
+            ]:
                 assert phrase not in body, (url, phrase)
-            assert not re.search(r"\(-\w+\)|\w\(a\)\b|\(go\)", body), (url, re.search(r".{30}(\(-\w+\)|\w\(a\)\b|\(go\)).{30}", body))
+            assert not re.search(r"\(-\w+\)|\w\(a\)\b|\(go\)", body), (
+                url,
+                re.search(r".{30}(\(-\w+\)|\w\(a\)\b|\(go\)).{30}", body),
+            )
             checked += 1
     assert checked > 40

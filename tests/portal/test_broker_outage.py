@@ -29,7 +29,9 @@ from tests.partners.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed"),
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None, reason="redis-server is not installed"
+    ),
 ]
 
 
@@ -40,7 +42,17 @@ class ThrowawayRedis:
             self.port = probe.getsockname()[1]
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -89,7 +101,9 @@ def redis_server(settings):
         _reset_celery_connections()
 
 
-def test_join_request_advisory_message_and_sign_in_succeed_while_redis_is_down(client, redis_server, settings):
+def test_join_request_advisory_message_and_sign_in_succeed_while_redis_is_down(
+    client, redis_server, settings
+):
     # allauth's rate limits are on in production and keep their counters in the cache.
     del settings.ACCOUNT_RATE_LIMITS
     organisation = OrganisationFactory(is_verified=True)
@@ -105,12 +119,18 @@ def test_join_request_advisory_message_and_sign_in_succeed_while_redis_is_down(c
     assert response.status_code == 302, response.content[:500]
     assert client.session.get("_auth_user_id") == str(joining.pk)
 
-    response = client.post(reverse("partners:membership_request", args=[organisation.pk]), {"position": "księgowa"})
+    response = client.post(
+        reverse("partners:membership_request", args=[organisation.pk]), {"position": "księgowa"}
+    )
     assert response.status_code == 302
-    assert Membership.objects.filter(user=joining, organisation=organisation, status=Membership.Status.PENDING).exists()
+    assert Membership.objects.filter(
+        user=joining, organisation=organisation, status=Membership.Status.PENDING
+    ).exists()
 
     client.force_login(case.requester)
-    response = client.post(reverse("advisory:request_message", args=[case.pk]), {"body": "Przesyłamy uzupełnienie."})
+    response = client.post(
+        reverse("advisory:request_message", args=[case.pk]), {"body": "Przesyłamy uzupełnienie."}
+    )
     assert response.status_code == 302
     assert case.events.filter(kind=CaseEvent.Kind.REPLY, body="Przesyłamy uzupełnienie.").exists()
 
@@ -145,7 +165,9 @@ def test_reminders_run_queues_everyone_when_redis_fails_halfway(redis_server):
     assert reminders.count() == 6
     mail.outbox.clear()
     assert portal_services.outbox_send_due() == 6
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.participant.email for r in registrations)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        r.participant.email for r in registrations
+    )
 
 
 def test_card_of_a_case_completed_during_the_outage_is_rendered_by_the_beat_scan(redis_server):

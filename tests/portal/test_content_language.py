@@ -62,20 +62,38 @@ def test_polish_content_is_marked_on_english_pages(client, demo_data):
     from portal.models import NewsItem, Page, Region
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    event = Event.objects.filter(state="published", funding_project__isnull=False).exclude(description="").first()
+    event = (
+        Event.objects.filter(state="published", funding_project__isnull=False)
+        .exclude(description="")
+        .first()
+    )
     news = NewsItem.objects.order_by("-published_at").first()
     page = Page.objects.get(slug="deklaracja-dostepnosci")
-    organisation = Organisation.objects.exclude(description="").filter(is_public=True, is_verified=True).first()
+    organisation = (
+        Organisation.objects.exclude(description="")
+        .filter(is_public=True, is_verified=True)
+        .first()
+    )
     topic = AdvisoryTopic.objects.filter(is_active=True).first()
     region = Region.objects.first()
     checks = [
         ("/", [news.title]),
         ("/wydarzenia/", [event.title]),
-        (event.get_absolute_url(), [event.title, event.description.splitlines()[0][:40], event.funding_project.cofinancing_notice[:40]]),
+        (
+            event.get_absolute_url(),
+            [
+                event.title,
+                event.description.splitlines()[0][:40],
+                event.funding_project.cofinancing_notice[:40],
+            ],
+        ),
         (f"/aktualnosci/{news.slug}/", [news.title]),
         (f"/strony/{page.slug}/", [page.title]),
         ("/partnerzy/", [organisation.name]),
-        (f"/partnerzy/{organisation.pk}/", [organisation.name, organisation.description.splitlines()[0][:40]]),
+        (
+            f"/partnerzy/{organisation.pk}/",
+            [organisation.name, organisation.description.splitlines()[0][:40]],
+        ),
         ("/doradztwo/", [topic.name]),
     ]
     for path, texts in checks:
@@ -83,7 +101,7 @@ def test_polish_content_is_marked_on_english_pages(client, demo_data):
         html = response.content.decode()
         assert re.search(r'<html lang="en"', html), path
         for text in texts:
-            assert _marked(html, text), f"{path}: {text!r} is not marked lang=\"pl\""
+            assert _marked(html, text), f'{path}: {text!r} is not marked lang="pl"'
         if region.cofinancing_notice:
             assert _marked(html, region.cofinancing_notice[:40]), f"{path}: footer funding notice"
 

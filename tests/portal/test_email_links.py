@@ -65,10 +65,16 @@ def test_the_one_place_that_builds_absolute_urls():
 
 def test_sign_up_verification_and_password_reset_links(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_signup"), {
-            "first_name": "Ola", "last_name": "Nowak", "email": "ola@example.org",
-            "password1": "Bezpieczne-Haslo-2026", "password2": "Bezpieczne-Haslo-2026",
-        })
+        client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Ola",
+                "last_name": "Nowak",
+                "email": "ola@example.org",
+                "password1": "Bezpieczne-Haslo-2026",
+                "password2": "Bezpieczne-Haslo-2026",
+            },
+        )
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": user.email})
@@ -83,14 +89,22 @@ def test_event_registration_confirmation_cancellation_and_event_cancelled_links(
     event = EventFactory(capacity=5)
     user, organisation = member()
     registration = committed(
-        services.registration_create, event=event, participant=user, organisation=organisation,
-        answers={}, actor=user,
+        services.registration_create,
+        event=event,
+        participant=user,
+        organisation=organisation,
+        answers={},
+        actor=user,
     )
     committed(services.registration_cancel, registration=registration, actor=user)
     other, other_organisation = member()
     committed(
-        services.registration_create, event=event, participant=other, organisation=other_organisation,
-        answers={}, actor=other,
+        services.registration_create,
+        event=event,
+        participant=other,
+        organisation=other_organisation,
+        answers={},
+        actor=other,
     )
     committed(services.event_cancel, event=event, actor=StaffUserFactory())
     assert len(mail.outbox) >= 4
@@ -103,7 +117,9 @@ def test_join_request_and_decision_links():
     organisation = OrganisationFactory()
     MembershipFactory(organisation=organisation, role="admin")
     user = UserFactory()
-    membership = committed(services.membership_request, user=user, organisation=organisation, actor=user)
+    membership = committed(
+        services.membership_request, user=user, organisation=organisation, actor=user
+    )
     committed(services.membership_approve, membership=membership, actor=StaffUserFactory())
     _assert_links_to_site(mail.outbox, expect_at_least=2)
 
@@ -115,5 +131,7 @@ def test_advisory_case_links():
     with TestCase.captureOnCommitCallbacks(execute=True):
         case = builder.at(AdvisoryRequest.Status.EXPERT_ASSIGNED)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.case_message_post(request_id=case.pk, actor=builder.staff, body="Prosimy o dokumenty.")
+        services.case_message_post(
+            request_id=case.pk, actor=builder.staff, body="Prosimy o dokumenty."
+        )
     _assert_links_to_site(mail.outbox, expect_at_least=3)

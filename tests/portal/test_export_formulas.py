@@ -29,7 +29,9 @@ def _staff_client(client):
     return client
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+48 600", "-2+3", "@SUM(A1)", "\t=1", "\r=1", HYPERLINK])
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+48 600", "-2+3", "@SUM(A1)", "\t=1", "\r=1", HYPERLINK]
+)
 def test_formula_prefixes_are_quoted_and_read_back(value):
     assert escape_formula(value) == "'" + value
     assert unescape_formula(escape_formula(value)) == value
@@ -44,10 +46,22 @@ def test_other_values_are_unchanged(value):
 def _export(client, model, fmt, pks):
     url = reverse(f"admin:{model}_export")
     form = client.get(url).context["form"]
-    formats = {label.lower(): value for value, label in form.fields["format"].choices if value != ""}
-    columns = {name: "on" for name, field in form.fields.items() if field.__class__.__name__ == "BooleanField"}
+    formats = {
+        label.lower(): value for value, label in form.fields["format"].choices if value != ""
+    }
+    columns = {
+        name: "on"
+        for name, field in form.fields.items()
+        if field.__class__.__name__ == "BooleanField"
+    }
     response = client.post(
-        url, {"format": formats[fmt], "export_items": pks, "resource": form.initial.get("resource", 0), **columns}
+        url,
+        {
+            "format": formats[fmt],
+            "export_items": pks,
+            "resource": form.initial.get("resource", 0),
+            **columns,
+        },
     )
     assert response.status_code == 200, response.content[:300]
     return response.content
@@ -57,9 +71,13 @@ def test_partner_profile_text_is_no_formula_in_staff_xlsx_and_csv(client):
     organisation = OrganisationFactory(description=HYPERLINK, name="-Fundacja Minus")
     client = _staff_client(client)
 
-    sheet = load_workbook(io.BytesIO(_export(client, "partners_organisation", "xlsx", [organisation.pk]))).active
+    sheet = load_workbook(
+        io.BytesIO(_export(client, "partners_organisation", "xlsx", [organisation.pk]))
+    ).active
     cells = [cell for row in sheet.iter_rows() for cell in row]
-    description = next(cell for cell in cells if isinstance(cell.value, str) and "HYPERLINK" in cell.value)
+    description = next(
+        cell for cell in cells if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    )
     assert description.data_type != "f"
     assert description.value == "'" + HYPERLINK
     assert not any(cell.data_type == "f" for cell in cells)
@@ -102,6 +120,8 @@ def test_registration_and_postulate_exports_escape_formulas():
                 assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
             else:
                 assert not any(
-                    value.startswith(("=", "+", "-", "@")) for row in csv.reader(io.StringIO(exported)) for value in row
+                    value.startswith(("=", "+", "-", "@"))
+                    for row in csv.reader(io.StringIO(exported))
+                    for value in row
                 )
     assert postulate.pk

@@ -13,7 +13,9 @@ def test_favicon_ico_returns_an_icon(client):
     assert body[:4] == b"\x00\x00\x01\x00"  # the ICO file signature
 
 
-@pytest.mark.parametrize("path", ["/", "/wydarzenia/", "/partnerzy/", "/konto/login/", "/nie-ma-takiej-strony/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/wydarzenia/", "/partnerzy/", "/konto/login/", "/nie-ma-takiej-strony/"]
+)
 def test_pages_link_the_icon(client, path):
     response = client.get(path)
     html = response.content.decode()

@@ -60,14 +60,28 @@ class Page(HTMLParser):
             if self._in_summary and attrs["href"].startswith("#"):
                 self.summary_links.append(attrs["href"][1:])
         if tag == "form":
-            self._form = {"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(), "fields": []}
+            self._form = {
+                "action": attrs.get("action") or "",
+                "method": (attrs.get("method") or "get").lower(),
+                "fields": [],
+            }
             self.forms.append(self._form)
-        if self._form is not None and tag == "button" and attrs.get("name") and (attrs.get("type") or "submit") == "submit":
+        if (
+            self._form is not None
+            and tag == "button"
+            and attrs.get("name")
+            and (attrs.get("type") or "submit") == "submit"
+        ):
             self._form.setdefault("button", (attrs["name"], attrs.get("value") or ""))
         if self._form is not None and tag in ("input", "select", "textarea") and attrs.get("name"):
             self._form["fields"].append(
-                {"tag": tag, "name": attrs["name"], "type": (attrs.get("type") or "text").lower(),
-                 "value": attrs.get("value") or "", "required": "required" in attrs}
+                {
+                    "tag": tag,
+                    "name": attrs["name"],
+                    "type": (attrs.get("type") or "text").lower(),
+                    "value": attrs.get("value") or "",
+                    "required": "required" in attrs,
+                }
             )
 
     def handle_endtag(self, tag):
@@ -90,7 +104,11 @@ def parse(response) -> Page:
 
 
 def dangling(page: Page) -> list[str]:
-    return [f"{tag}[{attribute}] → #{reference}" for tag, attribute, reference in page.references if reference not in page.ids]
+    return [
+        f"{tag}[{attribute}] → #{reference}"
+        for tag, attribute, reference in page.references
+        if reference not in page.ids
+    ]
 
 
 def _empty_submission(form: dict) -> dict | None:
@@ -155,14 +173,21 @@ def test_no_dangling_id_references_and_failed_submits_show_an_error_summary(clie
             problems += [f"{role} GET {path}: {item}" for item in dangling(page)]
             for href in page.links:
                 target = urlparse(urljoin(path, href))
-                if target.netloc or SKIPPED_PATH.search(target.path) or not target.path.startswith("/"):
+                if (
+                    target.netloc
+                    or SKIPPED_PATH.search(target.path)
+                    or not target.path.startswith("/")
+                ):
                     continue
                 link = target.path + (f"?{target.query}" if target.query else "")
                 if link not in seen:
                     queue.append(link)
             for form in page.forms:
                 action = urljoin(path, form["action"]) if form["action"] else path
-                key = (view_name, resolve(urlparse(action).path).view_name if action.startswith("/") else action)
+                key = (
+                    view_name,
+                    resolve(urlparse(action).path).view_name if action.startswith("/") else action,
+                )
                 data = _empty_submission(form)
                 if data is None or key in forms_done or SKIPPED_PATH.search(urlparse(action).path):
                     continue
@@ -180,12 +205,18 @@ def test_no_dangling_id_references_and_failed_submits_show_an_error_summary(clie
                 body = result.content.decode()
                 if 'aria-invalid="true"' in body or 'class="errorlist' in body:
                     if not result_page.title.strip().startswith("Błąd: "):
-                        problems.append(f"{where}: the page title does not start with 'Błąd: ' ({result_page.title.strip()!r})")
+                        problems.append(
+                            f"{where}: the page title does not start with 'Błąd: ' ({result_page.title.strip()!r})"
+                        )
                     if "data-error-summary" not in result.content.decode():
                         problems.append(f"{where}: no error summary")
                     else:
                         summaries += 1
-                    problems += [f"{where}: summary link to missing #{target}" for target in result_page.summary_links if target not in result_page.ids]
+                    problems += [
+                        f"{where}: summary link to missing #{target}"
+                        for target in result_page.summary_links
+                        if target not in result_page.ids
+                    ]
     assert not problems, "\n".join(problems)
     assert submitted >= 10, submitted
     assert summaries >= 5, summaries

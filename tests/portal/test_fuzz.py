@@ -86,9 +86,15 @@ class _PageParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and (attrs.get("href") or "").startswith("?"):
-            self.query_keys.update(key for key, _value in parse_qsl(attrs["href"][1:], keep_blank_values=True))
+            self.query_keys.update(
+                key for key, _value in parse_qsl(attrs["href"][1:], keep_blank_values=True)
+            )
         elif tag == "form":
-            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action"), "fields": {}}
+            self._form = {
+                "method": (attrs.get("method") or "get").lower(),
+                "action": attrs.get("action"),
+                "fields": {},
+            }
             self.forms.append(self._form)
         elif self._form is None or not attrs.get("name"):
             return
@@ -143,18 +149,31 @@ def _world() -> dict:
     QuestionFactory(event=event)
     registration = RegistrationFactory(event=event, participant=member, organisation=organisation)
     finished = EventFactory(
-        state="finished", starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=3, hours=-4),
-        registration_opens_at=timezone.now() - timedelta(days=20), registration_closes_at=timezone.now() - timedelta(days=5),
+        state="finished",
+        starts_at=timezone.now() - timedelta(days=3),
+        ends_at=timezone.now() - timedelta(days=3, hours=-4),
+        registration_opens_at=timezone.now() - timedelta(days=20),
+        registration_closes_at=timezone.now() - timedelta(days=5),
     )
     photo = ReportPhotoFactory(report__event=finished)
     material = MaterialFactory(event=event)
     PostulateFactory(event=finished)
     staff = factories.StaffUserFactory()
     return {
-        "organisation": organisation, "pending": pending, "case": case, "event": event, "registration": registration,
-        "photo": photo, "material": material,
-        "users": {"partner member": member, "organisation admin": org_admin, "JST member": jst_user,
-                  "expert": expert.user, "staff superuser": staff},
+        "organisation": organisation,
+        "pending": pending,
+        "case": case,
+        "event": event,
+        "registration": registration,
+        "photo": photo,
+        "material": material,
+        "users": {
+            "partner member": member,
+            "organisation admin": org_admin,
+            "JST member": jst_user,
+            "expert": expert.user,
+            "staff superuser": staff,
+        },
     }
 
 
@@ -177,7 +196,9 @@ def _kwargs_for(name: str, pattern_kwargs: list[str], world: dict) -> dict | Non
                 "events:material_download": world["material"].pk,
                 "events:photo": world["photo"].pk,
                 "partners:membership_decide": world["pending"].pk,
-            }.get(name) or {"partners": world["organisation"].pk, "advisory": world["case"].pk}.get(namespace, 1)
+            }.get(name) or {"partners": world["organisation"].pk, "advisory": world["case"].pk}.get(
+                namespace, 1
+            )
         else:
             return None  # allauth's key-based pages: nothing to fill them with
     if name == "events:photo":
@@ -233,9 +254,13 @@ class _Fuzzer:
         if response.status_code >= 500:
             error = getattr(response, "exc_info", None)
             detail = repr(error[1])[:300] if error else ""
-            summary = {key: (value[:20] + "…" if isinstance(value, str) and len(value) > 20 else value)
-                       for key, value in clean.items()}
-            self.failures.append(f"{method.upper()} {url} {summary} -> {response.status_code} {detail}")
+            summary = {
+                key: (value[:20] + "…" if isinstance(value, str) and len(value) > 20 else value)
+                for key, value in clean.items()
+            }
+            self.failures.append(
+                f"{method.upper()} {url} {summary} -> {response.status_code} {detail}"
+            )
         return response
 
     def fuzz_page(self, url: str) -> None:
@@ -260,13 +285,22 @@ class _Fuzzer:
             action = urlsplit(form["action"] or url).path or url
             if SKIP_URL.search(action):
                 continue
-            defaults = {key: value for key, value in form["fields"].items() if key not in SKIP_FIELDS}
+            defaults = {
+                key: value for key, value in form["fields"].items() if key not in SKIP_FIELDS
+            }
             hostile = [key for key in defaults if not SKIP_FIELD.search(key)]
             for data in _rounds(hostile, offset + 1):
                 self._send("post", action, {**defaults, **data})
 
 
-ROLES = ["anonymous", "partner member", "organisation admin", "JST member", "expert", "staff superuser"]
+ROLES = [
+    "anonymous",
+    "partner member",
+    "organisation admin",
+    "JST member",
+    "expert",
+    "staff superuser",
+]
 
 
 def _sign_in(client: Client, role: str, world: dict) -> None:

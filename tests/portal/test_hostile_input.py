@@ -13,15 +13,20 @@ def test_nul_in_a_filter_or_search_is_a_polish_400(client):
     event = EventFactory()
     staff = factories.StaffUserFactory()
     client.force_login(staff)
-    for url in (reverse("events:event_list"), reverse("partners:organisation_list"),
-                reverse("events:checkin", args=[event.slug])):
+    for url in (
+        reverse("events:event_list"),
+        reverse("partners:organisation_list"),
+        reverse("events:checkin", args=[event.slug]),
+    ):
         response = client.get(url, {"q": "abc\x00def"})
         assert response.status_code == 400
         assert "niedozwolony znak" in response.content.decode()
 
 
 def test_nul_in_a_posted_field_is_refused_before_the_view(client):
-    response = client.post(reverse("account_login"), {"login": "a\x00@example.org", "password": "x"})
+    response = client.post(
+        reverse("account_login"), {"login": "a\x00@example.org", "password": "x"}
+    )
     assert response.status_code == 400 and "Nieprawidłowe zapytanie" in response.content.decode()
 
 

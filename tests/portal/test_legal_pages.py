@@ -16,13 +16,25 @@ pytestmark = pytest.mark.django_db
 
 # Identifiers of the official template (warunki techniczne publikacji deklaracji dostępności).
 OFFICIAL_IDS = [
-    "a11y-wstep", "a11y-podmiot", "a11y-url", "a11y-data-publikacja", "a11y-data-aktualizacja",
-    "a11y-status", "a11y-data-sporzadzenie", "a11y-kontakt", "a11y-osoba", "a11y-email",
-    "a11y-telefon", "a11y-procedura", "a11y-architektura", "a11y-aplikacje",
+    "a11y-wstep",
+    "a11y-podmiot",
+    "a11y-url",
+    "a11y-data-publikacja",
+    "a11y-data-aktualizacja",
+    "a11y-status",
+    "a11y-data-sporzadzenie",
+    "a11y-kontakt",
+    "a11y-osoba",
+    "a11y-email",
+    "a11y-telefon",
+    "a11y-procedura",
+    "a11y-architektura",
+    "a11y-aplikacje",
 ]
 
 
 # --- the sanitiser (issue 16, item 8) ---------------------------------------------------------
+
 
 def test_sanitiser_keeps_what_the_official_statement_template_needs():
     html = clean_html(
@@ -45,7 +57,7 @@ def test_sanitiser_keeps_what_the_official_statement_template_needs():
         ('<a href="javascript:alert(1)">x</a>', "javascript:"),
         ('<a href="JaVaScRiPt:alert(1)">x</a>', "alert"),
         ('<img src="x" onerror="alert(1)">', "onerror"),
-        ('<svg><script>alert(1)</script></svg>', "alert"),
+        ("<svg><script>alert(1)</script></svg>", "alert"),
         ('<span style="background:url(javascript:alert(1))">x</span>', "style"),
         ('<iframe src="https://example.org"></iframe>', "iframe"),
         ('<p id="x&quot; onclick=&quot;alert(1)">x</p>', "onclick"),
@@ -69,6 +81,7 @@ def test_statement_page_keeps_every_official_id_once(client):
 
 # --- publication and update dates set by staff ------------------------------------------------
 
+
 def test_statement_shows_the_dates_staff_set_not_the_save_time(client):
     demo.load()
     page = Page.objects.get(slug=Page.ACCESSIBILITY_STATEMENT_SLUG)
@@ -83,9 +96,14 @@ def test_statement_shows_the_dates_staff_set_not_the_save_time(client):
 def test_loading_the_demo_twice_keeps_the_dates():
     call_command("load_demo", stdout=None)
     first = {page.slug: (page.published_on, page.content_updated_on) for page in Page.objects.all()}
-    assert first[Page.ACCESSIBILITY_STATEMENT_SLUG] == (demo.DEMO_PUBLISHED_ON, demo.DEMO_UPDATED_ON)
+    assert first[Page.ACCESSIBILITY_STATEMENT_SLUG] == (
+        demo.DEMO_PUBLISHED_ON,
+        demo.DEMO_UPDATED_ON,
+    )
     call_command("load_demo", stdout=None)
-    second = {page.slug: (page.published_on, page.content_updated_on) for page in Page.objects.all()}
+    second = {
+        page.slug: (page.published_on, page.content_updated_on) for page in Page.objects.all()
+    }
     assert second == first
 
 
@@ -98,9 +116,14 @@ def test_loading_the_demo_again_keeps_dates_staff_changed():
 
 def test_admin_lets_staff_set_the_dates(client):
     demo.load()
-    client.post(reverse("account_login"), {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD})
+    client.post(
+        reverse("account_login"),
+        {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD},
+    )
     staff = User.objects.get(email=demo.DEMO_STAFF_EMAIL)
-    client.post(reverse("mfa_authenticate"), {"code": totp_code(staff, secret=demo.DEMO_STAFF_TOTP_SECRET)})
+    client.post(
+        reverse("mfa_authenticate"), {"code": totp_code(staff, secret=demo.DEMO_STAFF_TOTP_SECRET)}
+    )
     page = Page.objects.get(slug="kontakt")
     html = client.get(reverse("admin:portal_page_change", args=[page.pk])).content.decode()
     assert 'name="published_on"' in html
@@ -108,6 +131,7 @@ def test_admin_lets_staff_set_the_dates(client):
 
 
 # --- what the texts contain (issue 9, item 8) -------------------------------------------------
+
 
 def _text(client, slug: str) -> str:
     html = client.get(reverse("page", args=[slug])).content.decode()
@@ -126,7 +150,13 @@ def test_rodo_clause_names_controller_dpo_bases_recipients_retention_rights_and_
     assert "art. 9 ust. 2 lit. a RODO" in text  # explicit consent for health data
     assert "Odbiorcy danych" in text
     assert "Okres przechowywania" in text
-    for right in ["dostępu", "sprostowania", "usunięcia", "ograniczenia przetwarzania", "sprzeciwu"]:
+    for right in [
+        "dostępu",
+        "sprostowania",
+        "usunięcia",
+        "ograniczenia przetwarzania",
+        "sprzeciwu",
+    ]:
         assert right in text
     assert "Prezesa Urzędu Ochrony Danych Osobowych" in text
     assert "Pani/Pan" not in text  # formal plural register, as everywhere on the site

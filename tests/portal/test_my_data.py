@@ -40,7 +40,9 @@ def test_delete_anonymises_but_keeps_related_rows(client, user):
     membership = MembershipFactory(user=user)
     email = user.email
     client.force_login(user)
-    response = client.post(reverse("account_delete"), {"password": "haslo-testowe-123", "confirm": "on"})
+    response = client.post(
+        reverse("account_delete"), {"password": "haslo-testowe-123", "confirm": "on"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.email != email and user.email.endswith("@anonim.invalid")

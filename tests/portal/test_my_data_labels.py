@@ -1,4 +1,4 @@
-""""Moje dane" names each part of the stored data in words, not as app.model:field keys."""
+""" "Moje dane" names each part of the stored data in words, not as app.model:field keys."""
 
 import html
 import re
@@ -21,7 +21,9 @@ def test_my_data_page_shows_polish_labels_not_technical_keys(client, user):
     assert "Adresy e-mail konta: 1 wpis" in content
     assert "Członkostwo w organizacjach: 1 wpis" in content
     assert "Zgłoszenia na wydarzenia: 1 wpis" in content
-    assert not re.search(r"[a-z]+\.[a-z]+:[a-z_]+", content.split("<main", 1)[1]), "a technical key is shown"
+    assert not re.search(r"[a-z]+\.[a-z]+:[a-z_]+", content.split("<main", 1)[1]), (
+        "a technical key is shown"
+    )
     assert "Twoje" not in content and "Możesz" not in content
 
 

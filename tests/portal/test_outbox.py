@@ -10,7 +10,12 @@ pytestmark = pytest.mark.django_db
 def test_same_dedup_key_is_stored_and_sent_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.email_enqueue(to="a@example.org", subject="Przypomnienie", body_text="Treść", dedup_key="reminder:1")
+            services.email_enqueue(
+                to="a@example.org",
+                subject="Przypomnienie",
+                body_text="Treść",
+                dedup_key="reminder:1",
+            )
     assert OutboundEmail.objects.filter(dedup_key="reminder:1").count() == 1
     assert len(mail.outbox) == 1
 
@@ -36,7 +41,11 @@ def test_future_email_waits_until_due(time_machine):
     from django.utils import timezone
 
     services.email_enqueue(
-        to="a@example.org", subject="Jutro", body_text="x", dedup_key="later", due_at=timezone.now() + timedelta(days=1)
+        to="a@example.org",
+        subject="Jutro",
+        body_text="x",
+        dedup_key="later",
+        due_at=timezone.now() + timedelta(days=1),
     )
     assert services.outbox_send_due() == 0
     time_machine.move_to(timezone.now() + timedelta(days=1, minutes=1))
@@ -49,7 +58,9 @@ def test_attachments_survive_the_outbox():
         subject="Z załącznikiem",
         body_text="x",
         dedup_key="att",
-        attachments=[services.EmailAttachment("wydarzenie.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+        attachments=[
+            services.EmailAttachment("wydarzenie.ics", b"BEGIN:VCALENDAR", "text/calendar")
+        ],
     )
     services.outbox_send_due()
     filename, content, mimetype = mail.outbox[0].attachments[0]

@@ -7,7 +7,11 @@ from portal.models import AuditLogEntry, User
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {"email": "bez.imienia@example.org", "password1": "Bezpieczne-Haslo-2026", "password2": "Bezpieczne-Haslo-2026"}
+SIGNUP = {
+    "email": "bez.imienia@example.org",
+    "password1": "Bezpieczne-Haslo-2026",
+    "password2": "Bezpieczne-Haslo-2026",
+}
 
 
 def test_sign_up_requires_first_and_last_name(client):
@@ -20,7 +24,9 @@ def test_sign_up_requires_first_and_last_name(client):
 
 
 def test_sign_up_stores_the_name(client):
-    response = client.post(reverse("account_signup"), {**SIGNUP, "first_name": " Anna ", "last_name": "Kowalska"})
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "first_name": " Anna ", "last_name": "Kowalska"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email=SIGNUP["email"])
     assert (user.first_name, user.last_name) == ("Anna", "Kowalska")
@@ -55,12 +61,20 @@ def test_profile_page_edits_name_phone_and_position(client, user):
     assert 'autocomplete="organization-title"' in html
     response = client.post(
         reverse("account_profile"),
-        {"first_name": "Józefa", "last_name": "Źdźbło", "phone": "+48 600 100 200", "position": "koordynatorka"},
+        {
+            "first_name": "Józefa",
+            "last_name": "Źdźbło",
+            "phone": "+48 600 100 200",
+            "position": "koordynatorka",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.first_name, user.last_name, user.phone, user.position) == (
-        "Józefa", "Źdźbło", "+48 600 100 200", "koordynatorka",
+        "Józefa",
+        "Źdźbło",
+        "+48 600 100 200",
+        "koordynatorka",
     )
     entry = AuditLogEntry.objects.get(action="portal.user.profile_update")
     assert entry.actor == user and entry.changes["position"] == ["", "koordynatorka"]

@@ -13,15 +13,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_migrations_create_every_staff_role():
-    assert set(Group.objects.filter(name__in=roles.STAFF_ROLES).values_list("name", flat=True)) == set(
-        roles.STAFF_ROLES
-    )
+    assert set(
+        Group.objects.filter(name__in=roles.STAFF_ROLES).values_list("name", flat=True)
+    ) == set(roles.STAFF_ROLES)
 
 
 def test_rops_administrator_reads_the_audit_trail_and_others_do_not():
     administrator = RoleUserFactory(role=roles.ROPS_ADMINISTRATOR)
     assert administrator.has_perm("portal.view_auditlogentry")
-    for role in (roles.EVENTS_COORDINATOR, roles.REGISTRY_EDITOR, roles.ADVISORY_OFFICER, roles.REPORTING, None):
+    for role in (
+        roles.EVENTS_COORDINATOR,
+        roles.REGISTRY_EDITOR,
+        roles.ADVISORY_OFFICER,
+        roles.REPORTING,
+        None,
+    ):
         assert not RoleUserFactory(role=role).has_perm("portal.view_auditlogentry"), role
 
 
@@ -29,7 +35,10 @@ def test_audit_record_keeps_actor_object_and_changes():
     actor = StaffUserFactory()
     region = RegionFactory()
     entry = audit_record(
-        actor=actor, action="portal.region.change", target=region, summary="Zmiana nazwy",
+        actor=actor,
+        action="portal.region.change",
+        target=region,
+        summary="Zmiana nazwy",
         changes={"name": ["stara", "nowa"]},
     )
     entry.refresh_from_db()
@@ -39,7 +48,9 @@ def test_audit_record_keeps_actor_object_and_changes():
 
 
 def test_system_actions_are_labelled_as_such():
-    entry = audit_record(actor=None, action="events.event.finish", summary="Zakończono automatycznie")
+    entry = audit_record(
+        actor=None, action="events.event.finish", summary="Zakończono automatycznie"
+    )
     assert entry.actor is None and entry.actor_label == "system"
 
 
@@ -48,7 +59,12 @@ def test_nobody_can_edit_or_delete_the_trail_in_the_admin(client):
     client.force_login(StaffUserFactory())
     change_url = reverse("admin:portal_auditlogentry_change", args=[entry.pk])
     assert client.post(change_url, {"summary": "zmienione"}).status_code == 403
-    assert client.post(reverse("admin:portal_auditlogentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:portal_auditlogentry_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     entry.refresh_from_db()
     assert entry.summary == "x" and AuditLogEntry.objects.filter(pk=entry.pk).exists()
 
@@ -67,9 +83,17 @@ def test_granting_a_role_in_the_admin_is_recorded_with_who_granted_it(client):
     response = client.post(
         reverse("admin:portal_user_change", args=[person.pk]),
         {
-            "email": person.email, "first_name": person.first_name, "last_name": person.last_name,
-            "phone": "", "is_active": "on", "is_staff": "on", "groups": [group.pk],
-            "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
+            "email": person.email,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "phone": "",
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [group.pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -81,10 +105,13 @@ def test_granting_a_role_in_the_admin_is_recorded_with_who_granted_it(client):
 def test_resending_the_outbox_needs_its_permission(client):
     from portal.models import OutboundEmail
 
-    email = OutboundEmail.objects.create(dedup_key="k1", to="a@example.org", subject="s", body_text="b")
+    email = OutboundEmail.objects.create(
+        dedup_key="k1", to="a@example.org", subject="s", body_text="b"
+    )
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     response = client.post(
-        reverse("admin:portal_outboundemail_changelist"), {"action": "send_now", "_selected_action": [email.pk]}
+        reverse("admin:portal_outboundemail_changelist"),
+        {"action": "send_now", "_selected_action": [email.pk]},
     )
     email.refresh_from_db()
     assert email.sent_at is None

@@ -17,15 +17,26 @@ CONFIGURED = {
     "EMAIL_URL": "smtp://mail.example.pl:587",
 }
 PRODUCTION_ENV_KEYS = {
-    "SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS", "TRUSTED_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+    "SECRET_KEY",
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "TRUSTED_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
 }
 
 
 def _run(args, **env):
     # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for this process only.
     clean = {
-        k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV_KEYS and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV_KEYS and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", **env})
     return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
@@ -48,10 +59,13 @@ def test_production_refuses_missing_or_default_secret(secret):
     assert "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.parametrize("missing, message", [
-    ("REDIS_URL", "REDIS_URL must point at Redis"),
-    ("EMAIL_URL", "EMAIL_URL must point at the mail server"),
-])
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ("REDIS_URL", "REDIS_URL must point at Redis"),
+        ("EMAIL_URL", "EMAIL_URL must point at the mail server"),
+    ],
+)
 def test_production_refuses_to_start_without_redis_or_mail_server(missing, message):
     env = {key: value for key, value in CONFIGURED.items() if key != missing}
     result = _start(**env)
@@ -79,8 +93,11 @@ def test_production_rate_limits_are_counted_in_redis():
 
 
 def test_check_deploy_reports_no_issues_with_production_settings():
-    result = _run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                  **CONFIGURED, ALLOWED_HOSTS="portal.example.pl")
+    result = _run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **CONFIGURED,
+        ALLOWED_HOSTS="portal.example.pl",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -128,11 +145,18 @@ def production_client_run(django_db_setup, django_db_blocker):
         database_url = _database_url(connection.settings_dict["NAME"])
 
     def run(**env):
-        result = _run([sys.executable, "-c", HEADERS_SCRIPT],
-                      **{**CONFIGURED, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "portal.example.pl", **env})
+        result = _run(
+            [sys.executable, "-c", HEADERS_SCRIPT],
+            **{
+                **CONFIGURED,
+                "DATABASE_URL": database_url,
+                "ALLOWED_HOSTS": "portal.example.pl",
+                **env,
+            },
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
-        return json.loads(line[len("RESULT"):])
+        return json.loads(line[len("RESULT") :])
 
     return run
 

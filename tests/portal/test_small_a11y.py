@@ -84,7 +84,10 @@ def test_each_check_in_day_has_its_own_title(client, demo_data):
     client.force_login(_user(advisory_demo.DEMO_STAFF_EMAIL))
     event = next(e for e in Event.objects.exclude(state="draft") if len(event_days(e)) > 1)
     days = event_days(event)
-    titles = {_title(client.get(f"/wydarzenia/{event.slug}/obecnosc/", {"dzien": day.isoformat()})) for day in days}
+    titles = {
+        _title(client.get(f"/wydarzenia/{event.slug}/obecnosc/", {"dzien": day.isoformat()}))
+        for day in days
+    }
     assert len(titles) == len(days), titles
 
 

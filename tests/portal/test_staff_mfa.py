@@ -23,7 +23,9 @@ ADMIN_PAGES = ["/admin/", "/admin/portal/user/", "/admin/portal/auditlogentry/"]
 
 
 def _password_step(client, user, next_url="/admin/"):
-    return client.post(f"{reverse('account_login')}?next={next_url}", {"login": user.email, "password": PASSWORD})
+    return client.post(
+        f"{reverse('account_login')}?next={next_url}", {"login": user.email, "password": PASSWORD}
+    )
 
 
 def _is_admin_page(response) -> bool:
@@ -102,7 +104,9 @@ def test_recovery_code_works_instead_of_the_app(client):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.django_db(transaction=True)  # allauth records the new authenticator on commit, in the request
+@pytest.mark.django_db(
+    transaction=True
+)  # allauth records the new authenticator on commit, in the request
 def test_staff_enrols_an_authenticator_and_then_opens_the_admin(client):
     staff = RoleUserFactory(role=None, totp=False)
     response = _password_step(client, staff)
@@ -149,7 +153,9 @@ def test_thirty_wrong_passwords_lock_the_account_out(client):
     client = client.__class__(REMOTE_ADDR="10.30.0.1")
     staff = StaffUserFactory()
     for attempt in range(30):
-        client.post(reverse("account_login"), {"login": staff.email, "password": f"zle-haslo-{attempt}"})
+        client.post(
+            reverse("account_login"), {"login": staff.email, "password": f"zle-haslo-{attempt}"}
+        )
     response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
     assert response.status_code in {200, 429}
     assert "mfa_authenticate" not in response.get("Location", "")
@@ -189,7 +195,10 @@ def test_demo_staff_can_open_the_admin_with_the_code_demo_totp_prints(client):
     call_command("demo_totp", stdout=out, stderr=StringIO())
     code = out.getvalue().strip()
     assert len(code) == 6 and code.isdigit()
-    client.post(f"{reverse('account_login')}?next=/admin/", {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD})
+    client.post(
+        f"{reverse('account_login')}?next=/admin/",
+        {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD},
+    )
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response["Location"] == "/admin/"
     assert _is_admin_page(client.get("/admin/"))

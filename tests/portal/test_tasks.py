@@ -21,7 +21,9 @@ def test_task_round_trips_through_redis_and_a_real_worker(celery_worker):
 @pytest.mark.django_db(transaction=True)
 def test_email_is_sent_by_the_worker_only_after_commit(celery_worker):
     with transaction.atomic():
-        email = services.email_enqueue(to="osoba@example.org", subject="Potwierdzenie", body_text="Treść", dedup_key="worker:1")
+        email = services.email_enqueue(
+            to="osoba@example.org", subject="Potwierdzenie", body_text="Treść", dedup_key="worker:1"
+        )
         time.sleep(1)
         # The worker cannot have sent it: the row is not even committed yet.
         assert OutboundEmail.objects.get(pk=email.pk).sent_at is None
@@ -42,7 +44,10 @@ def test_outbox_tasks_store_no_celery_result_in_redis(celery_worker):
     from portal.tasks import outbox_send, outbox_send_due
 
     email = services.email_enqueue(
-        to="osoba@example.org", subject="Bez wyniku", body_text="Treść", dedup_key="no-result:1",
+        to="osoba@example.org",
+        subject="Bez wyniku",
+        body_text="Treść",
+        dedup_key="no-result:1",
         due_at=timezone.now() + timedelta(days=1),
     )
     # Published the plain way (not through our enqueue helper, which asks for no result anyway).

@@ -48,15 +48,42 @@ def _zip(members: list[tuple[str, tuple[bytes, int], int]]) -> bytes:
     out, central = io.BytesIO(), []
     for name, (data, crc), size in members:
         offset, encoded = out.tell(), name.encode()
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(data), size, len(encoded), 0))
+        out.write(
+            struct.pack(
+                "<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(data), size, len(encoded), 0
+            )
+        )
         out.write(encoded + data)
         central.append(
-            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(data), size, len(encoded),
-                        0, 0, 0, 0, 0, offset) + encoded
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                8,
+                0,
+                0,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
         )
     start, directory = out.tell(), b"".join(central)
     out.write(directory)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0))
+    out.write(
+        struct.pack(
+            "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0
+        )
+    )
     return out.getvalue()
 
 
@@ -71,18 +98,25 @@ def odt_bomb() -> bytes:
 
 @functools.cache
 def docx_bomb() -> bytes:
-    return _zip([_small("[Content_Types].xml"), ("word/document.xml", _deflated_zeros(1 << 30), 1 << 30)])
+    return _zip(
+        [_small("[Content_Types].xml"), ("word/document.xml", _deflated_zeros(1 << 30), 1 << 30)]
+    )
 
 
 def test_bombs_are_real_and_small_on_disk():
-    for content, name, size in ((odt_bomb(), "mimetype", 512 << 20), (docx_bomb(), "word/document.xml", 1 << 30)):
+    for content, name, size in (
+        (odt_bomb(), "mimetype", 512 << 20),
+        (docx_bomb(), "word/document.xml", 1 << 30),
+    ):
         assert len(content) < 1_100_000
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             assert archive.getinfo(name).file_size == size
             assert archive.testzip() is None if size < (600 << 20) else True
 
 
-@pytest.mark.parametrize(("name", "build"), [("program.odt", odt_bomb), ("uchwala.docx", docx_bomb)])
+@pytest.mark.parametrize(
+    ("name", "build"), [("program.odt", odt_bomb), ("uchwala.docx", docx_bomb)]
+)
 def test_archive_bombs_are_refused_in_polish_before_unpacking(name, build):
     with pytest.raises(ValidationError) as error:
         uploads.validate_upload(SimpleUploadedFile(name, build()))
@@ -98,7 +132,11 @@ def test_archive_with_too_many_members_is_refused():
 
 
 def test_ordinary_office_documents_still_pass():
-    text = b"<w:document>" + b"<w:p>Uchwa\xc5\x82a w sprawie programu wsp\xc3\xb3\xc5\x82pracy</w:p>" * 5000 + b"</w:document>"
+    text = (
+        b"<w:document>"
+        + b"<w:p>Uchwa\xc5\x82a w sprawie programu wsp\xc3\xb3\xc5\x82pracy</w:p>" * 5000
+        + b"</w:document>"
+    )
     docx = _zip([_small("[Content_Types].xml"), ("word/document.xml", _deflated(text), len(text))])
     assert uploads.validate_upload(SimpleUploadedFile("uchwala.docx", docx)) is uploads.DOCX
     odt = _zip([_small("mimetype", uploads.ODT.mimetype.encode()), _small("content.xml")])
@@ -123,7 +161,10 @@ def test_advisory_attachment_bomb_is_refused_on_the_page_and_nothing_saved(clien
     client.force_login(case.requester)
     response = client.post(
         reverse("advisory:request_message", args=[case.pk]),
-        {"body": "Projekt uchwały w załączniku.", "attachment": SimpleUploadedFile("uchwala.docx", docx_bomb())},
+        {
+            "body": "Projekt uchwały w załączniku.",
+            "attachment": SimpleUploadedFile("uchwala.docx", docx_bomb()),
+        },
     )
     assert response.status_code == 400 and BOMB_MESSAGE in response.content.decode()
     assert not CaseAttachment.objects.exists()
@@ -144,9 +185,15 @@ def _docx_bytes() -> bytes:
     ("name", "content"),
     [
         ("wniosek.pdf", MINIMAL_PDF + _docx_bytes()),  # PDF and ZIP at once
-        ("wniosek.pdf", MINIMAL_PDF + b"<html><body><script>alert(document.cookie)</script></body></html>"),
+        (
+            "wniosek.pdf",
+            MINIMAL_PDF + b"<html><body><script>alert(document.cookie)</script></body></html>",
+        ),
         ("wniosek.pdf", b"%PDF-1.4\n%<!DOCTYPE HTML><svg onload=alert(1)>\n" + MINIMAL_PDF[9:]),
-        ("uchwala.docx", b"PK\x03\x04" + b"%PDF-1.4 " + _docx_bytes()[4:]),  # a ZIP a PDF reader opens too
+        (
+            "uchwala.docx",
+            b"PK\x03\x04" + b"%PDF-1.4 " + _docx_bytes()[4:],
+        ),  # a ZIP a PDF reader opens too
     ],
     ids=["pdf-zip", "pdf-html", "pdf-svg", "zip-pdf"],
 )
@@ -156,8 +203,16 @@ def test_pdf_polyglots_are_refused(name, content):
 
 
 def test_plain_pdf_with_binary_streams_passes():
-    assert uploads.validate_upload(SimpleUploadedFile("wniosek.pdf", pdf_bytes("Wniosek o doradztwo"))) is uploads.PDF
-    assert uploads.validate_upload(SimpleUploadedFile("wniosek.pdf", MINIMAL_PDF + bytes(range(256)) * 64)) is uploads.PDF
+    assert (
+        uploads.validate_upload(SimpleUploadedFile("wniosek.pdf", pdf_bytes("Wniosek o doradztwo")))
+        is uploads.PDF
+    )
+    assert (
+        uploads.validate_upload(
+            SimpleUploadedFile("wniosek.pdf", MINIMAL_PDF + bytes(range(256)) * 64)
+        )
+        is uploads.PDF
+    )
 
 
 def test_jpeg_pdf_polyglot_is_neutralised_by_re_encoding():
@@ -216,7 +271,9 @@ def test_png_text_chunks_profiles_and_trailing_bytes_are_dropped():
     buffer = io.BytesIO()
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     Image.new("RGBA", (20, 20), (0, 128, 0, 128)).save(buffer, "PNG", pnginfo=info, icc_profile=icc)
-    cleaned = photo_web_version(SimpleUploadedFile("logo.png", buffer.getvalue() + b"<html>tail")).read()
+    cleaned = photo_web_version(
+        SimpleUploadedFile("logo.png", buffer.getvalue() + b"<html>tail")
+    ).read()
     assert b"GPS" not in cleaned and b"<html>" not in cleaned and b"iCCP" not in cleaned
     with Image.open(io.BytesIO(cleaned)) as image:
         assert image.mode == "RGBA" and image.getpixel((0, 0)) == (0, 128, 0, 128)
@@ -248,12 +305,19 @@ def _staff_client(client):
 
 
 @pytest.mark.django_db
-def test_material_file_replaced_in_the_admin_is_deleted_after_commit(client, media_root, django_capture_on_commit_callbacks):
+def test_material_file_replaced_in_the_admin_is_deleted_after_commit(
+    client, media_root, django_capture_on_commit_callbacks
+):
     material = MaterialFactory()
     old_path = material.file.path
     client = _staff_client(client)
-    data = {"event": material.event.pk, "title": material.title, "visibility": "public", "position": 0,
-            "file": SimpleUploadedFile("nowa-wersja.pdf", pdf_bytes("Nowa wersja"))}
+    data = {
+        "event": material.event.pk,
+        "title": material.title,
+        "visibility": "public",
+        "position": 0,
+        "file": SimpleUploadedFile("nowa-wersja.pdf", pdf_bytes("Nowa wersja")),
+    }
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("admin:events_material_change", args=[material.pk]), data)
     assert response.status_code == 302, response.content.decode()[:1000]
@@ -268,7 +332,9 @@ def test_material_file_replaced_in_the_admin_is_deleted_after_commit(client, med
 
 
 @pytest.mark.django_db
-def test_replaced_and_deleted_photos_leave_storage_but_a_shared_file_stays(media_root, django_capture_on_commit_callbacks):
+def test_replaced_and_deleted_photos_leave_storage_but_a_shared_file_stays(
+    media_root, django_capture_on_commit_callbacks
+):
     import os
 
     from django.core.files.base import ContentFile
@@ -311,7 +377,9 @@ def test_region_logo_uploaded_in_the_admin_is_re_encoded():
     from portal.forms import RegionForm
 
     form = RegionForm()
-    form.cleaned_data = {"logo": SimpleUploadedFile("logo.jpg", _jpeg(xmp=XMP_WITH_GPS, comment=b"tajne"))}
+    form.cleaned_data = {
+        "logo": SimpleUploadedFile("logo.jpg", _jpeg(xmp=XMP_WITH_GPS, comment=b"tajne"))
+    }
     cleaned = form.clean_logo().read()
     assert b"GPSLatitude" not in cleaned and b"tajne" not in cleaned
     form.cleaned_data = {"cofinancing_logo": SimpleUploadedFile("logo.png", MINIMAL_PDF)}

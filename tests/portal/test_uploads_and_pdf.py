@@ -40,12 +40,19 @@ def test_wrong_type_is_refused_in_polish(name, content):
 
 def test_too_large_file_is_refused_in_polish():
     with pytest.raises(ValidationError) as error:
-        uploads.validate_upload(SimpleUploadedFile("duzy.pdf", MINIMAL_PDF + b"0" * 2048), max_bytes=1024)
+        uploads.validate_upload(
+            SimpleUploadedFile("duzy.pdf", MINIMAL_PDF + b"0" * 2048), max_bytes=1024
+        )
     assert "za duży" in error.value.messages[0]
 
 
 def test_pdf_fetcher_refuses_local_files_and_network():
-    for url in ["file:///etc/passwd", "http://127.0.0.1:1/x.png", "https://example.org/a.css", "static://../../etc/passwd"]:
+    for url in [
+        "file:///etc/passwd",
+        "http://127.0.0.1:1/x.png",
+        "https://example.org/a.css",
+        "static://../../etc/passwd",
+    ]:
         with pytest.raises(pdf.BlockedResourceError):
             pdf.safe_url_fetcher(url)
 
@@ -64,7 +71,10 @@ def test_rendered_pdf_escapes_user_text_and_embeds_nothing_foreign(tmp_path, set
     )
     content = pdf.render_pdf(
         "probe.html",
-        {"text": '<img src="file:///etc/passwd">', "raw": '<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">'},
+        {
+            "text": '<img src="file:///etc/passwd">',
+            "raw": '<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">',
+        },
     )
     reader = PdfReader(io.BytesIO(content))
     text = "".join(page.extract_text() for page in reader.pages)

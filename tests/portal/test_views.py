@@ -39,7 +39,9 @@ def test_page_body_is_sanitised(client):
     demo.load()
     from portal.models import Page
 
-    Page.objects.filter(slug="kontakt").update(body='<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)>')
+    Page.objects.filter(slug="kontakt").update(
+        body="<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)>"
+    )
     html = client.get("/strony/kontakt/").content.decode()
     assert "<p>ok</p>" in html
     assert "<script>alert(1)" not in html
@@ -49,7 +51,8 @@ def test_page_body_is_sanitised(client):
 def test_admin_loads_for_staff_with_the_same_account(client):
     demo.load()
     response = client.post(
-        reverse("account_login"), {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD}
+        reverse("account_login"),
+        {"login": demo.DEMO_STAFF_EMAIL, "password": demo.DEMO_STAFF_PASSWORD},
     )
     assert response.status_code == 302
     # The demo staff account has an authenticator app (portal.demo.DEMO_STAFF_TOTP_SECRET).
@@ -103,17 +106,27 @@ def test_import_preview_texts_that_the_package_leaves_untranslated_are_polish():
     from django.utils import translation
 
     with translation.override("pl"):
-        assert translation.gettext("Some rows failed to validate") == "Niektóre wiersze zawierają błędy"
+        assert (
+            translation.gettext("Some rows failed to validate")
+            == "Niektóre wiersze zawierają błędy"
+        )
         assert translation.gettext("Row") == "Wiersz"
 
 
 @pytest.mark.parametrize(
     "count, expected",
-    [(1, "Znaleziono 1 wydarzenie."), (3, "Znaleziono 3 wydarzenia."), (5, "Znaleziono 5 wydarzeń."), (22, "Znaleziono 22 wydarzenia.")],
+    [
+        (1, "Znaleziono 1 wydarzenie."),
+        (3, "Znaleziono 3 wydarzenia."),
+        (5, "Znaleziono 5 wydarzeń."),
+        (22, "Znaleziono 22 wydarzenia."),
+    ],
 )
 def test_polish_plurals_have_three_forms(count, expected):
     from django.utils import translation
 
     with translation.override("pl"):
-        text = translation.ngettext("Znaleziono %(counter)s wydarzenie.", "Znaleziono %(counter)s wydarzeń.", count)
+        text = translation.ngettext(
+            "Znaleziono %(counter)s wydarzenie.", "Znaleziono %(counter)s wydarzeń.", count
+        )
     assert text % {"counter": count} == expected

@@ -8,9 +8,19 @@ from advisory.models import AdvisoryRequest, Consultation
 from events.models import Event, Postulate, Registration
 from partners.models import Organisation
 from tests.advisory.factories import AdvisoryTopicFactory, ExpertFactory
-from tests.events.factories import AttendanceFactory, EventFactory, PostulateFactory, RegistrationFactory
+from tests.events.factories import (
+    AttendanceFactory,
+    EventFactory,
+    PostulateFactory,
+    RegistrationFactory,
+)
 from tests.factories import FundingProjectFactory, UserFactory
-from tests.partners.factories import GminaFactory, OrganisationFactory, PowiatFactory, SubregionFactory
+from tests.partners.factories import (
+    GminaFactory,
+    OrganisationFactory,
+    PowiatFactory,
+    SubregionFactory,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 PERIOD = (date(2026, 1, 1), date(2026, 6, 30))
@@ -35,9 +45,15 @@ class World:
     people: dict
 
 
-def _event(project, day, *, type=Event.Type.MEETING, days=1, state=Event.State.FINISHED, subregions=()):
+def _event(
+    project, day, *, type=Event.Type.MEETING, days=1, state=Event.State.FINISHED, subregions=()
+):
     event = EventFactory(
-        funding_project=project, type=type, state=state, starts_at=at(day), ends_at=at(date(day.year, day.month, day.day + days - 1), 16)
+        funding_project=project,
+        type=type,
+        state=state,
+        starts_at=at(day),
+        ends_at=at(date(day.year, day.month, day.day + days - 1), 16),
     )
     event.subregions.set(subregions)
     return event
@@ -59,12 +75,24 @@ def build_world() -> World:
     project, other_project = FundingProjectFactory(), FundingProjectFactory()
     powiat_a, powiat_b = PowiatFactory(name="kartuski"), PowiatFactory(name="bytowski")
     subregion = SubregionFactory(powiats=[powiat_a])
-    owes = OrganisationFactory(kind=Organisation.Kind.OWES, seat_gmina=GminaFactory(parent=powiat_a))
-    pes = OrganisationFactory(
-        kind=Organisation.Kind.PES, legal_form="spoldzielnia_socjalna", seat_gmina=GminaFactory(parent=powiat_b)
+    owes = OrganisationFactory(
+        kind=Organisation.Kind.OWES, seat_gmina=GminaFactory(parent=powiat_a)
     )
-    jst_a = OrganisationFactory(kind=Organisation.Kind.JST, jst_type="gmina_wiejska", seat_gmina=GminaFactory(parent=powiat_a))
-    jst_b = OrganisationFactory(kind=Organisation.Kind.JST, jst_type="gmina_wiejska", seat_gmina=GminaFactory(parent=powiat_b))
+    pes = OrganisationFactory(
+        kind=Organisation.Kind.PES,
+        legal_form="spoldzielnia_socjalna",
+        seat_gmina=GminaFactory(parent=powiat_b),
+    )
+    jst_a = OrganisationFactory(
+        kind=Organisation.Kind.JST,
+        jst_type="gmina_wiejska",
+        seat_gmina=GminaFactory(parent=powiat_a),
+    )
+    jst_b = OrganisationFactory(
+        kind=Organisation.Kind.JST,
+        jst_type="gmina_wiejska",
+        seat_gmina=GminaFactory(parent=powiat_b),
+    )
 
     events = {
         "e1": _event(project, date(2026, 2, 10), subregions=[subregion]),
@@ -78,7 +106,10 @@ def build_world() -> World:
 
     def register(event, person):
         return RegistrationFactory(
-            event=event, participant=people[person], registered_by=people[person], organisation=org_of[person],
+            event=event,
+            participant=people[person],
+            registered_by=people[person],
+            organisation=org_of[person],
             status=Registration.Status.CONFIRMED,
         )
 
@@ -95,16 +126,62 @@ def build_world() -> World:
     AttendanceFactory(registration=register(events["e5"], "u4"), day=date(2026, 2, 20))
 
     topic = AdvisoryTopicFactory(name="Klauzule społeczne w zamówieniach")
-    case_a = _case(jst_a, project, status=AdvisoryRequest.Status.COMPLETED, completed_on=date(2026, 5, 10))
+    case_a = _case(
+        jst_a, project, status=AdvisoryRequest.Status.COMPLETED, completed_on=date(2026, 5, 10)
+    )
     case_a.topics.add(topic)
-    Consultation.objects.create(request=case_a, expert=case_a.expert, held_on=date(2026, 5, 1), form="online", duration_minutes=90)
-    Consultation.objects.create(request=case_a, expert=case_a.expert, held_on=date(2026, 5, 3), form="phone", duration_minutes=45)
-    case_b = _case(jst_b, project, status=AdvisoryRequest.Status.COMPLETED, completed_on=date(2026, 8, 1))
-    Consultation.objects.create(request=case_b, expert=case_b.expert, held_on=date(2026, 8, 1), form="online", duration_minutes=60)
+    Consultation.objects.create(
+        request=case_a,
+        expert=case_a.expert,
+        held_on=date(2026, 5, 1),
+        form="online",
+        duration_minutes=90,
+    )
+    Consultation.objects.create(
+        request=case_a,
+        expert=case_a.expert,
+        held_on=date(2026, 5, 3),
+        form="phone",
+        duration_minutes=45,
+    )
+    case_b = _case(
+        jst_b, project, status=AdvisoryRequest.Status.COMPLETED, completed_on=date(2026, 8, 1)
+    )
+    Consultation.objects.create(
+        request=case_b,
+        expert=case_b.expert,
+        held_on=date(2026, 8, 1),
+        form="online",
+        duration_minutes=60,
+    )
 
-    PostulateFactory(event=e1, status=Postulate.Status.ACCEPTED, forwarded_on=date(2026, 3, 1), decided_on=date(2026, 4, 1))
-    PostulateFactory(event=e1, status=Postulate.Status.FORWARDED, forwarded_on=date(2026, 6, 15), addressee="Zarząd Województwa")
+    PostulateFactory(
+        event=e1,
+        status=Postulate.Status.ACCEPTED,
+        forwarded_on=date(2026, 3, 1),
+        decided_on=date(2026, 4, 1),
+    )
+    PostulateFactory(
+        event=e1,
+        status=Postulate.Status.FORWARDED,
+        forwarded_on=date(2026, 6, 15),
+        addressee="Zarząd Województwa",
+    )
     PostulateFactory(event=e1, status=Postulate.Status.PROPOSED)
-    PostulateFactory(event=events["e5"], status=Postulate.Status.FORWARDED, forwarded_on=date(2026, 3, 1))
+    PostulateFactory(
+        event=events["e5"], status=Postulate.Status.FORWARDED, forwarded_on=date(2026, 3, 1)
+    )
 
-    return World(project, other_project, subregion, powiat_a, powiat_b, owes, pes, jst_a, jst_b, events, people)
+    return World(
+        project,
+        other_project,
+        subregion,
+        powiat_a,
+        powiat_b,
+        owes,
+        pes,
+        jst_a,
+        jst_b,
+        events,
+        people,
+    )

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def square(lon, lat, size=0.2):
-    return [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]]
+    return [
+        [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    ]
 
 
 def collection(*features):
@@ -25,25 +27,41 @@ def collection(*features):
 
 
 def feature(code, coordinates, kind="Polygon", key="JPT_KOD_JE"):
-    return {"type": "Feature", "properties": {key: code}, "geometry": {"type": kind, "coordinates": coordinates}}
+    return {
+        "type": "Feature",
+        "properties": {key: code},
+        "geometry": {"type": kind, "coordinates": coordinates},
+    }
 
 
 def test_import_and_map(client, tmp_path):
     world = build_world()
     path = tmp_path / "powiaty.geojson"
-    path.write_text(collection(
-        feature(world.powiat_a.teryt, square(18.0, 54.2)),
-        feature(world.powiat_b.teryt, [square(17.5, 54.0), square(17.8, 54.3, 0.05)], kind="MultiPolygon", key="teryt"),
-    ))
+    path.write_text(
+        collection(
+            feature(world.powiat_a.teryt, square(18.0, 54.2)),
+            feature(
+                world.powiat_b.teryt,
+                [square(17.5, 54.0), square(17.8, 54.3, 0.05)],
+                kind="MultiPolygon",
+                key="teryt",
+            ),
+        )
+    )
     call_command("import_boundaries", str(path))
     assert Boundary.objects.count() == 2
     call_command("import_boundaries", str(path))  # again: replaced, not duplicated
     assert Boundary.objects.count() == 2
 
     client.force_login(RoleUserFactory(role=roles.REPORTING))
-    html = client.get(reverse("reporting:coverage"), {
-        "start": PERIOD[0].isoformat(), "end": PERIOD[1].isoformat(), "funding_project": world.project.pk,
-    }).content.decode()
+    html = client.get(
+        reverse("reporting:coverage"),
+        {
+            "start": PERIOD[0].isoformat(),
+            "end": PERIOD[1].isoformat(),
+            "funding_project": world.project.pk,
+        },
+    ).content.decode()
     assert 'class="coverage-map"' in html
     assert "<title>kartuski: 2</title>" in html and "<title>bytowski: 1</title>" in html
 
@@ -54,14 +72,28 @@ def test_import_and_map(client, tmp_path):
         ("to nie jest json", "nie jest poprawnym plikiem GeoJSON"),
         (json.dumps({"type": "Feature"}), "FeatureCollection"),
         (collection(feature("9999", square(18, 54))), "Nieznane kody TERYT"),
-        (collection({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": square(18, 54)}}), "nie ma kodu TERYT"),
-        (collection(feature("2201", [[[500000, 600000], [1, 1], [2, 2], [500000, 600000]]])), "WGS 84"),
+        (
+            collection(
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {"type": "Polygon", "coordinates": square(18, 54)},
+                }
+            ),
+            "nie ma kodu TERYT",
+        ),
+        (
+            collection(feature("2201", [[[500000, 600000], [1, 1], [2, 2], [500000, 600000]]])),
+            "WGS 84",
+        ),
         (collection(feature("2201", [[18, 54]], kind="Point")), "tylko wielokąty"),
     ],
 )
 def test_bad_files_get_a_polish_message_and_change_nothing(content, message):
     world = build_world()
-    Boundary.objects.create(unit=world.powiat_a, geometry={"type": "Polygon", "coordinates": square(18.0, 54.2)})
+    Boundary.objects.create(
+        unit=world.powiat_a, geometry={"type": "Polygon", "coordinates": square(18.0, 54.2)}
+    )
     with pytest.raises(BoundaryImportError, match=message.split(":")[0]):
         boundaries_import(content=content)
     assert Boundary.objects.count() == 1
@@ -70,7 +102,11 @@ def test_bad_files_get_a_polish_message_and_change_nothing(content, message):
 def test_one_bad_feature_stops_the_whole_file(tmp_path):
     world = build_world()
     path = tmp_path / "mix.geojson"
-    path.write_text(collection(feature(world.powiat_a.teryt, square(18.0, 54.2)), feature("9999", square(18, 54))))
+    path.write_text(
+        collection(
+            feature(world.powiat_a.teryt, square(18.0, 54.2)), feature("9999", square(18, 54))
+        )
+    )
     with pytest.raises(CommandError, match="9999"):
         call_command("import_boundaries", str(path))
     assert not Boundary.objects.exists()

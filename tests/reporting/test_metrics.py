@@ -59,13 +59,21 @@ def test_a_person_present_at_several_events_and_days_counts_once(world):
 
 def test_narrowing_by_partner_kind_subregion_and_event_type(world):
     assert value(Metric.PEOPLE_ATTENDED, world, partner_kind=Organisation.Kind.PES) == 1  # u3
-    assert value(Metric.PEOPLE_ATTENDED, world, subregion=world.subregion) == 2  # u1, u2: OWES seat in powiat A
+    assert (
+        value(Metric.PEOPLE_ATTENDED, world, subregion=world.subregion) == 2
+    )  # u1, u2: OWES seat in powiat A
     assert value(Metric.PEOPLE_ATTENDED, world, event_type=Event.Type.TRAINING) == 2  # u1, u3 at e2
     assert value(Metric.EVENTS_HELD, world, event_type=Event.Type.TRAINING) == 1
-    assert value(Metric.EVENTS_HELD, world, subregion=world.subregion) == 1  # only e1 is assigned to it
+    assert (
+        value(Metric.EVENTS_HELD, world, subregion=world.subregion) == 1
+    )  # only e1 is assigned to it
     # Narrowed to an event type, only events count: the JST's advice is left out.
-    assert value(Metric.ORGANISATIONS_SUPPORTED, world, event_type=Event.Type.MEETING) == 1  # OWES at e1
-    assert value(Metric.ORGANISATIONS_SUPPORTED, world, subregion=world.subregion) == 2  # OWES, JST A
+    assert (
+        value(Metric.ORGANISATIONS_SUPPORTED, world, event_type=Event.Type.MEETING) == 1
+    )  # OWES at e1
+    assert (
+        value(Metric.ORGANISATIONS_SUPPORTED, world, subregion=world.subregion) == 2
+    )  # OWES, JST A
 
 
 def test_without_a_project_every_project_counts(world):
@@ -80,12 +88,17 @@ def test_dashboard_breakdowns(world):
         str(Event.Type.MEETING.label): 1,
         str(Event.Type.TRAINING.label): 1,
     }
-    by_powiat = {row["label"]: (row["value"], row["organisations"]) for row in metrics.participation_by(scope, "powiat")}
+    by_powiat = {
+        row["label"]: (row["value"], row["organisations"])
+        for row in metrics.participation_by(scope, "powiat")
+    }
     assert by_powiat == {"kartuski": (2, 1), "bytowski": (1, 1)}
     # Confirmed registrations of e1 and e2: 4 + 2 = 6; present at least once: u1, u2 at e1; u1, u3 at e2.
     assert metrics.attendance_rate(scope) == {"confirmed": 6, "present": 4, "percent": 67}
     assert {row["label"]: row["value"] for row in metrics.postulates_by(scope, "status")} == {
-        "przyjęty": 1, "przekazany": 1, "zgłoszony": 1,
+        "przyjęty": 1,
+        "przekazany": 1,
+        "zgłoszony": 1,
     }
 
 
@@ -93,8 +106,12 @@ def test_indicator_progress_uses_its_target(world):
     from reporting.models import Indicator
 
     indicator = Indicator.objects.create(
-        funding_project=world.project, name="Liczba osób", metric=Metric.PEOPLE_ATTENDED,
-        target_value=Decimal("12"), target_date=PERIOD[1], counted_from=PERIOD[0],
+        funding_project=world.project,
+        name="Liczba osób",
+        metric=Metric.PEOPLE_ATTENDED,
+        target_value=Decimal("12"),
+        target_date=PERIOD[1],
+        counted_from=PERIOD[0],
     )
     progress = metrics.indicator_progress(indicator, end=PERIOD[1])
     assert progress.value == 3 and progress.percent == 25 and not progress.reached

@@ -23,7 +23,11 @@ PAGES = ["reporting:dashboard", "reporting:indicators", "reporting:coverage"]
 
 
 def scope_query(world, **extra):
-    query = {"start": PERIOD[0].isoformat(), "end": PERIOD[1].isoformat(), "funding_project": world.project.pk}
+    query = {
+        "start": PERIOD[0].isoformat(),
+        "end": PERIOD[1].isoformat(),
+        "funding_project": world.project.pk,
+    }
     query.update(extra)
     return query
 
@@ -48,17 +52,24 @@ def test_dashboard_shows_the_hand_counted_figures_and_changes_with_the_subregion
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     whole = client.get(reverse("reporting:dashboard"), scope_query(world)).context["data"]
     assert (whole["people"], whole["organisations"], whole["events_held"]) == (3, 3, 2)
-    narrowed = client.get(reverse("reporting:dashboard"), scope_query(world, subregion=world.subregion.pk)).context["data"]
+    narrowed = client.get(
+        reverse("reporting:dashboard"), scope_query(world, subregion=world.subregion.pk)
+    ).context["data"]
     assert (narrowed["people"], narrowed["events_held"]) == (2, 1)
 
 
 def test_a_period_ending_before_it_starts_gets_a_polish_message(client):
     world = build_world()
     client.force_login(RoleUserFactory(role=roles.REPORTING))
-    response = client.get(reverse("reporting:dashboard"), scope_query(world, start="2026-06-30", end="2026-01-01"))
+    response = client.get(
+        reverse("reporting:dashboard"), scope_query(world, start="2026-06-30", end="2026-01-01")
+    )
     assert response.status_code == 200
     assert "Koniec okresu nie może być wcześniejszy niż jego początek." in response.content.decode()
-    response = client.post(reverse("reporting:reports"), {"kind": "activity", "start": "2026-06-30", "end": "2026-01-01"})
+    response = client.post(
+        reverse("reporting:reports"),
+        {"kind": "activity", "start": "2026-06-30", "end": "2026-01-01"},
+    )
     assert response.status_code == 400 and not GeneratedReport.objects.exists()
 
 
@@ -81,11 +92,17 @@ def test_coverage_shows_white_spots(client):
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     response = client.get(reverse("reporting:coverage"), scope_query(world))
     rows = {row["name"]: row for row in response.context["rows"]}
-    assert rows["kartuski"]["people"] == 2 and rows["kartuski"]["cases"] == 1 and rows["kartuski"]["reached"]
+    assert (
+        rows["kartuski"]["people"] == 2
+        and rows["kartuski"]["cases"] == 1
+        and rows["kartuski"]["reached"]
+    )
     assert rows["bytowski"]["people"] == 1 and rows["bytowski"]["cases"] == 0
     # Powiats created by the factories for nobody's seat are white spots.
     assert all(not row["reached"] for row in response.context["white_spots"])
-    sorted_rows = client.get(reverse("reporting:coverage"), scope_query(world, sort="people", kierunek="malejaco")).context["rows"]
+    sorted_rows = client.get(
+        reverse("reporting:coverage"), scope_query(world, sort="people", kierunek="malejaco")
+    ).context["rows"]
     assert sorted_rows[0]["name"] == "kartuski"
 
 
@@ -106,7 +123,9 @@ def test_postulates_xlsx_lists_each_postulate_of_the_project(client):
     world = build_world()
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     response = client.get(reverse("reporting:xlsx", args=["postulaty"]), scope_query(world))
-    rows = list(load_workbook(io.BytesIO(response.content))["Postulaty"].iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(response.content))["Postulaty"].iter_rows(values_only=True)
+    )
     assert len(rows) == 1 + 3  # header + three postulates of e1 (e5 belongs to another project)
     assert {row[0] for row in rows[1:]} >= {"Zarząd Województwa"}
 
@@ -116,7 +135,11 @@ def test_activity_report_pdf_is_rendered_by_the_worker(client, celery_worker):
     world = build_world()
     user = RoleUserFactory(role=roles.REPORTING)
     report = services.report_request(
-        kind=GeneratedReport.Kind.ACTIVITY, start=PERIOD[0], end=PERIOD[1], funding_project=world.project, actor=user
+        kind=GeneratedReport.Kind.ACTIVITY,
+        start=PERIOD[0],
+        end=PERIOD[1],
+        funding_project=world.project,
+        actor=user,
     )
     import time
 
@@ -129,7 +152,10 @@ def test_activity_report_pdf_is_rendered_by_the_worker(client, celery_worker):
     assert report.status == GeneratedReport.Status.READY, report.error
     client.force_login(user)
     response = client.get(reverse("reporting:report_download", args=[report.pk]))
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    )
     assert "Sprawozdanie z działalności" in text
     assert "Strona 1 z" in text
     assert world.project.cofinancing_notice[:40] in " ".join(text.split())
@@ -140,7 +166,10 @@ def test_postulates_report_pdf_groups_by_addressee(django_capture_on_commit_call
     user = RoleUserFactory(role=roles.REPORTING)
     with django_capture_on_commit_callbacks(execute=True):  # the task runs in-process after commit
         report = services.report_request(
-            kind=GeneratedReport.Kind.POSTULATES, start=PERIOD[0], end=PERIOD[1], funding_project=world.project,
+            kind=GeneratedReport.Kind.POSTULATES,
+            start=PERIOD[0],
+            end=PERIOD[1],
+            funding_project=world.project,
             actor=user,
         )
     report.refresh_from_db()
@@ -156,11 +185,19 @@ def test_a_report_whose_task_was_lost_is_rendered_by_the_beat_scan():
 
     world = build_world()
     report = GeneratedReport.objects.create(
-        kind=GeneratedReport.Kind.POSTULATES, period_start=PERIOD[0], period_end=PERIOD[1],
-        funding_project=world.project, requested_at=timezone.now() - timedelta(minutes=10),
+        kind=GeneratedReport.Kind.POSTULATES,
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+        funding_project=world.project,
+        requested_at=timezone.now() - timedelta(minutes=10),
     )
-    fresh = GeneratedReport.objects.create(kind=GeneratedReport.Kind.POSTULATES, period_start=PERIOD[0], period_end=PERIOD[1])
+    fresh = GeneratedReport.objects.create(
+        kind=GeneratedReport.Kind.POSTULATES, period_start=PERIOD[0], period_end=PERIOD[1]
+    )
     assert services.reports_render_stale() == 1
     report.refresh_from_db()
     fresh.refresh_from_db()
-    assert report.status == GeneratedReport.Status.READY and fresh.status == GeneratedReport.Status.PENDING
+    assert (
+        report.status == GeneratedReport.Status.READY
+        and fresh.status == GeneratedReport.Status.PENDING
+    )

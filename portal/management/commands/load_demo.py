@@ -6,7 +6,14 @@ from django.db import transaction
 from portal import demo
 
 # Each app owns its demo data in <app>/demo.py; order matters (events need partners).
-DEMO_MODULES = ["portal.demo", "partners.demo", "events.demo", "advisory.demo", "reporting.demo", "cooperation.demo"]
+DEMO_MODULES = [
+    "portal.demo",
+    "partners.demo",
+    "events.demo",
+    "advisory.demo",
+    "reporting.demo",
+    "cooperation.demo",
+]
 
 
 class Command(BaseCommand):

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Import powiat or gmina boundaries (GeoJSON in WGS 84, features keyed by TERYT code) for the coverage map."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="GeoJSON file, e.g. powiaty.geojson exported from the PRG data set")
+        parser.add_argument(
+            "path", help="GeoJSON file, e.g. powiaty.geojson exported from the PRG data set"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"])
