@@ -191,18 +191,26 @@ def survey_results(survey) -> dict:
             for label, (sent, answered) in sorted(table.items())
         ]
 
+    from .models import AnswerFile
+
     questions = list(survey.questions())
+    files = {
+        (answer_file.response_id, answer_file.question_id): answer_file
+        for answer_file in AnswerFile.objects.filter(response__in=submitted)
+    }
     per_question = []
     sums = []
     for question in questions:
-        rows = [(r.organisation, r.answers.get(str(question.pk))) for r in submitted]
+        # (organisation, answer, the stored file of a "file" answer or None)
         rows = [
-            (organisation, value) for organisation, value in rows if value not in (None, "", [])
+            (r.organisation, r.answers.get(str(question.pk)), files.get((r.pk, question.pk)))
+            for r in submitted
         ]
+        rows = [row for row in rows if row[1] not in (None, "", [])]
         entry = {"question": question, "answers": rows}
         if question.kind == Question.Kind.NUMBER:
             total = Decimal(0)
-            for _organisation, value in rows:
+            for _organisation, value, _file in rows:
                 try:
                     total += Decimal(str(value))
                 except (InvalidOperation, ValueError):

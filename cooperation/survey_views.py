@@ -53,11 +53,18 @@ def _answer_form(request, response, data=None, files=None):
 
 
 def _answer_display(response) -> list[tuple]:
-    """Each question with the organisation's answer as text (lists joined, files by name)."""
+    """Each question with the organisation's answer as text (lists joined) and its stored file."""
+    files = {f.question_id: f for f in AnswerFile.objects.filter(response=response)}
     rows = []
     for question in response.survey.questions():
         value = response.answers.get(str(question.pk), "")
-        rows.append((question, ", ".join(value) if isinstance(value, list) else str(value)))
+        rows.append(
+            (
+                question,
+                ", ".join(value) if isinstance(value, list) else str(value),
+                files.get(question.pk),
+            )
+        )
     return rows
 
 
@@ -113,6 +120,12 @@ def answer_file_download(request, pk: int, file_pk: int):
     else:
         response = selectors.response_get_for_administrator(user=request.user, pk=pk)
     answer_file = get_object_or_404(AnswerFile, response=response, pk=file_pk)
+    audit_record(
+        actor=request.user,
+        action="cooperation.response.file_download",
+        target=response,
+        summary=answer_file.original_name,
+    )
     return private_file_response(answer_file.file, download_name=answer_file.original_name)
 
 
@@ -138,10 +151,6 @@ def survey_results(request, pk: int):
             "subregion_chart": bar_chart_svg(results["by_subregion"]),
             "sums_chart": bar_chart_svg(results["sums"]),
             "can_manage": request.user.has_perm("cooperation.manage_survey"),
-            "file_names": {
-                (f.response_id, f.question_id): f
-                for f in AnswerFile.objects.filter(response__survey=survey)
-            },
         },
     )
 

@@ -339,3 +339,75 @@ def test_a_submitted_survey_shows_the_answers_read_only(client):
     client.force_login(person)
     page = client.get(fill_url(response)).content.decode()
     assert "<dd>12</dd>" in page and "<dd>Bez uwag</dd>" in page and "Wyślij ankietę" not in page
+
+
+def test_a_file_answer_is_served_only_to_staff_with_the_permission_and_the_organisation(
+    client, settings
+):
+    from cooperation.models import AnswerFile, Question
+    from tests.advisory.factories import exe_upload, pdf_upload
+
+    survey, questions = sent_survey(
+        organisations=[OrganisationFactory(is_verified=True), OrganisationFactory(is_verified=True)]
+    )
+    report = Question.objects.create(
+        section=questions["jobs"].section, text="Sprawozdanie roczne (PDF)", kind="file"
+    )
+    response = survey.responses.order_by("pk").first()
+    other_response = survey.responses.order_by("pk").last()
+    person = admin_of(response.organisation)
+    client.force_login(person)
+    # A file of the wrong kind is refused next to the field; what was typed stays.
+    page = client.post(
+        fill_url(response),
+        {
+            f"q_{questions['jobs'].pk}": "3",
+            f"q_{report.pk}": exe_upload("sprawozdanie.pdf"),
+            "submit": "1",
+        },
+    )
+    assert page.status_code == 400 and 'value="3"' in page.content.decode()
+    assert not AnswerFile.objects.exists()
+    page = client.post(
+        fill_url(response),
+        {
+            f"q_{questions['jobs'].pk}": "3",
+            f"q_{report.pk}": pdf_upload("sprawozdanie-2026.pdf"),
+            "submit": "1",
+        },
+    )
+    assert page.status_code == 302
+    answer_file = AnswerFile.objects.get()
+    url = reverse("cooperation:answer_file", args=[response.pk, answer_file.pk])
+    # The organisation's administrator sees the link on the read-only answers and may download.
+    assert url in client.get(fill_url(response)).content.decode()
+    download = client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    # Staff who may see results get the link on the results page and the file.
+    staff = RoleUserFactory(role=roles.REPORTING)
+    client.force_login(staff)
+    results = client.get(reverse("cooperation:survey_results", args=[survey.pk])).content.decode()
+    assert f'href="{url}"' in results and "sprawozdanie-2026.pdf" in results
+    settings.PRIVATE_FILES_X_ACCEL_PREFIX = "/protected-media/"
+    behind_nginx = client.get(url)
+    assert behind_nginx.status_code == 200 and behind_nginx.content == b""
+    assert behind_nginx["X-Accel-Redirect"] == "/protected-media/" + answer_file.file.name
+    assert AuditLogEntry.objects.filter(
+        action="cooperation.response.file_download", actor=staff
+    ).exists()
+    # Nobody else: staff without the role, an ordinary member, another organisation's
+    # administrator, and the right file under another organisation's response.
+    for outsider in (
+        RoleUserFactory(role=None),
+        MembershipFactory(organisation=response.organisation).user,
+        admin_of(other_response.organisation),
+    ):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.force_login(admin_of(other_response.organisation))
+    wrong_pair = reverse("cooperation:answer_file", args=[other_response.pk, answer_file.pk])
+    assert client.get(wrong_pair).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
