@@ -4,6 +4,8 @@ import os
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -304,6 +306,13 @@ class Registration(models.Model):
         default=0,
         help_text=_("Rośnie przy każdej zmianie statusu; odróżnia kolejne powiadomienia."),
     )
+    is_walk_in = models.BooleanField(
+        _("spoza listy zgłoszeń"),
+        default=False,
+        help_text=_(
+            "Osoba przyszła bez zgłoszenia; dopisana przy rejestracji obecności i od razu obecna."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -338,6 +347,124 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+# --- parallel sessions (workshops) ---------------------------------------------------------
+
+
+class SessionSlot(models.Model):
+    """A time slot in which several sessions (workshops) run in parallel; a person takes one."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="session_slots", verbose_name=_("wydarzenie")
+    )
+    title = models.CharField(
+        _("nazwa bloku"),
+        max_length=250,
+        blank=True,
+        help_text=_("Np. „Warsztaty w grupach”. Puste pole: pokazujemy godziny bloku."),
+    )
+    starts_at = models.DateTimeField(_("początek"))
+    ends_at = models.DateTimeField(_("koniec"))
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("blok warsztatów")
+        verbose_name_plural = _("bloki warsztatów")
+        ordering = ["starts_at", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")),
+                name="session_slot_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        hours = f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+        return f"{self.title} ({hours})" if self.title else hours
+
+
+class EventSession(models.Model):
+    """A workshop (session) in a slot, with its own host, room and number of places."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("wydarzenie")
+    )
+    slot = models.ForeignKey(
+        SessionSlot, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("blok")
+    )
+    title = models.CharField(_("temat warsztatu"), max_length=250)
+    host = models.CharField(_("prowadzący"), max_length=250, blank=True)
+    room = models.CharField(_("sala"), max_length=150, blank=True)
+    description = models.TextField(_("opis"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("liczba miejsc"), validators=[MinValueValidator(1)], default=10
+    )
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+    results = models.TextField(
+        _("wyniki warsztatu"),
+        blank=True,
+        help_text=_("Co ustalono na warsztacie; postulaty dodaje się w sekcji „Postulaty”."),
+    )
+    results_updated_at = models.DateTimeField(_("wyniki zapisano"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("warsztat")
+        verbose_name_plural = _("warsztaty")
+        ordering = ["slot__starts_at", "slot_id", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.slot_id and self.event_id and self.slot.event_id != self.event_id:
+            raise ValidationError({"slot": _("Blok należy do innego wydarzenia.")})
+
+
+class SessionPlace(models.Model):
+    """The session a registration chose (or staff assigned) in one slot.
+
+    It holds a seat in the session exactly when its registration holds a place at the event
+    (pending or confirmed); a waitlisted registration keeps its choice for when it is promoted.
+    """
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="session_places",
+        verbose_name=_("zgłoszenie"),
+    )
+    slot = models.ForeignKey(
+        SessionSlot, on_delete=models.PROTECT, related_name="+", verbose_name=_("blok")
+    )
+    session = models.ForeignKey(
+        EventSession, on_delete=models.PROTECT, related_name="places", verbose_name=_("warsztat")
+    )
+    chosen_at = models.DateTimeField(_("wybrano"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("przydzielone przez pracownika"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("miejsce na warsztacie")
+        verbose_name_plural = _("miejsca na warsztatach")
+        ordering = ["registration", "slot__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "slot"], name="session_place_one_per_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.session}"
 
 
 # --- after the event: attendance, certificates, materials, report, postulates -------------
@@ -597,6 +724,15 @@ class Postulate(models.Model):
     forwarded_on = models.DateField(_("przekazano dnia"), null=True, blank=True)
     decided_on = models.DateField(_("data odpowiedzi"), null=True, blank=True)
     decision_note = models.TextField(_("uwagi / odpowiedź adresata"), blank=True)
+    session = models.ForeignKey(
+        EventSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="postulates",
+        verbose_name=_("warsztat"),
+        help_text=_("Warsztat, na którym powstał postulat (gdy wydarzenie ma warsztaty)."),
+    )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
     history = HistoricalRecords()
 

@@ -15,7 +15,15 @@ from django.contrib.admin.utils import model_ngettext
 from django.urls import reverse
 
 from advisory.models import AdvisoryRequest, Expert
-from events.models import AgendaItem, Event, Postulate, Registration
+from events.models import (
+    AgendaItem,
+    Event,
+    EventSession,
+    Postulate,
+    Registration,
+    SessionPlace,
+    SessionSlot,
+)
 from partners.models import Organisation
 from portal.models import AuditLogEntry, Page, User
 from tests.events.factories import PostulateFactory
@@ -111,6 +119,12 @@ def test_deleting_six_postulates_counts_them_in_polish(staff_client):
         (Registration, ("zgłoszenie", "zgłoszenia", "zgłoszeń")),
         (AdvisoryRequest, ("wniosek o doradztwo", "wnioski o doradztwo", "wniosków o doradztwo")),
         (AgendaItem, ("punkt programu", "punkty programu", "punktów programu")),
+        (EventSession, ("warsztat", "warsztaty", "warsztatów")),
+        (SessionSlot, ("blok warsztatów", "bloki warsztatów", "bloków warsztatów")),
+        (
+            SessionPlace,
+            ("miejsce na warsztacie", "miejsca na warsztatach", "miejsc na warsztatach"),
+        ),
         (
             AuditLogEntry,
             ("wpis dziennika zdarzeń", "wpisy dziennika zdarzeń", "wpisów dziennika zdarzeń"),
