@@ -93,3 +93,16 @@ class InformationClauseChanged(EventsError):
         "Informacja o przetwarzaniu danych osobowych zmieniła się w trakcie wypełniania formularza. "
         "Prosimy zapoznać się z nową wersją i wysłać zgłoszenie ponownie."
     )
+
+
+class MonitoringDetailsInvalid(EventsError):
+    """Details the event's funding project requires are missing or wrong; ``errors`` per field."""
+
+    default_message = _(
+        "Projekt finansujący to wydarzenie wymaga danych uczestnika do sprawozdań. "
+        "Prosimy je uzupełnić lub poprawić."
+    )
+
+    def __init__(self, errors: dict[str, str], message=None):
+        self.errors = errors
+        super().__init__(message)

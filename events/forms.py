@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from portal import uploads
+from reporting import monitoring
+from reporting.models import MonitoringDetails, Sex
 
 from .images import photo_web_version
 from .models import Material, Postulate, Question, ReportPhoto, strip_credit_prefix
@@ -58,9 +60,81 @@ class RegistrationForm(forms.Form):
                 required=False,
             )
         self.consent_text = consent_text
+        self._add_monitoring_fields(user=user, colleagues=colleagues)
+
+    def _add_monitoring_fields(self, *, user, colleagues) -> None:
+        """Ask the personal details the event's funding project requires, and only those.
+
+        They belong to the participant and are kept once (reporting.MonitoringDetails): a
+        person registering themself finds them filled in; a detail already kept for a
+        colleague being registered may be left empty.
+        """
+        self.monitoring_fields: list[str] = []
+        self.registers_others = False
+        required = monitoring.required_fields(self.event.funding_project)
+        if not required:
+            return
+        self.registers_others = colleagues.exclude(pk=user.pk).exists()
+        own = MonitoringDetails.objects.filter(person=user).first()
+        other = None
+        participant_id = str(self.data.get("participant") or "") if self.is_bound else ""
+        if participant_id and participant_id != str(user.pk) and participant_id.isdigit():
+            other = MonitoringDetails.objects.filter(
+                person__in=colleagues, person_id=int(participant_id)
+            ).first()
+        required_message = _("Projekt finansujący to wydarzenie wymaga tej informacji.")
+        for field in required:
+            name = f"monitoring_{field}"
+            self.monitoring_fields.append(name)
+            if field == "sex":
+                self.fields[name] = forms.ChoiceField(
+                    label=_("Płeć"), choices=Sex.choices, widget=forms.RadioSelect
+                )
+            elif field == "birth_year":
+                self.fields[name] = forms.CharField(
+                    label=_("Rok urodzenia"),
+                    max_length=4,
+                    help_text=_("Cztery cyfry, np. 1985."),
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "numeric", "autocomplete": "bday-year", "size": 4}
+                    ),
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=_("PESEL"),
+                    max_length=13,
+                    help_text=_("11 cyfr."),
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "numeric", "autocomplete": "off", "size": 11}
+                    ),
+                )
+            self.fields[name].error_messages["required"] = required_message
+            if own is not None and getattr(own, field) not in (None, ""):
+                self.initial.setdefault(name, getattr(own, field))
+            if other is not None and getattr(other, field) not in (None, ""):
+                # Kept already for the colleague being registered: empty keeps what we have.
+                self.fields[name].required = False
+
+    def monitoring_values(self) -> dict:
+        return {
+            name.removeprefix("monitoring_"): self.cleaned_data.get(name) or ""
+            for name in self.monitoring_fields
+        }
+
+    def monitoring_bound_fields(self):
+        return [self[name] for name in self.monitoring_fields]
+
+    def add_monitoring_errors(self, errors: dict[str, str]) -> None:
+        for field, message in errors.items():
+            name = f"monitoring_{field}"
+            self.add_error(name if name in self.fields else None, message)
 
     def clean(self):
         cleaned = super().clean()
+        if self.monitoring_fields:
+            given = {field: value for field, value in self.monitoring_values().items() if value}
+            _values, errors = monitoring.details_clean(given)
+            self.add_monitoring_errors(errors)
         if self.health_questions and not cleaned.get("health_data_consent"):
             answered = [
                 q for q in self.health_questions if (cleaned.get(f"q_{q.pk}") or "").strip()

@@ -20,6 +20,9 @@ from partners.selectors import membership_is_approved
 from portal.audit import audit_record
 from portal.models import User
 from portal.services import EmailAttachment, email_build, email_enqueue, emails_bulk_create
+from reporting.models import MonitoringDetails
+from reporting.monitoring import details_for_project
+from reporting.services import monitoring_details_store
 
 from . import documents, exceptions
 from .models import (
@@ -231,6 +234,7 @@ def registration_create(
     actor: User,
     health_data_consent: bool = False,
     clause_version: str | None = None,
+    monitoring: dict | None = None,
     now=None,
 ) -> Registration:
     """Register a participant for an event: a place if one is free, otherwise the waitlist.
@@ -238,7 +242,9 @@ def registration_create(
     Registration is a public task (art. 6(1)(e) RODO): no consent is asked for it; the
     registration records the version of the information clause that was shown
     (``clause_version``, the form's hidden field; ``None`` means the current one). Answers to
-    questions about health need the explicit consent of art. 9(2)(a) RODO.
+    questions about health need the explicit consent of art. 9(2)(a) RODO. When the event's
+    funding project requires personal details for its monitoring (sex, year of birth, PESEL),
+    ``monitoring`` gives them; a detail already stored for the participant may be left out.
     """
     now = now or timezone.now()
     if not membership_is_approved(user=actor, organisation=organisation):
@@ -263,6 +269,13 @@ def registration_create(
         )
     if clause_version is not None and clause_version != consent_text.version:
         raise exceptions.InformationClauseChanged()
+    monitoring_values, monitoring_errors = details_for_project(
+        project=event.funding_project,
+        stored=MonitoringDetails.objects.filter(person=participant).first(),
+        given=monitoring or {},
+    )
+    if monitoring_errors:
+        raise exceptions.MonitoringDetailsInvalid(monitoring_errors)
 
     with transaction.atomic():
         locked = _lock_event(event.pk)
@@ -292,6 +305,7 @@ def registration_create(
                 )
         except IntegrityError as error:
             raise exceptions.AlreadyRegistered() from error
+        monitoring_details_store(person=participant, values=monitoring_values, actor=actor)
         _notify(registration, status)
         audit_record(
             actor=actor,

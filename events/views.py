@@ -117,10 +117,13 @@ def registration_create(request, slug: str):
                 answers=form.answers(),
                 health_data_consent=form.cleaned_data.get("health_data_consent", False),
                 clause_version=form.cleaned_data["clause_version"] or None,
+                monitoring=form.monitoring_values(),
                 actor=request.user,
             )
         except exceptions.AnswersInvalid as error:
             form.add_answer_errors(error.errors)
+        except exceptions.MonitoringDetailsInvalid as error:
+            form.add_monitoring_errors(error.errors)
         except exceptions.HealthDataConsentMissing as error:
             form.add_error(
                 "health_data_consent" if "health_data_consent" in form.fields else None, str(error)

@@ -128,6 +128,23 @@ class FundingProject(models.Model):
     starts_on = models.DateField(_("początek realizacji"), null=True, blank=True)
     ends_on = models.DateField(_("koniec realizacji"), null=True, blank=True)
     is_active = models.BooleanField(_("aktywny"), default=True)
+    # What the central monitoring system (SL2021) needs about each person this project supports;
+    # asked in the event registration form only when set (reporting.monitoring).
+    requires_sex = models.BooleanField(
+        _("uczestnicy podają płeć"),
+        default=False,
+        help_text=_("Formularz zgłoszenia na wydarzenia projektu zapyta o płeć uczestnika."),
+    )
+    requires_birth_year = models.BooleanField(
+        _("uczestnicy podają rok urodzenia"),
+        default=False,
+        help_text=_("Formularz zgłoszenia na wydarzenia projektu zapyta o rok urodzenia."),
+    )
+    requires_pesel = models.BooleanField(
+        _("uczestnicy podają PESEL"),
+        default=False,
+        help_text=_("Formularz zgłoszenia na wydarzenia projektu zapyta o numer PESEL."),
+    )
 
     class Meta:
         verbose_name = _("projekt finansujący")

@@ -15,6 +15,9 @@ SECTION_LABELS = {
     "events.registration:registered_by": _("Zgłoszenia innych osób na wydarzenia"),
     "advisory.expert:user": _("Profil eksperta"),
     "advisory.advisoryrequest:requester": _("Złożone wnioski o doradztwo"),
+    "reporting.monitoringdetails:person": _(
+        "Dane do sprawozdań projektów finansujących (płeć, rok urodzenia, PESEL)"
+    ),
 }
 
 

@@ -195,11 +195,15 @@ def user_anonymise(*, user, actor) -> None:
     """Erase a user's personal data but keep the rows that statistics and project reports count."""
     from allauth.account.models import EmailAddress
 
+    from reporting.models import MonitoringDetails
+
     with transaction.atomic():
         from .models import User
 
         user = User.objects.select_for_update().get(pk=user.pk)
         EmailAddress.objects.filter(user=user).delete()
+        # Sex, year of birth and PESEL kept for funding projects' monitoring: erased, not blanked.
+        MonitoringDetails.objects.filter(person=user).delete()
         user.email = f"usuniete-konto-{user.pk}@anonim.invalid"
         user.first_name = ""
         user.last_name = ""

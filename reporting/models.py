@@ -148,3 +148,43 @@ class Boundary(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class Sex(models.TextChoices):
+    """Sex as the central monitoring system records it."""
+
+    FEMALE = "K", _("kobieta")
+    MALE = "M", _("mężczyzna")
+    NON_BINARY = "N", _("osoba niebinarna")
+
+
+class MonitoringDetails(models.Model):
+    """The personal details a funding project reports about a person it supported (SL2021).
+
+    One record per person, filled in at the first registration for an event of a project that
+    asks for them and offered again at the next one. Only holders of
+    ``reporting.export_monitoring`` see them (in the monitoring export); the person sees them
+    in their own data export, and anonymising the account deletes the record.
+    """
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="monitoring_details",
+        verbose_name=_("osoba"),
+    )
+    sex = models.CharField(_("płeć"), max_length=1, choices=Sex.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("rok urodzenia"), null=True, blank=True)
+    pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
+    birth_date = models.DateField(
+        _("data urodzenia (z numeru PESEL)"), null=True, blank=True, editable=False
+    )
+    updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dane do monitorowania projektu")
+        verbose_name_plural = _("dane do monitorowania projektów")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(_("Dane do monitorowania: %(person)s")) % {"person": self.person_id}

@@ -98,3 +98,38 @@ def reports_render_stale(*, older_than_minutes: int = 5) -> int:
         status=GeneratedReport.Status.PENDING, requested_at__lt=cutoff
     )
     return sum(report_render(report_id=pk) for pk in pending.values_list("pk", flat=True)[:20])
+
+
+def monitoring_details_store(*, person, values: dict, actor):
+    """Keep the monitoring details a person gave (only the given ones change); None if none.
+
+    ``values`` are already checked (``reporting.monitoring.details_for_project``). A PESEL also
+    stores the birth date it encodes, from which the export computes the age at first support.
+    The audit entry names the changed fields, never their values.
+    """
+    from .models import MonitoringDetails
+    from .monitoring import FIELDS, pesel_birth_date
+
+    values = {field: values[field] for field in FIELDS if values.get(field) not in (None, "")}
+    if not values:
+        return None
+    with transaction.atomic():
+        details, _created = MonitoringDetails.objects.select_for_update().get_or_create(
+            person=person
+        )
+        changed = [field for field, value in values.items() if getattr(details, field) != value]
+        if not changed:
+            return details
+        for field in changed:
+            setattr(details, field, values[field])
+        if "pesel" in changed:
+            details.birth_date = pesel_birth_date(details.pesel)
+        details.save()
+        audit_record(
+            actor=actor,
+            action="reporting.monitoring_details.update",
+            target=details,
+            summary="Dane do monitorowania projektu: " + ", ".join(changed),
+            changes={"fields": changed, "person": person.pk},
+        )
+    return details
