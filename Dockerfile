@@ -8,12 +8,12 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
        fonts-dejavu-core fontconfig \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --create-home --uid 1000 portal
+    && useradd --create-home --uid 1000 --user-group portal
 
 WORKDIR /app
 # Dependencies first: this layer is rebuilt only when the pins change, not on every code change.
 COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 
 # .dockerignore keeps .git, .venv, var/, .env files, test artefacts and local static files out.
 COPY . .
@@ -24,7 +24,7 @@ RUN SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     && mkdir -p /app/media /srv/static /srv/media && chown portal /app/media /srv/static /srv/media \
     && chmod 0755 deploy/entrypoint.sh
 
-USER portal
+USER 1000:1000
 EXPOSE 8000
 ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

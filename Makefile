@@ -8,7 +8,7 @@ PORT ?= 8000
 # The address used in links in e-mails (portal.links): follows HOST and PORT unless set.
 SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: backup restore run test worker lint bench install install-run install-test messages services demo clean
+.PHONY: backup restore run test worker lint lock bench install install-run install-test messages services demo clean
 
 ## Start the portal with demo data on http://$(HOST):$(PORT) (SQLite + in-process tasks by default).
 run: export SITE_URL := $(SITE_URL)
@@ -63,16 +63,21 @@ restore:
 	@if [ -z "$(BACKUP)" ]; then echo "Usage: make restore BACKUP=backups/portal-....dump" >&2; exit 1; fi
 	scripts/restore.sh $(BACKUP)
 
+## Regenerate requirements.lock and requirements-dev.lock (with hashes) from pyproject.toml;
+## LOCK_ARGS=--upgrade (or "--upgrade-package django") to move pins. See docs/operations.md.
+lock:
+	scripts/lock.sh $(LOCK_ARGS)
+
 ## Runtime dependencies only (what the production image installs) for `make run`/`make worker`;
 ## the test tools on top of them (requirements-dev.lock) for `make test`, `make bench`, `make lint`.
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
-	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 ## Compiled translations are built here, not committed.

