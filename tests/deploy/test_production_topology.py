@@ -1,8 +1,10 @@
 """The production topology, without Docker: gunicorn with portal.settings.production, a Celery
 worker, Celery beat and an SMTP catcher (aiosmtpd) as separate processes on free ports, against
-the test PostgreSQL database and the real Redis. A partner signs in and registers for an event
-through gunicorn; the confirmation e-mail arrives over SMTP and its link opens; static files are
-served; ``check --deploy`` passes. Every process is stopped by its id in ``finally``."""
+the test PostgreSQL database and the real Redis. A person creates an account through gunicorn and
+confirms the address with the link of the verification e-mail that arrives over SMTP (http, as
+SITE_URL says: allauth's links follow it); a partner signs in and registers for an event, the
+confirmation e-mail arrives over SMTP and its link opens; static files are served;
+``check --deploy`` passes. Every process is stopped by its id in ``finally``."""
 
 import http.cookiejar
 import mailbox
@@ -22,6 +24,7 @@ from email import policy
 from email.parser import BytesParser
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
@@ -94,6 +97,20 @@ class _Browser:
                 )
         except urllib.error.HTTPError as error:
             return error.code, error.geturl(), error.read().decode("utf-8", "replace")
+
+
+def _wait_for_message(maildir, to: str, deadline: float, worker, worker_log):
+    while time.monotonic() < deadline:
+        assert worker.poll() is None, worker_log.read_text()
+        if maildir.exists():
+            for raw in mailbox.Maildir(maildir, create=False):
+                parsed = BytesParser(policy=policy.default).parsebytes(raw.as_bytes())
+                if parsed["To"] == to:
+                    return parsed
+        time.sleep(0.3)
+    raise AssertionError(
+        f"no e-mail to {to} over SMTP; worker log:\n{worker_log.read_text()[-3000:]}"
+    )
 
 
 def _csrf(page: str) -> str:
@@ -271,19 +288,7 @@ def test_production_topology_end_to_end(tmp_path):
         assert status == 200 and url.endswith("/wydarzenia/moje-zgloszenia/"), page[:2000]
         assert "Forum produkcyjne" in page
 
-        message = None
-        while message is None and time.monotonic() < deadline:
-            assert worker.poll() is None, (logs / "worker.log").read_text()
-            if maildir.exists():
-                for raw in mailbox.Maildir(maildir, create=False):
-                    parsed = BytesParser(policy=policy.default).parsebytes(raw.as_bytes())
-                    if parsed["To"] == user.email:
-                        message = parsed
-            if message is None:
-                time.sleep(0.3)
-        assert message is not None, (
-            "no e-mail over SMTP; worker log:\n" + (logs / "worker.log").read_text()[-3000:]
-        )
+        message = _wait_for_message(maildir, user.email, deadline, worker, logs / "worker.log")
         assert "Forum produkcyjne" in message["Subject"]
         text = message.get_body(preferencelist=("plain",)).get_content()
         links = re.findall(rf"{re.escape(base)}/\S+", text)
@@ -294,6 +299,33 @@ def test_production_topology_end_to_end(tmp_path):
         stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
         status, _, css = browser.get(stylesheet)
         assert status == 200 and css.strip()
+
+        # A new person signs up; the verification link of the e-mail confirms the address.
+        newcomer = _Browser(base)
+        status, _, page = newcomer.get("/konto/signup/")
+        assert status == 200, page[:2000]
+        status, url, page = newcomer.post(
+            "/konto/signup/",
+            {
+                "csrfmiddlewaretoken": _csrf(page),
+                "first_name": "Zofia",
+                "last_name": "Produkcyjna",
+                "email": "zofia.produkcyjna@example.org",
+                "password1": "Bezpieczne-Haslo-2026",
+                "password2": "Bezpieczne-Haslo-2026",
+            },
+        )
+        assert status == 200 and "/konto/signup/" not in url, page[:2000]
+        verification = _wait_for_message(
+            maildir, "zofia.produkcyjna@example.org", deadline, worker, logs / "worker.log"
+        )
+        text = verification.get_body(preferencelist=("plain",)).get_content()
+        confirm_link = re.search(rf"{re.escape(base)}/konto/confirm-email/\S+", text).group(0)
+        status, _, page = newcomer.get(confirm_link)
+        assert status == 200, page[:2000]
+        status, url, page = newcomer.post(confirm_link, {"csrfmiddlewaretoken": _csrf(page)})
+        assert status == 200 and "confirm-email" not in url, page[:2000]
+        assert EmailAddress.objects.get(email="zofia.produkcyjna@example.org").verified
 
         assert beat.poll() is None, (logs / "beat.log").read_text()
         assert "beat: Starting" in (logs / "beat.log").read_text()
