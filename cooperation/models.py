@@ -404,6 +404,11 @@ class ActionPlan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cooperation:plan_detail", args=[self.pk])
+
 
 class PlanPriority(models.Model):
     plan = models.ForeignKey(
@@ -497,3 +502,38 @@ class PlanAction(models.Model):
             self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
             and self.ends_on < timezone.localdate()
         )
+
+
+class PlanExport(models.Model):
+    """The action plan as a PDF prepared in the background; the plan page says 'being prepared' until done."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("w przygotowaniu")
+        READY = "ready", _("gotowy")
+        FAILED = "failed", _("błąd")
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="exports", verbose_name=_("plan")
+    )
+    status = models.CharField(
+        _("stan"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    pdf = models.FileField(_("plik PDF"), upload_to="cooperation/plans/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("zlecone przez"),
+    )
+    requested_at = models.DateTimeField(_("zlecono"), default=timezone.now)
+    finished_at = models.DateTimeField(_("przygotowano"), null=True, blank=True)
+    error = models.TextField(_("błąd"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan działań w PDF")
+        verbose_name_plural = _("plany działań w PDF")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} (PDF, {timezone.localtime(self.requested_at):%d.%m.%Y %H:%M})"

@@ -1,18 +1,22 @@
-"""The regional action plan: progress, what is late, and an XLSX export."""
+"""The regional action plan: progress, what is late, and its XLSX and PDF exports."""
 
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
 from portal.exports import escape_formula
+from portal.files import private_file_response
 from reporting.charts import bar_chart_svg
 
-from . import selectors
-from .models import ActionPlan
+from . import selectors, services
+from .models import ActionPlan, PlanExport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,7 +39,35 @@ def plan_detail(request, pk: int):
             "overview": overview,
             "status_chart": bar_chart_svg(overview["by_status"]),
             "today": timezone.localdate(),
+            "exports": plan.exports.select_related("requested_by")[:5],
         },
+    )
+
+
+@login_required
+@require_POST
+def plan_pdf_request(request, pk: int):
+    plan = selectors.plan_get_for_viewer(user=request.user, pk=pk)
+    services.plan_pdf_request(plan=plan, actor=request.user)
+    messages.success(
+        request,
+        _("Plik PDF planu jest przygotowywany. Link do pobrania pojawi się w części „Plan w PDF”."),
+    )
+    return redirect(f"{plan.get_absolute_url()}#pdf-title")
+
+
+@login_required
+def plan_pdf_download(request, pk: int, export_pk: int):
+    plan = selectors.plan_get_for_viewer(user=request.user, pk=pk)
+    export = get_object_or_404(PlanExport, plan=plan, pk=export_pk, status=PlanExport.Status.READY)
+    audit_record(
+        actor=request.user,
+        action="cooperation.actionplan.pdf_download",
+        target=plan,
+        summary=f"PDF nr {export.pk}",
+    )
+    return private_file_response(
+        export.pdf, download_name=f"plan-dzialan-{plan.pk}-{export.pk}.pdf"
     )
 
 

@@ -633,3 +633,78 @@ def plan_item_save(*, item, actor):
             summary=str(item),
         )
     return item
+
+
+# --- the action plan as a PDF (prepared by a worker) ------------------------------------------
+
+
+def plan_pdf_request(*, plan, actor):
+    """Store the request for the plan's PDF and have a worker render it after commit."""
+    from portal.tasks import enqueue_on_commit
+
+    from .models import PlanExport
+    from .tasks import plan_pdf_generate
+
+    with transaction.atomic():
+        export = PlanExport.objects.create(plan=plan, requested_by=actor)
+        audit_record(
+            actor=actor,
+            action="cooperation.actionplan.pdf_request",
+            target=plan,
+            summary=f"PDF nr {export.pk}",
+        )
+        enqueue_on_commit(plan_pdf_generate, export.pk)
+    return export
+
+
+def plan_pdf_render(*, export_id: int) -> bool:
+    """Render a requested PDF of the plan; running it again simply renders it again."""
+    import logging
+
+    from django.core.files.base import ContentFile
+
+    from . import documents
+    from .models import PlanExport
+
+    with transaction.atomic():
+        export = (
+            PlanExport.objects.select_for_update(of=("self",))
+            .select_related("plan")
+            .filter(pk=export_id)
+            .first()
+        )
+        if export is None:
+            return False
+        try:
+            content = documents.plan_pdf(export.plan)
+        except Exception as error:  # noqa: BLE001 - the page shows the failure instead of waiting forever
+            logging.getLogger(__name__).exception("Action plan PDF %s failed", export_id)
+            export.status = PlanExport.Status.FAILED
+            export.error = str(error)[:2000]
+            export.save(update_fields=["status", "error"])
+            return False
+        export.pdf.save(
+            f"plan-dzialan-{export.plan_id}-{export.pk}.pdf", ContentFile(content), save=False
+        )
+        export.status = PlanExport.Status.READY
+        export.finished_at = timezone.now()
+        export.error = ""
+        export.save(update_fields=["pdf", "status", "finished_at", "error"])
+        audit_record(
+            actor=None,
+            action="cooperation.actionplan.pdf_render",
+            target=export.plan,
+            summary=f"PDF nr {export.pk} gotowy",
+        )
+    return True
+
+
+def plan_pdfs_render_stale(*, older_than_minutes: int = 5) -> int:
+    """Render plan PDFs still pending after a while (their task was lost with the broker)."""
+    from .models import PlanExport
+
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    pending = PlanExport.objects.filter(
+        status=PlanExport.Status.PENDING, requested_at__lt=cutoff
+    ).order_by("pk")
+    return sum(plan_pdf_render(export_id=pk) for pk in pending.values_list("pk", flat=True)[:20])

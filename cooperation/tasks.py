@@ -13,3 +13,15 @@ def overdue_digest_send() -> int:
 def survey_reminders_send() -> int:
     """Reminders 7 days and 1 day before a survey's deadline (each at most once)."""
     return services.survey_reminders_send()
+
+
+@shared_task(name="cooperation.tasks.plan_pdf_generate")
+def plan_pdf_generate(export_id: int) -> bool:
+    """Render a requested action plan PDF (safe to run twice: it renders the file again)."""
+    return services.plan_pdf_render(export_id=export_id)
+
+
+@shared_task(name="cooperation.tasks.plan_pdfs_render_stale")
+def plan_pdfs_render_stale() -> int:
+    """Beat safety net: render plan PDFs whose task never reached a worker."""
+    return services.plan_pdfs_render_stale()

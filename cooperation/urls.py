@@ -58,4 +58,10 @@ urlpatterns += [
     path("plany/", plan_views.plan_list, name="plan_list"),
     path("plany/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
     path("plany/<int:pk>/plan.xlsx", plan_views.plan_export, name="plan_export"),
+    path("plany/<int:pk>/pdf/", plan_views.plan_pdf_request, name="plan_pdf_request"),
+    path(
+        "plany/<int:pk>/pdf/<int:export_pk>/plan.pdf",
+        plan_views.plan_pdf_download,
+        name="plan_pdf_download",
+    ),
 ]

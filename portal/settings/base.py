@@ -212,6 +212,8 @@ CELERY_TASK_ROUTES = (
             "reporting.tasks.report_generate",
             "reporting.tasks.reports_render_stale",
             "advisory.tasks.advisory_card_generate",
+            "cooperation.tasks.plan_pdf_generate",
+            "cooperation.tasks.plan_pdfs_render_stale",
         )
     }
     if CELERY_PDF_QUEUE
@@ -262,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
     "cooperation-overdue-digest": {
         "task": "cooperation.tasks.overdue_digest_send",
         "schedule": crontab(day_of_week=1, hour=7, minute=30),
+    },
+    "cooperation-plan-pdfs-stale": {
+        "task": "cooperation.tasks.plan_pdfs_render_stale",
+        "schedule": 300.0,
     },
     "cooperation-survey-reminders": {
         "task": "cooperation.tasks.survey_reminders_send",

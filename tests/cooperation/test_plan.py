@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from cooperation import services
 from cooperation.exceptions import CooperationError
-from cooperation.models import ActionPlan, PlanAction, PlanMeasure, PlanPriority
+from cooperation.models import ActionPlan, PlanAction, PlanExport, PlanMeasure, PlanPriority
 from portal import roles
 from portal.models import AuditLogEntry
 from tests.factories import RoleUserFactory, UserFactory
@@ -99,3 +99,132 @@ def test_people_without_the_permission_see_no_plan(client, who):
     for name in ("plan_detail", "plan_export"):
         assert client.get(reverse(f"cooperation:{name}", args=[plan.pk])).status_code == 403
     assert client.get(reverse("cooperation:plan_list")).status_code == 403
+
+
+# --- the plan as a PDF, prepared by a worker ---------------------------------------------------
+
+
+def wait_until_prepared(export, seconds: float = 60):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        export.refresh_from_db()
+        if export.status != PlanExport.Status.PENDING:
+            return export
+        time.sleep(0.3)
+    return export
+
+
+def pdf_of(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plan_pdf_is_rendered_by_the_worker_and_downloaded_by_permitted_staff(
+    client, celery_worker
+):
+    from tests.factories import RegionFactory
+    from tests.pdfs import assert_accessible_pdf, pdf_page_texts, pdf_text
+
+    region = RegionFactory(cofinancing_notice="Plan współfinansowany ze środków EFS+ (test planu).")
+    plan, _staff = build_plan()
+    reader = RoleUserFactory(role=roles.REPORTING)
+    client.force_login(reader)
+    page = client.post(reverse("cooperation:plan_pdf_request", args=[plan.pk]), follow=True)
+    assert "Plik PDF planu jest przygotowywany" in page.content.decode()
+    export = wait_until_prepared(PlanExport.objects.get(plan=plan))
+    assert export.status == PlanExport.Status.READY, export.error
+    download_url = reverse("cooperation:plan_pdf_download", args=[plan.pk, export.pk])
+    assert (
+        download_url
+        in client.get(reverse("cooperation:plan_detail", args=[plan.pk])).content.decode()
+    )
+    response = client.get(download_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = pdf_of(response)
+    tagged = assert_accessible_pdf(content, title_contains="Plan 2026")
+    assert {"Table", "TH", "H2"} <= tagged.types()
+    pages = pdf_page_texts(content)
+    # A title page of its own, then the progress, the late actions and the whole structure.
+    assert "Plan 2026" in pages[0] and region.cofinancing_notice in pages[0]
+    assert (
+        "zrealizowano 1 z 3 zadań (33%), zadań opóźnionych: 1" in pages[0]
+        and "Postęp realizacji" not in pages[0]
+    )
+    assert all(f"Strona {n} z {len(pages)}" in text for n, text in enumerate(pages, 1))
+    text = pdf_text(content)
+    for expected in (
+        "Priorytet 1",
+        "Działanie 1.1",
+        "=Zadanie opóźnione",
+        "OWES Północ",
+        "po terminie",
+        "Zadanie zrobione",
+        "zrealizowane",
+        "zaniechane",
+    ):
+        assert expected in text, expected
+    late_part = text.split("Zadania opóźnione", 1)[1].split("Priorytety, działania i zadania")[0]
+    assert "=Zadanie opóźnione" in late_part and "Zadanie przyszłe" not in late_part
+    assert AuditLogEntry.objects.filter(
+        action="cooperation.actionplan.pdf_request", actor=reader
+    ).exists()
+    assert AuditLogEntry.objects.filter(
+        action="cooperation.actionplan.pdf_download", actor=reader
+    ).exists()
+
+
+def test_plan_page_says_being_prepared_until_the_pdf_is_ready(
+    client, django_capture_on_commit_callbacks
+):
+    plan, staff = build_plan()
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("cooperation:plan_pdf_request", args=[plan.pk]))
+    export = PlanExport.objects.get()
+    page = client.get(reverse("cooperation:plan_detail", args=[plan.pk])).content.decode()
+    assert "w przygotowaniu…" in page
+    download_url = reverse("cooperation:plan_pdf_download", args=[plan.pk, export.pk])
+    assert download_url not in page and client.get(download_url).status_code == 404
+    for callback in callbacks:  # the task, as the worker would run it
+        callback()
+    export.refresh_from_db()
+    assert export.status == PlanExport.Status.READY
+    assert (
+        download_url
+        in client.get(reverse("cooperation:plan_detail", args=[plan.pk])).content.decode()
+    )
+    # Running the task again (a redelivered message) simply renders the file again.
+    assert services.plan_pdf_render(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.pdf.name and export.pdf.storage.exists(export.pdf.name)
+
+
+@pytest.mark.parametrize("who", ["staff_without_role", "partner", "anonymous"])
+def test_plan_pdf_is_refused_to_people_without_the_permission(client, who):
+    plan, staff = build_plan()
+    export = services.plan_pdf_request(plan=plan, actor=staff)
+    services.plan_pdf_render(export_id=export.pk)
+    if who == "staff_without_role":
+        client.force_login(RoleUserFactory(role=None))
+    elif who == "partner":
+        client.force_login(MembershipFactory().user)
+    request = client.post(reverse("cooperation:plan_pdf_request", args=[plan.pk]))
+    download = client.get(reverse("cooperation:plan_pdf_download", args=[plan.pk, export.pk]))
+    expected = 302 if who == "anonymous" else 403
+    assert request.status_code == expected and download.status_code == expected
+    assert PlanExport.objects.count() == 1
+    assert not AuditLogEntry.objects.filter(action="cooperation.actionplan.pdf_download").exists()
+
+
+def test_a_plan_pdf_whose_task_was_lost_is_rendered_by_the_beat_scan():
+    plan, staff = build_plan()
+    lost = PlanExport.objects.create(
+        plan=plan, requested_by=staff, requested_at=timezone.now() - timedelta(minutes=10)
+    )
+    fresh = PlanExport.objects.create(plan=plan, requested_by=staff)
+    assert services.plan_pdfs_render_stale() == 1
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == PlanExport.Status.READY and fresh.status == PlanExport.Status.PENDING
