@@ -106,3 +106,26 @@ class MonitoringDetailsInvalid(EventsError):
     def __init__(self, errors: dict[str, str], message=None):
         self.errors = errors
         super().__init__(message)
+
+
+class SessionChoiceInvalid(EventsError):
+    """The workshops chosen do not fit the event's slots; ``slot_id`` names the slot at fault."""
+
+    default_message = _("Prosimy wybrać jeden warsztat w każdym bloku.")
+
+    def __init__(self, message=None, *, slot_id: int | None = None):
+        self.slot_id = slot_id
+        super().__init__(message)
+
+
+class SessionFull(EventsError):
+    """The chosen workshop has no free place left (while the event itself has)."""
+
+    def __init__(self, session=None, message=None):
+        self.session = session
+        self.slot_id = getattr(session, "slot_id", None)
+        if message is None and session is not None:
+            message = _("Warsztat „%(title)s” jest już pełny — proszę wybrać inny.") % {
+                "title": session.title
+            }
+        super().__init__(message or _("Ten warsztat jest już pełny — proszę wybrać inny."))

@@ -24,12 +24,13 @@ from reporting.models import MonitoringDetails
 from reporting.monitoring import details_for_project
 from reporting.services import monitoring_details_store
 
-from . import documents, exceptions
+from . import documents, exceptions, session_rules
 from .models import (
     Attendance,
     Certificate,
     ConsentText,
     Event,
+    EventSession,
     Material,
     Question,
     Registration,
@@ -146,6 +147,9 @@ def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
             break
         if not _has_place(event, registration.organisation_id):
             continue
+        # Someone whose chosen workshop is full keeps their position too.
+        if session_rules.registration_sessions_first_full(registration) is not None:
+            continue
         _set_status(registration, _place_status(event))
         total += 1
         promoted.append(registration)
@@ -235,6 +239,7 @@ def registration_create(
     health_data_consent: bool = False,
     clause_version: str | None = None,
     monitoring: dict | None = None,
+    sessions: Iterable[EventSession] | None = None,
     now=None,
 ) -> Registration:
     """Register a participant for an event: a place if one is free, otherwise the waitlist.
@@ -245,6 +250,11 @@ def registration_create(
     questions about health need the explicit consent of art. 9(2)(a) RODO. When the event's
     funding project requires personal details for its monitoring (sex, year of birth, PESEL),
     ``monitoring`` gives them; a detail already stored for the participant may be left out.
+
+    An event with parallel sessions needs one workshop per slot (``sessions``). A person who
+    would get a place is refused while a chosen workshop is full (``SessionFull``: choose
+    another); a person going to the waitlist keeps the choice and is promoted only when both
+    the event and the workshop have room.
     """
     now = now or timezone.now()
     if not membership_is_approved(user=actor, organisation=organisation):
@@ -276,6 +286,7 @@ def registration_create(
     )
     if monitoring_errors:
         raise exceptions.MonitoringDetailsInvalid(monitoring_errors)
+    chosen = session_rules.sessions_choice_clean(event=event, sessions=sessions)
 
     with transaction.atomic():
         locked = _lock_event(event.pk)
@@ -285,6 +296,14 @@ def registration_create(
         ).exists():
             raise exceptions.AlreadyRegistered()
         status = _place_status(locked) if _has_place(locked, organisation.pk) else Status.WAITLISTED
+        if chosen:
+            # Lock order: the event row (above), then the chosen sessions by primary key.
+            locked_sessions = session_rules.sessions_lock(s.pk for s in chosen.values())
+            chosen = {slot: locked_sessions[s.pk] for slot, s in chosen.items()}
+            if status != Status.WAITLISTED:
+                full = session_rules.sessions_first_full(chosen.values())
+                if full is not None:
+                    raise exceptions.SessionFull(full)
         # Taken under the lock, so the queue order is the order in which places were decided.
         decided_at = timezone.now()
         try:
@@ -306,6 +325,7 @@ def registration_create(
         except IntegrityError as error:
             raise exceptions.AlreadyRegistered() from error
         monitoring_details_store(person=participant, values=monitoring_values, actor=actor)
+        session_rules.session_places_create(registration=registration, chosen=chosen)
         _notify(registration, status)
         audit_record(
             actor=actor,
@@ -321,6 +341,7 @@ def registration_create(
                 "status": [None, status],
                 "information_clause": consent_text.version,
                 "health_data_consent": gives_health_data,
+                **({"sessions": [s.pk for _slot, s in sorted(chosen.items())]} if chosen else {}),
             },
         )
     return registration
@@ -489,6 +510,9 @@ def registration_move_to_confirmed(*, registration: Registration, actor: User) -
             )
         if not _has_place(event, registration.organisation_id):
             raise exceptions.NoPlacesLeft()
+        full = session_rules.registration_sessions_first_full(registration)
+        if full is not None:
+            raise exceptions.SessionFull(full)
         _set_status(registration, Status.CONFIRMED)
         _notify(registration, "confirmed")
         _status_change_record(

@@ -11,12 +11,14 @@ from events.models import (
     Attendance,
     ConsentText,
     Event,
+    EventSession,
     Material,
     Postulate,
     Question,
     Registration,
     Report,
     ReportPhoto,
+    SessionSlot,
 )
 from tests.factories import FundingProjectFactory, StaffUserFactory, UserFactory
 from tests.partners.factories import MembershipFactory, OrganisationFactory
@@ -184,3 +186,28 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     day = factory.LazyAttribute(lambda o: timezone.localdate(o.registration.event.starts_at))
     is_present = True
     marked_by = factory.SubFactory(StaffUserFactory)
+
+
+# --- parallel sessions -------------------------------------------------------------------------
+
+
+class SessionSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionSlot
+
+    event = factory.SubFactory(EventFactory)
+    title = "Warsztaty w grupach"
+    starts_at = factory.LazyAttribute(lambda o: o.event.starts_at + timedelta(hours=2))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
+
+
+class EventSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventSession
+
+    slot = factory.SubFactory(SessionSlotFactory)
+    event = factory.LazyAttribute(lambda o: o.slot.event)
+    title = factory.Sequence(lambda n: f"Warsztat {n}: wspólne planowanie")
+    host = "Katarzyna Lis"
+    room = factory.Sequence(lambda n: f"Sala {n}")
+    capacity = 10
