@@ -1,13 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Portal ekonomii społecznej – panel ROPS")
 admin.site.site_title = _("Panel ROPS")
@@ -22,6 +24,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says; the file itself is a static file.
     path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("favicon.ico"))),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("aktualnosci/rss.xml", feeds.NewsRssFeed(), name="news_feed_rss"),
+    path("aktualnosci/atom.xml", feeds.NewsAtomFeed(), name="news_feed_atom"),
+    path("wydarzenia/rss.xml", feeds.UpcomingEventsRssFeed(), name="events_feed_rss"),
+    path("wydarzenia/atom.xml", feeds.UpcomingEventsAtomFeed(), name="events_feed_atom"),
     path("aktualnosci/", views.news_list, name="news_list"),
     path("aktualnosci/<slug:slug>/", views.news_detail, name="news_detail"),
     path("strony/<slug:slug>/", views.page_detail, name="page"),

@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import AccountDeleteForm, ProfileForm
+from .links import absolute_url
 from .personal_data import personal_data_sections
 
 
@@ -120,3 +122,27 @@ def account_delete(request):
     logout(request)
     messages.success(request, _("Konto zostało usunięte, a dane osobowe zanonimizowane."))
     return redirect("home")
+
+
+def robots_txt(request):
+    """Crawlers may read the public site; accounts, staff pages and downloads are not for them."""
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED),
+        "",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+ROBOTS_DISALLOWED = (
+    "/admin/",
+    "/konto/",
+    "/raporty/",
+    "/doradztwo/wnioski/",
+    "/doradztwo/sprawy/",
+    "/wspolpraca/ankiety/",
+    "/wydarzenia/moje-zgloszenia/",
+    "/i18n/",
+)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from portal.links import absolute_url, site_url
+
 register = template.Library()
 
 # What staff may use in pages, news and reports. The accessibility statement's official template
@@ -109,3 +111,22 @@ def content_lang():
     if (translation.get_language() or content_language).split("-")[0] == content_language:
         return ""
     return mark_safe(f' lang="{content_language}"')
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """The page's one public address (from SITE_URL), keeping only the page number of a list."""
+    request = context.get("request")
+    if request is None:
+        return site_url() + "/"
+    url = absolute_url(request.path)
+    page = request.GET.get("strona", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?strona={int(page)}"
+    return url
+
+
+@register.simple_tag
+def absolute(path: str) -> str:
+    """An address built from SITE_URL, for tags read outside the browser (Open Graph)."""
+    return absolute_url(path)

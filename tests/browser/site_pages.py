@@ -34,6 +34,12 @@ SKIPPED_PATH = re.compile(
 # URL names that are not HTML pages a person reads: downloads, feeds and POST-only actions.
 NOT_PAGES = {
     "region_image",
+    "robots_txt",
+    "sitemap",
+    "news_feed_rss",
+    "news_feed_atom",
+    "events_feed_rss",
+    "events_feed_atom",
     "my_data_download",
     "set_language",
     "account_delete",
