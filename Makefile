@@ -8,7 +8,7 @@ PORT ?= 8000
 # The address used in links in e-mails (portal.links): follows HOST and PORT unless set.
 SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: backup restore run test worker lint lock bench install install-run install-test messages services demo clean
+.PHONY: backup restore run test worker lint lock bench bench-region install install-run install-test messages services demo clean
 
 ## Start the portal with demo data on http://$(HOST):$(PORT) (SQLite + in-process tasks by default).
 run: export SITE_URL := $(SITE_URL)
@@ -37,10 +37,19 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Benchmarks (pytest-benchmark) against the real PostgreSQL.
+## Benchmarks against the real PostgreSQL and Redis: the pytest-benchmark micro-benchmarks, then
+## the region-scale run of issue 12 (gunicorn + worker with production settings, a load generator;
+## writes BENCHMARKS.md and bench/results/latest.json; about 15 minutes). BENCH_ARGS passes options.
 bench: install-test
 	@services=$$(scripts/ensure-services.sh) || exit 1; eval "$$services"; \
 	status=0; $(BIN)/pytest bench --benchmark-only -p no:cacheprovider || status=$$?; \
+	$(BIN)/python -m bench.region.run $(BENCH_ARGS) || status=$$?; \
+	scripts/ensure-services.sh --stop; exit $$status
+
+## The region-scale benchmark alone (see bench/region/run.py).
+bench-region: install-test
+	@services=$$(scripts/ensure-services.sh) || exit 1; eval "$$services"; \
+	status=0; $(BIN)/python -m bench.region.run $(BENCH_ARGS) || status=$$?; \
 	scripts/ensure-services.sh --stop; exit $$status
 
 install-run:
