@@ -4,6 +4,7 @@ import os
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import uploads
@@ -11,7 +12,45 @@ from reporting import monitoring
 from reporting.models import MonitoringDetails, Sex
 
 from .images import photo_web_version
-from .models import Material, Postulate, Question, ReportPhoto, strip_credit_prefix
+from .models import (
+    EventSession,
+    Material,
+    Postulate,
+    Question,
+    ReportPhoto,
+    SessionSlot,
+    strip_credit_prefix,
+)
+
+
+def session_slot_label(slot: SessionSlot) -> str:
+    start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+    hours = f"{start:%H:%M}–{end:%H:%M}"
+    return (
+        f"{slot.title} ({hours})"
+        if slot.title
+        else str(_("Warsztaty %(hours)s") % {"hours": hours})
+    )
+
+
+def session_choice_label(session: EventSession) -> str:
+    """„Tytuł — prowadzenie: …, sala … · wolne miejsca: 3 z 10” (or „brak wolnych miejsc”)."""
+    details = []
+    if session.host:
+        details.append(str(_("prowadzenie: %(host)s") % {"host": session.host}))
+    if session.room:
+        details.append(str(_("sala: %(room)s") % {"room": session.room}))
+    free = getattr(session, "seats_free", None)
+    if free is not None:
+        details.append(
+            str(
+                _("wolne miejsca: %(free)d z %(capacity)d")
+                % {"free": free, "capacity": session.capacity}
+            )
+            if free
+            else str(_("brak wolnych miejsc"))
+        )
+    return f"{session.title} — {', '.join(details)}" if details else session.title
 
 
 class RegistrationForm(forms.Form):
@@ -25,7 +64,9 @@ class RegistrationForm(forms.Form):
         help_text=_("Można zapisać siebie albo osobę z tej samej organizacji."),
     )
 
-    def __init__(self, *args, event, organisations, colleagues, user, consent_text, **kwargs):
+    def __init__(
+        self, *args, event, organisations, colleagues, user, consent_text, slots=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["organisation"].queryset = organisations
@@ -61,6 +102,45 @@ class RegistrationForm(forms.Form):
             )
         self.consent_text = consent_text
         self._add_monitoring_fields(user=user, colleagues=colleagues)
+        self._add_session_fields(slots)
+
+    def _add_session_fields(self, slots) -> None:
+        """One required choice per slot of parallel workshops (``selectors.session_slots_for_event``)."""
+        self.session_fields: list[str] = []
+        self._sessions: dict[str, EventSession] = {}
+        for slot in slots:
+            sessions = list(slot.sessions.all())
+            if not sessions:
+                continue
+            name = f"s_{slot.pk}"
+            self.session_fields.append(name)
+            for session in sessions:
+                self._sessions[str(session.pk)] = session
+            self.fields[name] = forms.ChoiceField(
+                label=session_slot_label(slot),
+                choices=[(str(session.pk), session_choice_label(session)) for session in sessions],
+                widget=forms.RadioSelect(attrs={"class": "session-choice"}),
+                help_text=_("Warsztaty w tym bloku odbywają się równolegle: proszę wybrać jeden."),
+                error_messages={
+                    "required": _("Prosimy wybrać warsztat w tym bloku."),
+                    "invalid_choice": _("Prosimy wybrać jeden z warsztatów z listy."),
+                },
+            )
+
+    def sessions(self) -> list[EventSession]:
+        return [
+            self._sessions[self.cleaned_data[name]]
+            for name in self.session_fields
+            if self.cleaned_data.get(name) in self._sessions
+        ]
+
+    def session_bound_fields(self):
+        return [self[name] for name in self.session_fields]
+
+    def add_session_error(self, error) -> None:
+        """Show a refusal about workshops next to the slot it concerns."""
+        name = f"s_{error.slot_id}"
+        self.add_error(name if name in self.fields else None, str(error))
 
     def _add_monitoring_fields(self, *, user, colleagues) -> None:
         """Ask the personal details the event's funding project requires, and only those.

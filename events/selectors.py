@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -17,12 +17,16 @@ from .models import (
     Certificate,
     ConsentText,
     Event,
+    EventSession,
     Material,
     Postulate,
     Registration,
     Report,
     ReportPhoto,
+    SessionPlace,
+    SessionSlot,
 )
+from .session_rules import seats_taken_filter
 
 PUBLIC_STATES = (Event.State.PUBLISHED, Event.State.CANCELLED, Event.State.FINISHED)
 
@@ -470,4 +474,55 @@ def postulate_list_public(*, event: Event, report: Report | None = None) -> Quer
     """Return the event's postulates once the event is finished or its report is published."""
     if event.state != Event.State.FINISHED and not (report and report.is_published):
         return Postulate.objects.none()
-    return event.postulates.all()
+    return event.postulates.select_related("session")
+
+
+# --- parallel sessions (workshops) ---------------------------------------------------------
+
+
+def session_slots_for_event(*, event: Event) -> list[SessionSlot]:
+    """Return the event's slots with their workshops, each with ``seats_taken`` and ``seats_free``."""
+    sessions = EventSession.objects.annotate(
+        seats_taken=Count("places", filter=seats_taken_filter("places__"))
+    ).order_by("position", "pk")
+    slots = list(
+        SessionSlot.objects.filter(event=event)
+        .order_by("starts_at", "position", "pk")
+        .prefetch_related(Prefetch("sessions", queryset=sessions))
+    )
+    for slot in slots:
+        for session in slot.sessions.all():
+            session.seats_free = max(session.capacity - session.seats_taken, 0)
+    return slots
+
+
+def session_get_for_event(*, event: Event, pk) -> EventSession:
+    """Return a workshop of this event, else 404."""
+    session = EventSession.objects.filter(event=event, pk=pk).select_related("slot").first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def session_places_by_registration(*, registrations) -> dict[int, list[EventSession]]:
+    """Return, per registration id, its workshops in slot order."""
+    places: dict[int, list[EventSession]] = {}
+    for place in (
+        SessionPlace.objects.filter(registration__in=registrations)
+        .select_related("session", "slot")
+        .order_by("slot__starts_at", "slot_id")
+    ):
+        places.setdefault(place.registration_id, []).append(place.session)
+    return places
+
+
+def session_list_with_results(*, event: Event) -> list[EventSession]:
+    """Return the workshops that recorded results, with the postulates they produced."""
+    if event.state != Event.State.FINISHED:
+        return []
+    return list(
+        event.sessions.exclude(results="")
+        .select_related("slot")
+        .prefetch_related("postulates")
+        .order_by("slot__starts_at", "position", "pk")
+    )

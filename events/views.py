@@ -65,7 +65,7 @@ def event_detail(request, slug: str):
                 event=event, user=request.user
             ),
             "my_registrations": my_registrations,
-            "agenda_days": _agenda_by_day(event),
+            "agenda_days": _agenda_by_day(event, selectors.session_slots_for_event(event=event)),
             "can_manage_registrations": selectors.user_has_perm(request.user, "view_registration"),
             "can_checkin": selectors.user_can_manage_checkin(request.user),
             **_after_event_context(event, request.user),
@@ -81,13 +81,21 @@ def _after_event_context(event: Event, user) -> dict:
         "hidden_materials": event.materials.count() - len(materials),
         "report": report,
         "postulates": selectors.postulate_list_public(event=event, report=report),
+        "session_results": selectors.session_list_with_results(event=event),
     }
 
 
-def _agenda_by_day(event: Event) -> list[tuple]:
+def _agenda_by_day(event: Event, slots=()) -> list[tuple]:
+    """Agenda items and slots of parallel workshops, merged by day and start time."""
+    entries = [(item.day, item.starts_at, 0, item) for item in event.agenda_items.all()]
+    for slot in slots:
+        start = timezone.localtime(slot.starts_at)
+        slot.is_session_slot = True
+        entries.append((start.date(), start.time(), 1, slot))
+    entries.sort(key=lambda entry: entry[:3])
     days: dict = {}
-    for item in event.agenda_items.all():
-        days.setdefault(item.day, []).append(item)
+    for day, _start, _kind, entry in entries:
+        days.setdefault(day, []).append(entry)
     return list(days.items())
 
 
@@ -106,6 +114,7 @@ def registration_create(request, slug: str):
         colleagues=selectors.colleague_list(user=request.user, organisations=organisations),
         user=request.user,
         consent_text=selectors.consent_text_current(),
+        slots=selectors.session_slots_for_event(event=event),
     )
     name_missing = False
     if request.method == "POST" and form.is_valid():
@@ -118,6 +127,7 @@ def registration_create(request, slug: str):
                 health_data_consent=form.cleaned_data.get("health_data_consent", False),
                 clause_version=form.cleaned_data["clause_version"] or None,
                 monitoring=form.monitoring_values(),
+                sessions=form.sessions(),
                 actor=request.user,
             )
         except exceptions.AnswersInvalid as error:
@@ -135,6 +145,8 @@ def registration_create(request, slug: str):
             form.add_error("participant", str(error))
         except exceptions.NotAMember as error:
             form.add_error("organisation", str(error))
+        except (exceptions.SessionFull, exceptions.SessionChoiceInvalid) as error:
+            form.add_session_error(error)
         except exceptions.EventsError as error:
             form.add_error(None, str(error))
         else:
