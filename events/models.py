@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation
+from portal.richtext import RichTextField
 
 
 class TargetGroup(models.Model):
@@ -79,7 +80,7 @@ class Event(models.Model):
     summary = models.TextField(
         _("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane w kalendarzu.")
     )
-    description = models.TextField(_("opis"), blank=True)
+    description = RichTextField(_("opis"), blank=True)
     starts_at = models.DateTimeField(_("początek"), db_index=True)
     ends_at = models.DateTimeField(_("koniec"))
     venue_name = models.CharField(_("miejsce"), max_length=200, blank=True)
@@ -598,12 +599,7 @@ class Report(models.Model):
     lead = models.TextField(
         _("zajawka"), blank=True, help_text=_("Jedno-dwa zdania pokazywane na liście relacji.")
     )
-    body = models.TextField(
-        _("treść"),
-        help_text=_(
-            "Dozwolone: akapity, nagłówki, listy, pogrubienia, odnośniki; reszta jest usuwana."
-        ),
-    )
+    body = RichTextField(_("treść"))
     is_published = models.BooleanField(_("opublikowana"), default=False)
     published_at = models.DateTimeField(_("opublikowano"), null=True, blank=True)
     author = models.ForeignKey(

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.richtext import RichTextField
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -213,7 +215,7 @@ class NewsItem(models.Model):
     title = models.CharField(_("tytuł"), max_length=250)
     slug = models.SlugField(_("adres"), max_length=120)
     lead = models.TextField(_("zajawka"), blank=True)
-    body = models.TextField(_("treść (HTML)"))
+    body = RichTextField(_("treść"))
     published_at = models.DateTimeField(_("data publikacji"), default=timezone.now)
     is_published = models.BooleanField(_("opublikowana"), default=False)
 

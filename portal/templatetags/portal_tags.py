@@ -87,6 +87,14 @@ def sanitize_html(value: str) -> str:
     return mark_safe(clean_html(value))
 
 
+@register.filter
+def rich_text(value: str) -> str:
+    """Staff rich text (portal.richtext allow-list); legacy plain text becomes paragraphs."""
+    from portal.richtext import render_rich_text
+
+    return render_rich_text(value)
+
+
 @register.simple_tag(takes_context=True)
 def staff_todo(context):
     """What waits for the signed-in staff member, for the admin start page."""
