@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import io
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from events.models import Event
+from partners.models import Organisation
 from portal.exports import escape_formula
 from portal.models import Region
 from portal.pdf import render_pdf
 
 from . import charts, metrics, selectors
 from .metrics import Scope
+from .models import Sex
 
 
 def scope_of(report) -> Scope:
@@ -227,4 +233,154 @@ def postulates_xlsx(scope: Scope) -> bytes:
     return _to_bytes(workbook)
 
 
-__all__ = ["activity_xlsx", "postulates_xlsx", "report_pdf"]
+# --- the monitoring export (SL2021) -------------------------------------------------------------
+
+INSTITUTION_HEADER = [
+    _noop("Lp."),
+    _noop("Nazwa"),
+    _noop("NIP"),
+    _noop("REGON"),
+    _noop("Rodzaj"),
+    _noop("Ulica i numer"),
+    _noop("Kod pocztowy"),
+    _noop("Miejscowość"),
+    _noop("Województwo"),
+    _noop("Kod TERYT województwa"),
+    _noop("Powiat"),
+    _noop("Kod TERYT powiatu"),
+    _noop("Gmina"),
+    _noop("Kod TERYT gminy"),
+    _noop("Data rozpoczęcia wsparcia"),
+    _noop("Formy wsparcia"),
+    _noop("Liczba osób obecnych"),
+]
+PEOPLE_HEADER = [
+    _noop("Lp."),
+    _noop("Imię"),
+    _noop("Nazwisko"),
+    _noop("Organizacja"),
+    _noop("Płeć"),
+    _noop("Wiek w chwili rozpoczęcia wsparcia"),
+    _noop("PESEL"),
+    _noop("Data rozpoczęcia wsparcia"),
+    _noop("Data zakończenia wsparcia"),
+    _noop("Daty wsparcia"),
+    _noop("Formy wsparcia"),
+]
+
+
+def _forms_of_support(event_types, *, advised: bool = False) -> str:
+    labels = dict(Event.Type.choices)
+    forms = [str(labels.get(code, code)) for code in sorted(event_types or [])]
+    if advised:
+        forms.append(_("doradztwo eksperckie (konsultacje)"))
+    return "; ".join(forms)
+
+
+def monitoring_tables(scope: Scope) -> dict[str, tuple[list[str], list[list]]]:
+    """The two tables of the monitoring export: institutions and people supported.
+
+    A personal detail is filled in only when the scope's funding project requires it: details
+    a person gave for another project are not carried over to this one.
+    """
+    project = scope.funding_project
+    kinds = dict(Organisation.Kind.choices)
+    sexes = dict(Sex.choices)
+    institutions = [
+        [
+            number,
+            row["name"],
+            row["nip"] or "",
+            row["regon"] or "",
+            str(kinds.get(row["kind"], row["kind"])),
+            row["street"],
+            row["postal_code"],
+            row["city"],
+            row["voivodeship_name"] or "",
+            row["voivodeship_teryt"] or "",
+            row["powiat_name"] or "",
+            row["powiat_teryt"] or "",
+            row["gmina_name"] or "",
+            row["gmina_teryt"] or "",
+            row["first_support"],
+            _forms_of_support(row["event_types"], advised=row["advised"]),
+            row["people"],
+        ]
+        for number, row in enumerate(selectors.monitoring_institutions(scope), start=1)
+    ]
+    wants = {
+        "sex": bool(project and project.requires_sex),
+        "birth_year": bool(project and project.requires_birth_year),
+        "pesel": bool(project and project.requires_pesel),
+    }
+    removed = _("(dane usunięte)")
+    people = []
+    for number, row in enumerate(selectors.monitoring_people(scope), start=1):
+        age = selectors.age_at(
+            row["first_support"],
+            birth_date=row["birth_date"] if wants["pesel"] else None,
+            birth_year=row["birth_year"] if wants["birth_year"] else None,
+        )
+        people.append(
+            [
+                number,
+                row["first_name"] or removed,
+                row["last_name"] or removed,
+                "; ".join(sorted(row["organisations"])),
+                str(sexes.get(row["sex"], "")) if wants["sex"] and row["sex"] else "",
+                age if age is not None else "",
+                (row["pesel"] or "") if wants["pesel"] else "",
+                row["first_support"],
+                row["last_support"],
+                "; ".join(day.isoformat() for day in row["days"]),
+                _forms_of_support(row["event_types"]),
+            ]
+        )
+    return {
+        "instytucje": ([_(label) for label in INSTITUTION_HEADER], institutions),
+        "osoby": ([_(label) for label in PEOPLE_HEADER], people),
+    }
+
+
+def monitoring_xlsx(tables: dict) -> bytes:
+    """Both tables in one workbook, a sheet each; dates as date cells."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    titles = {"instytucje": _("Instytucje"), "osoby": _("Osoby")}
+    for key, (header, rows) in tables.items():
+        sheet = _sheet(workbook, titles[key], header, rows)
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+    return _to_bytes(workbook)
+
+
+def monitoring_csv(table: tuple[list[str], list[list]]) -> bytes:
+    """One table as CSV the way Polish spreadsheet programs open it: UTF-8 with BOM, semicolons."""
+    header, rows = table
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([escape_formula(str(cell)) for cell in header])
+    for row in rows:
+        writer.writerow(
+            [
+                value.isoformat()
+                if isinstance(value, date)
+                else escape_formula(value)
+                if isinstance(value, str)
+                else value
+                for value in row
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+__all__ = [
+    "activity_xlsx",
+    "monitoring_csv",
+    "monitoring_tables",
+    "monitoring_xlsx",
+    "postulates_xlsx",
+    "report_pdf",
+]

@@ -72,3 +72,15 @@ class ReportRequestForm(ReportScopeForm):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = GeneratedReport.Kind.choices
+
+
+class MonitoringExportForm(ReportScopeForm):
+    """A funding project and a period for the monitoring export (no subregion: the whole project)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["subregion"]
+        project = self.fields["funding_project"]
+        project.required = True
+        project.empty_label = None
+        project.error_messages["required"] = _("Prosimy wybrać projekt finansujący.")

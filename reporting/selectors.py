@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from partners.models import Organisation, TerritorialUnit
 
@@ -134,3 +134,121 @@ def report_get_for_download(*, user, pk: int) -> GeneratedReport:
 
     require_perm(user, "reporting.generate_report")
     return get_object_or_404(GeneratedReport, pk=pk, status=GeneratedReport.Status.READY)
+
+
+# --- the monitoring export (SL2021): institutions and people supported -------------------------
+
+
+def monitoring_institutions(scope: Scope) -> list[dict]:
+    """Every organisation supported in the scope (metrics.supported_organisations), one row each.
+
+    One query: the first day of support, the forms (event types, expert advice) and the number
+    of its people present are correlated aggregates computed by PostgreSQL.
+    """
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Exists, IntegerField, Min, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Least
+
+    attended = metrics.present_attendance(scope).filter(registration__organisation=OuterRef("pk"))
+    advised = metrics.held_consultations(scope).filter(request__organisation=OuterRef("pk"))
+
+    def per_organisation(queryset, key, **aggregate):
+        (name,) = aggregate
+        return Subquery(queryset.values(key).annotate(**aggregate).values(name)[:1])
+
+    rows = (
+        metrics.supported_organisations(scope)
+        .annotate(
+            first_attended=per_organisation(
+                attended, "registration__organisation", first=Min("day")
+            ),
+            first_advised=per_organisation(advised, "request__organisation", first=Min("held_on")),
+            event_types=per_organisation(
+                attended,
+                "registration__organisation",
+                types=ArrayAgg("registration__event__type", distinct=True, default=[]),
+            ),
+            people=Coalesce(
+                per_organisation(
+                    attended,
+                    "registration__organisation",
+                    people=Count("registration__participant", distinct=True),
+                ),
+                0,
+                output_field=IntegerField(),
+            ),
+            advised=Exists(advised),
+        )
+        .annotate(first_support=Least("first_attended", "first_advised"))
+        .values(
+            "pk",
+            "name",
+            "nip",
+            "regon",
+            "kind",
+            "street",
+            "postal_code",
+            "city",
+            "first_support",
+            "event_types",
+            "advised",
+            "people",
+            gmina_name=F("seat_gmina__name"),
+            gmina_teryt=F("seat_gmina__teryt"),
+            powiat_name=F("seat_gmina__parent__name"),
+            powiat_teryt=F("seat_gmina__parent__teryt"),
+            voivodeship_name=F("seat_gmina__parent__parent__name"),
+            voivodeship_teryt=F("seat_gmina__parent__parent__teryt"),
+        )
+        .order_by("first_support", "name", "pk")
+    )
+    return list(rows)
+
+
+def monitoring_people(scope: Scope) -> list[dict]:
+    """Every person who attended in the scope (present at least once), one row each.
+
+    One aggregate query grouped by person: organisations, days and event types of support, the
+    first day, and the person's monitoring details.
+    """
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Max, Min
+
+    prefix = "registration__participant__"
+    rows = (
+        metrics.present_attendance(scope)
+        .values(person_id=F(prefix + "id"))
+        .annotate(
+            first_name=Min(prefix + "first_name"),
+            last_name=Min(prefix + "last_name"),
+            sex=Min(prefix + "monitoring_details__sex"),
+            birth_year=Min(prefix + "monitoring_details__birth_year"),
+            birth_date=Min(prefix + "monitoring_details__birth_date"),
+            pesel=Min(prefix + "monitoring_details__pesel"),
+            organisations=ArrayAgg("registration__organisation__name", distinct=True),
+            days=ArrayAgg("day", distinct=True, order_by="day"),
+            event_types=ArrayAgg("registration__event__type", distinct=True),
+            first_support=Min("day"),
+            last_support=Max("day"),
+        )
+        .order_by("first_support", "last_name", "first_name", "person_id")
+    )
+    people = list(rows)
+    for person in people:
+        person["age"] = age_at(
+            person["first_support"],
+            birth_date=person["birth_date"],
+            birth_year=person["birth_year"],
+        )
+    return people
+
+
+def age_at(day, *, birth_date=None, birth_year=None) -> int | None:
+    """Full years on a day: from the birth date (PESEL) when known, else from the year of birth."""
+    if birth_date is not None:
+        return (
+            day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+        )
+    if birth_year:
+        return day.year - birth_year
+    return None

@@ -133,3 +133,46 @@ def monitoring_details_store(*, person, values: dict, actor):
             changes={"fields": changed, "person": person.pk},
         )
     return details
+
+
+MONITORING_FILES = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None),
+    "instytucje.csv": ("text/csv; charset=utf-8", "instytucje"),
+    "osoby.csv": ("text/csv; charset=utf-8", "osoby"),
+}
+
+
+def monitoring_export(*, scope, file_format: str, actor) -> tuple[str, str, bytes]:
+    """Build the monitoring export of a funding project for a period and record who took it.
+
+    It discloses personal data (names, sex, age, PESEL), so every download is in the audit
+    trail with the project, the period, the file and how many institutions and people it held.
+    Returns (file name, content type, content).
+    """
+    from . import documents
+
+    if scope.funding_project is None:
+        raise ValueError("The monitoring export needs a funding project.")
+    content_type, table = MONITORING_FILES[file_format]
+    with transaction.atomic():
+        tables = documents.monitoring_tables(scope)
+        if table is None:
+            content = documents.monitoring_xlsx(tables)
+            name = f"monitorowanie-{scope.funding_project.pk}-{scope.start}-{scope.end}.xlsx"
+        else:
+            content = documents.monitoring_csv(tables[table])
+            name = f"monitorowanie-{table}-{scope.funding_project.pk}-{scope.start}-{scope.end}.csv"
+        audit_record(
+            actor=actor,
+            action="reporting.monitoring.export",
+            target=scope.funding_project,
+            summary=f"Eksport do systemu monitorowania ({file_format}) {scope.start}–{scope.end}",
+            changes={
+                "file": file_format,
+                "start": scope.start.isoformat(),
+                "end": scope.end.isoformat(),
+                "institutions": len(tables["instytucje"][1]),
+                "people": len(tables["osoby"][1]),
+            },
+        )
+    return name, content_type, content

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
 from portal.files import private_file_response
 
-from . import boundaries, charts, documents, selectors, services
-from .forms import ReportRequestForm, ReportScopeForm
+from . import boundaries, charts, documents, metrics, selectors, services
+from .forms import MonitoringExportForm, ReportRequestForm, ReportScopeForm
 from .metrics import Scope
+from .models import Metric
 from .selectors import require_perm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,6 +49,7 @@ def dashboard(request):
             "data": data,
             "charts": {key: charts.bar_chart_svg(data[key]) for key in chart_keys},
             "can_generate": request.user.has_perm("reporting.generate_report"),
+            "can_export_monitoring": request.user.has_perm("reporting.export_monitoring"),
         },
     )
 
@@ -166,4 +169,47 @@ def xlsx_download(request, kind: str):
     response["Content-Disposition"] = (
         f'attachment; filename="{name}-{scope.start}-{scope.end}.xlsx"'
     )
+    return response
+
+
+@login_required
+def monitoring(request):
+    """Choose a funding project and a period; see how many institutions and people it exports."""
+    require_perm(request.user, "reporting.export_monitoring")
+    form = MonitoringExportForm(request.GET or None)
+    counts = None
+    if form.is_bound and form.is_valid():
+        scope = Scope(**form.scope_values())
+        counts = {
+            "institutions": metrics.supported_organisations(scope).count(),
+            "people": metrics.metric_value(Metric.PEOPLE_ATTENDED, scope),
+        }
+    return render(
+        request,
+        "reporting/monitoring.html",
+        {
+            "form": form,
+            "counts": counts,
+            "query": request.GET.urlencode(),
+            "project": form.cleaned_data.get("funding_project") if counts is not None else None,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def monitoring_download(request, file_format: str):
+    require_perm(request.user, "reporting.export_monitoring")
+    if file_format not in services.MONITORING_FILES:
+        raise Http404
+    form = MonitoringExportForm(request.GET or None)
+    if not (form.is_bound and form.is_valid()):
+        messages.error(request, _("Prosimy wybrać projekt finansujący i poprawny okres."))
+        return redirect(f"{reverse('reporting:monitoring')}?{request.GET.urlencode()}")
+    name, content_type, content = services.monitoring_export(
+        scope=Scope(**form.scope_values()), file_format=file_format, actor=request.user
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
     return response
