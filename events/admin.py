@@ -248,9 +248,9 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("miejsca"))
     def places_column(self, obj):
-        free = max(obj.capacity - obj.places_taken, 0)
+        free = max(obj.participant_capacity - obj.places_taken, 0)
         return _("%(taken)d / %(capacity)d · wolne: %(free)d · rezerwa: %(waitlisted)d") % {
-            "taken": obj.places_taken,
+            "taken": obj.places_taken + obj.places_reserved,
             "capacity": obj.capacity,
             "free": free,
             "waitlisted": obj.waitlisted,

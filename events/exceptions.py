@@ -129,3 +129,27 @@ class SessionFull(EventsError):
                 "title": session.title
             }
         super().__init__(message or _("Ten warsztat jest już pełny — proszę wybrać inny."))
+
+
+class CopyDateInPast(EventsError):
+    default_message = _(
+        "Nowy termin nie może być w przeszłości: prosimy wybrać dzisiejszą lub późniejszą datę."
+    )
+
+
+class NoRecipients(EventsError):
+    default_message = _(
+        "Nikt nie spełnia wybranego warunku: wiadomość nie ma odbiorców, więc jej nie wysłaliśmy."
+    )
+
+
+class RecipientsChanged(EventsError):
+    """The number of recipients changed between the preview and sending."""
+
+    default_message = _(
+        "Liczba odbiorców zmieniła się od podglądu: prosimy sprawdzić podgląd jeszcze raz przed wysłaniem."
+    )
+
+
+class SpeakerInvalid(EventsError):
+    default_message = _("Prosimy wskazać konto osoby albo wpisać jej imię i nazwisko.")

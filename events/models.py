@@ -58,6 +58,13 @@ class ConsentText(models.Model):
         return f"{self.version}"
 
 
+DEFAULT_REMINDER_HOURS = 48
+
+
+def default_reminder_hours() -> list[int]:
+    return [DEFAULT_REMINDER_HOURS]
+
+
 class Event(models.Model):
     """A meeting, training, conference or study visit organised by ROPS."""
 
@@ -129,6 +136,29 @@ class Event(models.Model):
         blank=True,
         help_text=_("Puste pole oznacza brak limitu."),
     )
+    series = models.ForeignKey(
+        "EventSeries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("cykl"),
+        help_text=_(
+            "Np. kolejne terminy tej samej wizyty studyjnej; wspólna strona pokazuje wszystkie."
+        ),
+    )
+    reminder_hours = models.JSONField(
+        _("przypomnienia (godziny przed początkiem)"),
+        default=default_reminder_hours,
+        blank=True,
+        help_text=_("Pusta lista: bez przypomnień. Domyślnie 48 godzin przed początkiem."),
+    )
+    places_reserved = models.PositiveIntegerField(
+        _("miejsca prelegentów i gości"),
+        default=0,
+        editable=False,
+        help_text=_("Prelegenci i goście, którzy zajmują miejsca uczestników (liczone z listy)."),
+    )
     requires_approval = models.BooleanField(
         _("zgłoszenia wymagają akceptacji"),
         default=False,
@@ -150,6 +180,8 @@ class Event(models.Model):
             ("finish_event", _("Może oznaczać wydarzenia jako zakończone")),
             ("manage_checkin", _("Może rejestrować obecność uczestników")),
             ("view_attendance_list", _("Może pobierać listy obecności")),
+            ("copy_event", _("Może kopiować wydarzenia (nowy szkic z programem i pytaniami)")),
+            ("message_participants", _("Może wysyłać wiadomości do uczestników wydarzeń")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -173,9 +205,14 @@ class Event(models.Model):
         return ", ".join(part for part in (self.venue_name, self.venue_street, city) if part)
 
     @property
+    def participant_capacity(self) -> int:
+        """Places for participants: the capacity less the speakers and guests who take a place."""
+        return max(self.capacity - self.places_reserved, 0)
+
+    @property
     def places_free_annotated(self) -> int:
         """Free places, from the ``places_taken`` annotation of the public selectors."""
-        return max(self.capacity - getattr(self, "places_taken", 0), 0)
+        return max(self.participant_capacity - getattr(self, "places_taken", 0), 0)
 
     @property
     def cancellation_closes_at(self):
@@ -745,3 +782,149 @@ class Postulate(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# --- the organiser's side: series, speakers and guests, messages ------------------------------
+
+
+class EventSeries(models.Model):
+    """Related events under one name, e.g. three dates of the same study visit."""
+
+    title = models.CharField(_("nazwa cyklu"), max_length=250)
+    slug = models.SlugField(_("adres"), max_length=120, unique=True)
+    description = models.TextField(_("opis"), blank=True)
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cykl wydarzeń")
+        verbose_name_plural = _("cykle wydarzeń")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:series_detail", kwargs={"slug": self.slug})
+
+
+class EventSpeaker(models.Model):
+    """Someone taking part in a role (speaker, host, moderator, guest, expert), not as a participant.
+
+    Either an account or just a name; the organisation from the registry or typed in. A speaker
+    takes a participant's place only when ``counts_toward_capacity`` is ticked.
+    """
+
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("prelegent(ka)")
+        HOST = "host", _("gospodarz(yni)")
+        MODERATOR = "moderator", _("moderator(ka)")
+        AUTHORITY_GUEST = "authority_guest", _("gość z instytucji zarządzającej")
+        EXPERT = "expert", _("ekspert(ka)")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("wydarzenie")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_roles",
+        verbose_name=_("konto w portalu"),
+        help_text=_("Puste, gdy osoba nie ma konta: wystarczy imię i nazwisko."),
+    )
+    name = models.CharField(
+        _("imię i nazwisko"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wymagane, gdy nie wskazano konta."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_speakers",
+        verbose_name=_("organizacja z rejestru"),
+    )
+    organisation_name = models.CharField(
+        _("organizacja (spoza rejestru)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Np. Urząd Marszałkowski – Instytucja Zarządzająca FEP 2021–2027."),
+    )
+    role = models.CharField(_("rola"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    agenda_items = models.ManyToManyField(
+        AgendaItem,
+        blank=True,
+        related_name="speakers",
+        verbose_name=_("prowadzi punkty programu"),
+    )
+    counts_toward_capacity = models.BooleanField(
+        _("zajmuje miejsce uczestnika"),
+        default=False,
+        help_text=_("Zaznacz, gdy ta osoba ma zająć jedno z miejsc dostępnych dla uczestników."),
+    )
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("prelegent lub gość")
+        verbose_name_plural = _("prelegenci i goście")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name=""), name="event_speaker_has_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        if self.person_id:
+            return self.person.get_full_name() or self.person.email
+        return ""
+
+    @property
+    def organisation_label(self) -> str:
+        if self.organisation_id:
+            return self.organisation.name
+        return self.organisation_name
+
+
+class EventMessage(models.Model):
+    """A message staff sent to the participants of an event, kept with who sent it and when."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("osoby z potwierdzonym miejscem")
+        WAITLISTED = "waitlisted", _("osoby z listy rezerwowej")
+        PRESENT = "present", _("osoby obecne na wydarzeniu")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="messages", verbose_name=_("wydarzenie")
+    )
+    audience = models.CharField(_("adresaci"), max_length=12, choices=Audience.choices)
+    subject = models.CharField(_("temat"), max_length=200)
+    body = models.TextField(_("treść"))
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("odbiorcy"), blank=True
+    )
+    recipient_count = models.PositiveIntegerField(_("liczba odbiorców"), default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wysłane przez"),
+    )
+    sent_at = models.DateTimeField(_("wysłano"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("wiadomość do uczestników")
+        verbose_name_plural = _("wiadomości do uczestników")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject

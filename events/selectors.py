@@ -17,7 +17,10 @@ from .models import (
     Certificate,
     ConsentText,
     Event,
+    EventMessage,
+    EventSeries,
     EventSession,
+    EventSpeaker,
     Material,
     Postulate,
     Registration,
@@ -125,7 +128,7 @@ def event_places_free(*, event: Event) -> int:
     taken = getattr(event, "places_taken", None)
     if taken is None:
         taken = event_places_taken(event=event)
-    return max(event.capacity - taken, 0)
+    return max(event.participant_capacity - taken, 0)
 
 
 def event_places_summary(*, event: Event) -> dict:
@@ -135,7 +138,12 @@ def event_places_summary(*, event: Event) -> dict:
         pending=Count("pk", filter=Q(status=Registration.Status.PENDING)),
         waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
     )
-    return {"event": event, **counts, "free": max(event.capacity - counts["taken"], 0)}
+    return {
+        "event": event,
+        **counts,
+        "reserved": event.places_reserved,
+        "free": max(event.participant_capacity - counts["taken"], 0),
+    }
 
 
 def event_waitlist(*, event: Event) -> QuerySet[Registration]:
@@ -526,3 +534,69 @@ def session_list_with_results(*, event: Event) -> list[EventSession]:
         .prefetch_related("postulates")
         .order_by("slot__starts_at", "position", "pk")
     )
+
+
+# --- the organiser's side: series, speakers, messages ------------------------------------------
+
+
+def series_get_public(*, slug: str, user) -> tuple[EventSeries, list[Event]]:
+    """Return a series and its events the user may see (with places taken), soonest first; else 404."""
+    series = EventSeries.objects.filter(slug=slug).first()
+    if series is None:
+        raise Http404
+    states = (*PUBLIC_STATES, Event.State.DRAFT) if user_can_see_drafts(user) else PUBLIC_STATES
+    events = list(
+        Event.objects.filter(series=series, state__in=states)
+        .annotate(
+            places_taken=Count(
+                "registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    if not events:
+        raise Http404
+    return series, events
+
+
+def speaker_list_for_event(*, event: Event) -> list[EventSpeaker]:
+    """Return the event's speakers and guests with their accounts, organisations and agenda items."""
+    return list(
+        event.speakers.select_related("person", "organisation").prefetch_related("agenda_items")
+    )
+
+
+def user_can_message_participants(user) -> bool:
+    return user_has_perm(user, "message_participants")
+
+
+def event_get_for_messages(*, slug: str, user) -> Event:
+    """Return the event whose participants the user may write to; 404 without the permission."""
+    if not user_can_message_participants(user):
+        raise Http404
+    return _event_get_not_draft(slug=slug)
+
+
+def message_recipients(*, event: Event, audience: str) -> QuerySet[User]:
+    """Return the people a message to this audience of the event goes to, one row per person."""
+    Audience = EventMessage.Audience
+    registrations = event.registrations.all()
+    if audience == Audience.CONFIRMED:
+        registrations = registrations.filter(status=Registration.Status.CONFIRMED)
+    elif audience == Audience.WAITLISTED:
+        registrations = registrations.filter(status=Registration.Status.WAITLISTED)
+    elif audience == Audience.PRESENT:
+        registrations = registrations.filter(
+            status=Registration.Status.CONFIRMED, attendances__is_present=True
+        )
+    else:
+        return User.objects.none()
+    return (
+        User.objects.filter(pk__in=registrations.values("participant_id"), is_active=True)
+        .exclude(email="")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def message_list_for_event(*, event: Event) -> QuerySet[EventMessage]:
+    return event.messages.select_related("sent_by").order_by("-sent_at", "-pk")

@@ -26,6 +26,7 @@ from reporting.services import monitoring_details_store
 
 from . import documents, exceptions, session_rules
 from .models import (
+    DEFAULT_REMINDER_HOURS,
     Attendance,
     Certificate,
     ConsentText,
@@ -40,7 +41,9 @@ from .selectors import consent_text_current, registration_is_own, user_has_perm
 
 logger = logging.getLogger(__name__)
 
-REMINDER_LEAD_TIME = timedelta(days=2)
+REMINDER_LEAD_TIME = timedelta(hours=DEFAULT_REMINDER_HOURS)
+# Offsets longer than this are ignored (and refused by the admin form).
+MAX_REMINDER_HOURS = 60 * 24
 Status = Registration.Status
 
 
@@ -112,7 +115,7 @@ def _holding_counts(event: Event, organisation_id: int) -> tuple[int, int]:
 
 def _has_place(event: Event, organisation_id: int) -> bool:
     total, for_organisation = _holding_counts(event, organisation_id)
-    if total >= event.capacity:
+    if total >= event.participant_capacity:
         return False
     return event.per_organisation_limit is None or for_organisation < event.per_organisation_limit
 
@@ -140,10 +143,10 @@ def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
     promoted: list[Registration] = []
     queue = event.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
     total, _unused = _holding_counts(event, 0)
-    if total >= event.capacity:
+    if total >= event.participant_capacity:
         return promoted
     for registration in queue.select_related("participant", "event"):
-        if total >= event.capacity:
+        if total >= event.participant_capacity:
             break
         if not _has_place(event, registration.organisation_id):
             continue
@@ -673,14 +676,72 @@ def events_finish_ended(*, now=None) -> list[int]:
     return finished
 
 
-def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
-    """Queue a reminder for every confirmed participant of a published event starting within two days.
+def reminder_dedup_suffix(hours: int) -> str:
+    """The end of a reminder's dedup key: ``:reminder`` for the default 48 h (the key reminders
+    had before they were configurable, so nobody gets that one twice), ``:reminder:<hours>h``
+    for any other offset."""
+    return ":reminder" if hours == DEFAULT_REMINDER_HOURS else f":reminder:{hours}h"
 
-    The dedup key per (registration, kind) makes this safe to run as often as we like. Rows are
-    created in bulk, chunk by chunk, and sent by the workers in parallel batches; a transaction
-    level advisory lock makes concurrent runs (two beat dispatchers) take turns, so the second
-    sees the first one's rows and counts nothing twice.
+
+def reminder_due_hours(event: Event, now) -> int | None:
+    """Return the offset (hours before the start) of the event's reminder due now, if any.
+
+    Only the latest offset that has passed is due: a person who registers a day before the
+    start gets the one-day reminder, not also the week-before one that is out of date.
     """
+    if not (now < event.starts_at):
+        return None
+    due = [
+        hours
+        for hours in reminder_hours_clean(event.reminder_hours)
+        if event.starts_at - timedelta(hours=hours) <= now
+    ]
+    return min(due) if due else None
+
+
+def reminder_hours_clean(value) -> list[int]:
+    """Return the configured offsets as distinct positive whole hours, largest first."""
+    if not isinstance(value, list | tuple):
+        return []
+    hours = set()
+    for item in value:
+        try:
+            number = int(item)
+        except (TypeError, ValueError):
+            continue
+        if 0 < number <= MAX_REMINDER_HOURS:
+            hours.add(number)
+    return sorted(hours, reverse=True)
+
+
+def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
+    """Queue the reminders due now for confirmed participants of published events.
+
+    Each event has its own offsets (``Event.reminder_hours``, e.g. 168 and 24 hours before; by
+    default 48). The dedup key per (registration, offset) makes this safe to run as often as we
+    like: each configured reminder goes out once. Rows are created in bulk, chunk by chunk, and
+    sent by the workers in parallel batches; a transaction level advisory lock makes concurrent
+    runs (two beat dispatchers) take turns, so the second sees the first one's rows and counts
+    nothing twice.
+    """
+    now = now or timezone.now()
+    by_offset: dict[int, list[int]] = {}
+    upcoming = Event.objects.filter(
+        state=Event.State.PUBLISHED,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(hours=MAX_REMINDER_HOURS),
+    ).only("pk", "starts_at", "reminder_hours")
+    for event in upcoming:
+        hours = reminder_due_hours(event, now)
+        if hours is not None:
+            by_offset.setdefault(hours, []).append(event.pk)
+    return sum(
+        _reminders_enqueue_offset(hours, event_ids, now=now, chunk_size=chunk_size)
+        for hours, event_ids in sorted(by_offset.items())
+    )
+
+
+def _reminders_enqueue_offset(hours: int, event_ids: list[int], *, now, chunk_size: int) -> int:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.db.models import CharField, Exists, OuterRef, Value
@@ -689,10 +750,12 @@ def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
     from portal.audit import SYSTEM_ACTOR_LABEL
     from portal.models import AuditLogEntry, OutboundEmail
 
-    now = now or timezone.now()
     created = 0
+    suffix = reminder_dedup_suffix(hours)
     content_type = ContentType.objects.get_for_model(Registration)
-    summary = _("Zaplanowano przypomnienie o wydarzeniu")
+    summary = _("Zaplanowano przypomnienie o wydarzeniu (%(hours)d h przed początkiem)") % {
+        "hours": hours
+    }
     while True:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -701,16 +764,16 @@ def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
                 dedup_key=Concat(
                     Value("events:registration:"),
                     Cast(OuterRef("pk"), CharField()),
-                    Value(":reminder"),
+                    Value(suffix),
                     output_field=CharField(),
                 )
             )
             registrations = list(
                 Registration.objects.filter(
                     status=Status.CONFIRMED,
+                    event_id__in=event_ids,
                     event__state=Event.State.PUBLISHED,
                     event__starts_at__gt=now,
-                    event__starts_at__lte=now + REMINDER_LEAD_TIME,
                 )
                 .exclude(Exists(reminded))
                 .select_related("event", "participant", "organisation")
@@ -720,7 +783,7 @@ def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
                 return created
             emails, entries = [], []
             for registration in registrations:
-                key = f"events:registration:{registration.pk}:reminder"
+                key = f"events:registration:{registration.pk}{suffix}"
                 # One participant's failure must not hold back everybody after them.
                 try:
                     emails.append(
@@ -740,7 +803,7 @@ def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
                         object_id=str(registration.pk),
                         object_repr=str(registration)[:300],
                         summary=str(summary),
-                        changes={},
+                        changes={"hours_before": hours},
                     )
                 )
             emails_bulk_create(emails)

@@ -18,7 +18,10 @@ from advisory.models import AdvisoryRequest, Expert
 from events.models import (
     AgendaItem,
     Event,
+    EventMessage,
+    EventSeries,
     EventSession,
+    EventSpeaker,
     Postulate,
     Registration,
     SessionPlace,
@@ -120,6 +123,12 @@ def test_deleting_six_postulates_counts_them_in_polish(staff_client):
         (AdvisoryRequest, ("wniosek o doradztwo", "wnioski o doradztwo", "wniosków o doradztwo")),
         (AgendaItem, ("punkt programu", "punkty programu", "punktów programu")),
         (EventSession, ("warsztat", "warsztaty", "warsztatów")),
+        (EventSeries, ("cykl wydarzeń", "cykle wydarzeń", "cykli wydarzeń")),
+        (EventSpeaker, ("prelegent lub gość", "prelegenci i goście", "prelegentów i gości")),
+        (
+            EventMessage,
+            ("wiadomość do uczestników", "wiadomości do uczestników", "wiadomości do uczestników"),
+        ),
         (SessionSlot, ("blok warsztatów", "bloki warsztatów", "bloków warsztatów")),
         (
             SessionPlace,
