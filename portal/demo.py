@@ -234,6 +234,10 @@ def load() -> None:
             "priority_axis": "Priorytet 5. Fundusze europejskie dla silnego społecznie Pomorza (EFS+)",
             "measure": "Działanie 5.17 Ekonomia społeczna",
             "sub_measure": "",
+            # The central monitoring system needs these about every person supported: the event
+            # registration form asks them (docs/reporting.md, "Monitoring export").
+            "requires_sex": True,
+            "requires_birth_year": True,
             "cofinancing_notice": (
                 "Projekt „Koordynacja rozwoju ekonomii społecznej w województwie pomorskim” jest "
                 "współfinansowany przez Unię Europejską ze środków Europejskiego Funduszu Społecznego Plus "

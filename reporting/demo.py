@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from portal.models import FundingProject
+from portal.models import FundingProject, User
 
-from .models import Indicator, Metric
+from .models import Indicator, Metric, MonitoringDetails, Sex
 
 DEMO_INDICATORS = [
     (
@@ -34,10 +34,24 @@ DEMO_INDICATORS = [
 ]
 
 
+# Monitoring details of two demo people who attended the forum, so that the monitoring export
+# shows sex and age. The demo partner account has none: its first registration asks for them.
+DEMO_MONITORING_DETAILS = [
+    ("jst@demo.rops.local", Sex.MALE, 1978),
+    ("marek.szulc@demo.rops.local", Sex.MALE, 1991),
+]
+
+
 def load() -> None:
     project = FundingProject.objects.filter(is_active=True).order_by("pk").first()
     if project is None:
         return
+    for email, sex, birth_year in DEMO_MONITORING_DETAILS:
+        person = User.objects.filter(email=email).first()
+        if person is not None:
+            MonitoringDetails.objects.get_or_create(
+                person=person, defaults={"sex": sex, "birth_year": birth_year}
+            )
     for position, (name, unit, metric, target, kind) in enumerate(DEMO_INDICATORS):
         Indicator.objects.update_or_create(
             funding_project=project,

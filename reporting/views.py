@@ -12,6 +12,7 @@ from portal.audit import audit_record
 from portal.files import private_file_response
 
 from . import boundaries, charts, documents, metrics, selectors, services
+from . import monitoring as monitoring_details
 from .forms import MonitoringExportForm, ReportRequestForm, ReportScopeForm
 from .metrics import Scope
 from .models import Metric
@@ -178,8 +179,13 @@ def monitoring(request):
     require_perm(request.user, "reporting.export_monitoring")
     form = MonitoringExportForm(request.GET or None)
     counts = None
+    required_details = []
     if form.is_bound and form.is_valid():
         scope = Scope(**form.scope_values())
+        labels = {"sex": _("płeć"), "birth_year": _("rok urodzenia"), "pesel": _("PESEL")}
+        required_details = [
+            labels[field] for field in monitoring_details.required_fields(scope.funding_project)
+        ]
         counts = {
             "institutions": metrics.supported_organisations(scope).count(),
             "people": metrics.metric_value(Metric.PEOPLE_ATTENDED, scope),
@@ -190,6 +196,7 @@ def monitoring(request):
         {
             "form": form,
             "counts": counts,
+            "required_details": required_details,
             "query": request.GET.urlencode(),
             "project": form.cleaned_data.get("funding_project") if counts is not None else None,
         },

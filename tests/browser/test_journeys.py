@@ -62,6 +62,9 @@ def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data
     ).click()
     assert_accessible(page, "journey-events-detail")
     page.get_by_role("link", name="Zapisz się").click()
+    # The demo project reports sex and year of birth to the monitoring system (asked once).
+    page.get_by_role("group", name="Płeć").get_by_label("kobieta").check()
+    page.get_by_label("Rok urodzenia").fill("1984")
     page.get_by_role("group", name="Przejazd autokarem").get_by_label("tak").check()
     page.get_by_role("group", name="Nocleg").get_by_label("pokój dwuosobowy").check()
     page.get_by_role("group", name="Dieta").get_by_label("wegetariańska").check()
@@ -78,5 +81,7 @@ def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data
         participant__email="partner@demo.rops.local", event__slug="wizyta-studyjna-wielkopolska"
     )
     assert registration.status == Registration.Status.CONFIRMED
+    details = registration.participant.monitoring_details
+    assert (details.sex, details.birth_year) == ("K", 1984)
     sent = [m for m in mail.outbox if "partner@demo.rops.local" in m.to]
     assert any(name.endswith(".ics") for m in sent for name, *_ in m.attachments)

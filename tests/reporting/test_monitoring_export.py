@@ -178,6 +178,9 @@ def test_xlsx_and_csv_downloads_carry_the_tables_and_are_audited(client, world):
     client.force_login(staff)
     page = client.get(reverse("reporting:monitoring"), query(world))
     assert page.status_code == 200 and page.context["counts"] == {"institutions": 3, "people": 3}
+    assert (
+        "Dane osobowe, których wymaga projekt: płeć, rok urodzenia, PESEL." in page.content.decode()
+    )
 
     response = client.get(reverse("reporting:monitoring_download", args=["xlsx"]), query(world))
     assert response.status_code == 200
