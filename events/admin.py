@@ -635,11 +635,14 @@ class TargetGroupAdmin(admin.ModelAdmin):
 
 
 class ReportPhotoInline(admin.TabularInline):
+    """Photos one by one; many at once, and publication, on the report's photo page."""
+
     model = ReportPhoto
     form = ReportPhotoForm
-    extra = 3
-    fields = ["position", "image", "alt_text", "caption", "credit", "size"]
-    readonly_fields = ["size"]
+    extra = 0
+    fields = ["position", "image", "alt_text", "caption", "credit", "is_published", "size"]
+    # Publication only through report_photos_publish (the photo page), never by a checkbox.
+    readonly_fields = ["is_published", "size"]
 
     @admin.display(description=_("rozmiar"))
     def size(self, obj):
@@ -652,9 +655,18 @@ class ReportAdmin(PermissionActionsMixin, admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title", "event__title"]
     autocomplete_fields = ["event"]
-    fields = ["event", "title", "lead", "body", "is_published", "published_at", "author"]
+    fields = [
+        "event",
+        "title",
+        "lead",
+        "body",
+        "is_published",
+        "published_at",
+        "author",
+        "photos_page",
+    ]
     # Publication only through the actions (report_publish / report_unpublish), never by a checkbox.
-    readonly_fields = ["is_published", "published_at", "author"]
+    readonly_fields = ["is_published", "published_at", "author", "photos_page"]
     inlines = [ReportPhotoInline]
     actions = ["publish", "unpublish"]
 
@@ -669,6 +681,16 @@ class ReportAdmin(PermissionActionsMixin, admin.ModelAdmin):
     @admin.display(description=_("zdjęcia"))
     def photo_count(self, obj):
         return obj.photos_total
+
+    @admin.display(description=_("zdjęcia (wiele naraz)"))
+    def photos_page(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Po zapisaniu relacji można dodać wiele zdjęć naraz.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:report_photos", args=[obj.event.slug]),
+            _("Dodaj wiele zdjęć naraz, opisz je i opublikuj"),
+        )
 
     @admin.display(description=_("na stronie"))
     def public_link(self, obj):

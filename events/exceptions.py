@@ -153,3 +153,25 @@ class RecipientsChanged(EventsError):
 
 class SpeakerInvalid(EventsError):
     default_message = _("Prosimy wskazać konto osoby albo wpisać jej imię i nazwisko.")
+
+
+class PhotosRejected(EventsError):
+    """One or more uploaded files were refused; ``errors`` lists a Polish message per file."""
+
+    default_message = _("Nie zapisano żadnego zdjęcia: prosimy poprawić wskazane pliki.")
+
+    def __init__(self, errors: list[str], message=None):
+        self.errors = errors
+        super().__init__(message)
+
+
+class PhotoNotDescribed(EventsError):
+    """Publishing a photo without alt text or author; ``photos`` are the ones missing them."""
+
+    default_message = _(
+        "Zdjęcie można opublikować dopiero z tekstem alternatywnym i autorem zdjęcia."
+    )
+
+    def __init__(self, photos, message=None):
+        self.photos = list(photos)
+        super().__init__(message)

@@ -11,7 +11,7 @@ from portal import uploads
 from reporting import monitoring
 from reporting.models import MonitoringDetails, Sex
 
-from .images import photo_web_version
+from .images import photo_thumbnail, photo_web_version
 from .models import (
     EventSession,
     Material,
@@ -343,24 +343,37 @@ class ReportPhotoForm(forms.ModelForm):
         upload = self.cleaned_data.get("image")
         if upload and isinstance(upload, UploadedFile):
             uploads.validate_upload(upload, kinds=uploads.IMAGE_KINDS)
-            return photo_web_version(upload)
+            web = photo_web_version(upload)
+            self._thumbnail = photo_thumbnail(web)
+            return web
         return upload
 
     def clean_credit(self):
-        credit = strip_credit_prefix(self.cleaned_data.get("credit") or "")
-        if not credit:
-            raise forms.ValidationError(
-                _("Autor zdjęcia jest wymagany (pokazujemy go jako „Fot. …”).")
-            )
-        return credit
+        return strip_credit_prefix(self.cleaned_data.get("credit") or "")
 
     def clean_alt_text(self):
-        alt_text = (self.cleaned_data.get("alt_text") or "").strip()
-        if not alt_text:
-            raise forms.ValidationError(
-                _("Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu.")
-            )
-        return alt_text
+        return (self.cleaned_data.get("alt_text") or "").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        # Alt text and author are required before publication (and kept once published).
+        if self.instance.is_published:
+            if "alt_text" in cleaned and not cleaned["alt_text"]:
+                self.add_error(
+                    "alt_text",
+                    _("Tekst alternatywny jest wymagany: prosimy opisać, co widać na zdjęciu."),
+                )
+            if "credit" in cleaned and not cleaned["credit"]:
+                self.add_error(
+                    "credit", _("Autor zdjęcia jest wymagany (pokazujemy go jako „Fot. …”).")
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        thumbnail = getattr(self, "_thumbnail", None)
+        if thumbnail is not None:
+            self.instance.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        return super().save(commit=commit)
 
 
 class PostulateForm(forms.ModelForm):
@@ -403,3 +416,70 @@ class CheckInForm(forms.Form):
     present = forms.TypedChoiceField(
         choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1"
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several files in one input; each is checked by the service (all or none are stored)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "data-photo-input": ""}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        if not files:
+            raise forms.ValidationError(
+                _("Prosimy wybrać co najmniej jedno zdjęcie."), code="required"
+            )
+        return list(files)
+
+
+class PhotoUploadForm(forms.Form):
+    photos = MultiplePhotoField(
+        label=_("Zdjęcia"),
+        help_text=_(
+            "JPEG lub PNG. Można zaznaczyć wiele plików naraz (Ctrl lub Shift) albo przeciągnąć je "
+            "na to pole. Zdjęcia zapiszemy jako nieopublikowane: przed publikacją każde potrzebuje "
+            "tekstu alternatywnego i autora."
+        ),
+    )
+    credit = forms.CharField(
+        label=_("Autor zdjęć (opcjonalnie)"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Wpisany tu autor trafi do wszystkich wysyłanych zdjęć; można go potem zmienić."
+        ),
+    )
+
+
+class PhotoDescribeForm(forms.Form):
+    """One row of the describe-and-publish page."""
+
+    photo = forms.IntegerField(widget=forms.HiddenInput)
+    selected = forms.BooleanField(label=_("Zaznacz"), required=False)
+    alt_text = forms.CharField(
+        label=_("Tekst alternatywny"),
+        max_length=300,
+        required=False,
+        help_text=_("Co widać na zdjęciu (wymagany przed publikacją)."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    credit = forms.CharField(
+        label=_("Autor zdjęcia"),
+        max_length=150,
+        required=False,
+        help_text=_("Pokazywany jako „Fot. …” (wymagany przed publikacją)."),
+    )
+    caption = forms.CharField(label=_("Podpis"), max_length=300, required=False)
+    position = forms.IntegerField(label=_("Kolejność"), min_value=0, max_value=32000)
+
+
+PhotoDescribeFormSet = forms.formset_factory(PhotoDescribeForm, extra=0)

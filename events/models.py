@@ -575,6 +575,10 @@ def photo_upload_to(instance, filename: str) -> str:
     return f"events/reports/{instance.report_id}/{filename}"
 
 
+def photo_thumbnail_upload_to(instance, filename: str) -> str:
+    return f"events/reports/{instance.report_id}/thumbnails/{filename}"
+
+
 class Material(models.Model):
     """A file staff share about an event: a presentation, a handout, a spreadsheet."""
 
@@ -666,7 +670,8 @@ class Report(models.Model):
 
 
 class ReportPhoto(models.Model):
-    """A photo of a report; alt text is required, the author is credited as „Fot. …”."""
+    """A photo of a report. Uploaded unpublished; published (and then served to the public) only
+    with alt text and the author, who is credited as „Fot. …”."""
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("relacja")
@@ -679,32 +684,69 @@ class ReportPhoto(models.Model):
         height_field="height",
         help_text=_("JPEG lub PNG; duże zdjęcia zmniejszamy do 1600 pikseli."),
     )
+    thumbnail = models.ImageField(
+        _("miniatura"),
+        upload_to=photo_thumbnail_upload_to,
+        max_length=300,
+        blank=True,
+        editable=False,
+    )
     width = models.PositiveIntegerField(_("szerokość"), default=0, editable=False)
     height = models.PositiveIntegerField(_("wysokość"), default=0, editable=False)
     alt_text = models.CharField(
         _("tekst alternatywny"),
         max_length=300,
-        help_text=_("Opisz, co widać na zdjęciu, dla osób korzystających z czytników ekranu."),
+        blank=True,
+        help_text=_(
+            "Opisz, co widać na zdjęciu, dla osób korzystających z czytników ekranu. "
+            "Wymagany przed publikacją."
+        ),
     )
     caption = models.CharField(_("podpis"), max_length=300, blank=True)
     credit = models.CharField(
-        _("autor zdjęcia"), max_length=150, help_text=_("Pokazywany jako „Fot. …”.")
+        _("autor zdjęcia"),
+        max_length=150,
+        blank=True,
+        help_text=_("Pokazywany jako „Fot. …”. Wymagany przed publikacją."),
     )
     position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+    is_published = models.BooleanField(_("opublikowane"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dodane przez"),
+    )
+    uploaded_at = models.DateTimeField(_("dodano"), default=timezone.now)
 
     class Meta:
         verbose_name = _("zdjęcie")
         verbose_name_plural = _("zdjęcia")
         ordering = ["position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(alt_text=""), name="report_photo_has_alt_text"),
+            # Nothing reaches the public without a description and an author.
+            models.CheckConstraint(
+                condition=Q(is_published=False) | (~Q(alt_text="") & ~Q(credit="")),
+                name="report_photo_published_has_alt_and_credit",
+            ),
         ]
+        indexes = [models.Index(fields=["report", "is_published"], name="report_photo_pub_idx")]
 
     def __str__(self) -> str:
         return self.alt_text
 
     def get_absolute_url(self) -> str:
         return reverse("events:photo", kwargs={"slug": self.report.event.slug, "pk": self.pk})
+
+    def get_thumbnail_url(self) -> str:
+        """The small version for galleries (the full photo while no thumbnail exists)."""
+        if not self.thumbnail:
+            return self.get_absolute_url()
+        return reverse(
+            "events:photo_thumbnail", kwargs={"slug": self.report.event.slug, "pk": self.pk}
+        )
 
     @property
     def credit_name(self) -> str:

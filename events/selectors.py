@@ -452,9 +452,12 @@ def material_get_for_user(*, event: Event, user, pk: int) -> Material:
 def report_get_for_user(*, event: Event, user) -> Report | None:
     """Return the event's report if published (``events.view_report`` also sees an unpublished one)."""
     reports = Report.objects.filter(event=event)
+    photos = ReportPhoto.objects.all()
     if not user_can_see_unpublished_reports(user):
         reports = reports.filter(is_published=True)
-    return reports.prefetch_related("photos").first()
+        photos = photos.filter(is_published=True)
+    # ``gallery_photos``: what this user may see (the public: published photos only).
+    return reports.prefetch_related(Prefetch("photos", photos, to_attr="gallery_photos")).first()
 
 
 def report_list_published() -> QuerySet[Report]:
@@ -462,20 +465,44 @@ def report_list_published() -> QuerySet[Report]:
     return (
         Report.objects.filter(is_published=True, event__state__in=PUBLIC_STATES)
         .select_related("event")
-        .prefetch_related("photos")
+        .prefetch_related(
+            Prefetch(
+                "photos", ReportPhoto.objects.filter(is_published=True), to_attr="gallery_photos"
+            )
+        )
         .order_by("-published_at", "-pk")
     )
 
 
 def photo_get_for_user(*, slug: str, pk: int, user) -> ReportPhoto:
-    """Return a report photo: public once its report is published, before that ``events.view_report`` only."""
-    photos = ReportPhoto.objects.filter(pk=pk, report__event__slug=slug)
+    """Return a report photo: public once both it and its report are published, before that
+    ``events.view_report`` only (404 for everybody else, whatever URL they try)."""
+    photos = ReportPhoto.objects.filter(pk=pk, report__event__slug=slug).select_related(
+        "report__event"
+    )
     if not user_can_see_unpublished_reports(user):
-        photos = photos.filter(report__is_published=True, report__event__state__in=PUBLIC_STATES)
+        photos = photos.filter(
+            is_published=True, report__is_published=True, report__event__state__in=PUBLIC_STATES
+        )
     photo = photos.first()
     if photo is None:
         raise Http404
     return photo
+
+
+def report_photos_for_staff(*, report: Report) -> QuerySet[ReportPhoto]:
+    """Every photo of a report, unpublished first, for the staff page that describes them."""
+    return report.photos.select_related("report__event").order_by("is_published", "position", "pk")
+
+
+def report_for_photo_staff(*, slug: str, user) -> Report:
+    """The report whose photos the user manages (``events.change_reportphoto``), else 404."""
+    if not user_has_perm(user, "change_reportphoto"):
+        raise Http404
+    report = Report.objects.filter(event__slug=slug).select_related("event").first()
+    if report is None:
+        raise Http404
+    return report
 
 
 def postulate_list_public(*, event: Event, report: Report | None = None) -> QuerySet[Postulate]:

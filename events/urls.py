@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "events"
 
@@ -23,4 +23,10 @@ urlpatterns = [
     path("<slug:slug>/zaswiadczenia/wystaw/", views.certificates_issue, name="certificates_issue"),
     path("<slug:slug>/materialy/<int:pk>/", views.material_download, name="material_download"),
     path("<slug:slug>/zdjecia/<int:pk>/", views.photo, name="photo"),
+    path(
+        "<slug:slug>/zdjecia/<int:pk>/miniatura/",
+        report_views.photo_thumbnail,
+        name="photo_thumbnail",
+    ),
+    path("<slug:slug>/relacja/zdjecia/", report_views.report_photos, name="report_photos"),
 ]

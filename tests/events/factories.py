@@ -166,6 +166,7 @@ class ReportPhotoFactory(factory.django.DjangoModelFactory):
     image = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="zdjecie.png"))
     alt_text = "Uczestnicy pracują w grupach przy stołach"
     credit = "Anna Nowak"
+    is_published = True
 
 
 class PostulateFactory(factory.django.DjangoModelFactory):
