@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .forms import RegionForm
-from .models import AuditLogEntry, FundingProject, NewsItem, OutboundEmail, Page, Region, User
+from .models import (
+    AuditLogEntry,
+    ContactMessage,
+    FundingProject,
+    NewsItem,
+    OutboundEmail,
+    Page,
+    Region,
+    User,
+)
 
 
 @admin.register(User)
@@ -72,6 +81,23 @@ class NewsItemAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title", "lead"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """Messages from the public contact form: a record to read, never edited."""
+
+    list_display = ["created_at", "name", "email", "subject", "recipient"]
+    search_fields = ["name", "email", "subject", "message"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "name", "email", "subject", "message", "recipient"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OutboundEmail)

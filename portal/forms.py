@@ -125,3 +125,41 @@ class RegionForm(forms.ModelForm):
 
     def clean_cofinancing_logo(self):
         return self._clean_image("cofinancing_logo")
+
+
+class ContactForm(forms.Form):
+    """The public contact form. ``website`` is a trap for bots: people never see or fill it."""
+
+    name = forms.CharField(
+        label=_("Imię i nazwisko"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Adres e-mail"),
+        help_text=_("Na ten adres odpowiemy i wyślemy kopię wiadomości."),
+        error_messages={"invalid": _("Proszę podać poprawny adres e-mail, np. jan@example.pl.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    subject = forms.CharField(label=_("Temat"), max_length=200, required=False)
+    message = forms.CharField(
+        label=_("Wiadomość"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Proszę wpisać treść wiadomości.")},
+    )
+    website = forms.CharField(
+        label=_("Strona internetowa (proszę zostawić puste)"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise forms.ValidationError(_("Proszę wpisać treść wiadomości."))
+        return message

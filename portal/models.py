@@ -91,6 +91,13 @@ class Region(models.Model):
     phone = models.CharField(_("telefon"), max_length=60, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("strona internetowa"), blank=True)
+    contact_form_email = models.EmailField(
+        _("adres dla formularza kontaktowego"),
+        blank=True,
+        help_text=_(
+            "Na ten adres trafiają wiadomości z formularza kontaktowego; gdy pusty: e-mail ośrodka."
+        ),
+    )
     logo = models.ImageField(_("logo"), upload_to="region/", blank=True)
     cofinancing_notice = models.TextField(
         _("informacja o współfinansowaniu"),
@@ -229,6 +236,25 @@ class NewsItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ContactMessage(models.Model):
+    """A message sent through the public contact form, kept as the record of what was asked."""
+
+    name = models.CharField(_("imię i nazwisko"), max_length=150)
+    email = models.EmailField(_("adres e-mail"))
+    subject = models.CharField(_("temat"), max_length=200, blank=True)
+    message = models.TextField(_("wiadomość"))
+    recipient = models.EmailField(_("przekazano na adres"))
+    created_at = models.DateTimeField(_("wysłano"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("wiadomość z formularza kontaktowego")
+        verbose_name_plural = _("wiadomości z formularza kontaktowego")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.subject or self.message[:60]}"
 
 
 class OutboundEmail(models.Model):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .links import site_url
@@ -280,3 +281,37 @@ def user_profile_update(
             changes=changes,
         )
     return locked
+
+
+def contact_message_send(
+    *, name: str, email: str, subject: str, message: str, recipient: str, actor=None
+):
+    """Keep the message and send it to the ROPS, with a copy to the sender, through the outbox."""
+    from .models import ContactMessage
+
+    with transaction.atomic():
+        contact = ContactMessage.objects.create(
+            name=name, email=email, subject=subject, message=message, recipient=recipient
+        )
+        context = {"contact": contact}
+        email_enqueue(
+            to=recipient,
+            subject=_("Formularz kontaktowy: %(subject)s") % {"subject": subject or message[:60]},
+            template="portal_contact_staff",
+            context=context,
+            dedup_key=f"contact:{contact.pk}:staff",
+        )
+        email_enqueue(
+            to=email,
+            subject=_("Kopia wiadomości wysłanej do %(recipient)s") % {"recipient": recipient},
+            template="portal_contact_copy",
+            context=context,
+            dedup_key=f"contact:{contact.pk}:copy",
+        )
+        audit_record(
+            actor=actor,
+            action="portal.contactmessage.send",
+            target=contact,
+            summary=f"Wiadomość z formularza kontaktowego od {email}",
+        )
+    return contact

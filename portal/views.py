@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import AccountDeleteForm, ProfileForm
+from . import antispam, selectors, services
+from .forms import AccountDeleteForm, ContactForm, ProfileForm
 from .links import absolute_url
 from .personal_data import personal_data_sections
 
@@ -146,3 +147,56 @@ ROBOTS_DISALLOWED = (
     "/wydarzenia/moje-zgloszenia/",
     "/i18n/",
 )
+
+
+def contact(request):
+    """The contact form: e-mails the ROPS through the outbox, with a copy to the sender."""
+    region = selectors.region_get_current(request=request)
+    recipient = region and (region.contact_form_email or region.email)
+    intro = selectors.page_get(request=request, slug="kontakt")
+    status = 200
+    if request.method == "POST" and recipient:
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if antispam.looks_automated(trap_value=data["website"], started_token=data["started"]):
+                # Bots are not told why: they get the same answer as people and nothing is sent.
+                return redirect("contact_sent")
+            if antispam.rate_limit_hit(
+                scope="contact",
+                key=antispam.client_address(request),
+                limit=settings.CONTACT_FORM_HOURLY_LIMIT,
+                window_seconds=3600,
+            ):
+                form.add_error(
+                    None,
+                    _(
+                        "Z tego adresu wysłano już kilka wiadomości w ciągu ostatniej godziny. "
+                        "Prosimy spróbować później albo zadzwonić do ośrodka."
+                    ),
+                )
+                status = 429
+            else:
+                services.contact_message_send(
+                    name=data["name"],
+                    email=data["email"],
+                    subject=data["subject"],
+                    message=data["message"],
+                    recipient=recipient,
+                    actor=request.user,
+                )
+                return redirect("contact_sent")
+        else:
+            status = 400
+    else:
+        form = ContactForm(initial={"started": antispam.form_started_token()})
+    return render(
+        request,
+        "portal/contact.html",
+        {"form": form, "region": region, "intro": intro, "form_available": bool(recipient)},
+        status=status,
+    )
+
+
+def contact_sent(request):
+    return render(request, "portal/contact_sent.html")

@@ -310,3 +310,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Public contact form (portal.antispam): seconds a person needs at least to fill it in, and how
+# many messages one address may send per hour.
+CONTACT_FORM_MIN_SECONDS = env.int("CONTACT_FORM_MIN_SECONDS", default=3)
+CONTACT_FORM_HOURLY_LIMIT = env.int("CONTACT_FORM_HOURLY_LIMIT", default=5)
