@@ -63,6 +63,20 @@ NOT_PAGES = {
     "advisory:case_transition",
     "advisory:case_message",
     "advisory:consultation_create",
+    # cooperation: downloads and POST-only actions (their pages are the group, survey and plan pages)
+    "cooperation:document_download",
+    "cooperation:answer_file",
+    "cooperation:survey_export_csv",
+    "cooperation:survey_export_xlsx",
+    "cooperation:plan_export",
+    "cooperation:plan_pdf_download",
+    "cooperation:plan_pdf_request",
+    "cooperation:task_add",
+    "cooperation:task_status",
+    "cooperation:member_add",
+    "cooperation:member_remove",
+    "cooperation:document_add",
+    "cooperation:response_reopen",
 }
 PER_VIEW_LIMIT = 2  # instances of one URL pattern per role (two events, page 2 of a list, ...)
 
@@ -111,9 +125,12 @@ def seed_paths(role: str) -> list[str]:
     from events.services import event_days
 
     paths = ["/", reverse("events:report_list"), reverse("partners:owes_by_subregion")]
+    paths.append(reverse("cooperation:group_list"))  # "Współpraca" in the main menu
     if role != "anonim":
         paths.append(reverse("account_profile"))  # "Moje dane osobowe"
+        paths.append(reverse("cooperation:survey_list"))  # linked from "Współpraca"
     if role == "pracownik-rops":
+        paths.append(reverse("cooperation:plan_list"))  # linked from "Współpraca"
         # linked from the admin's start page
         paths += [
             reverse(f"reporting:{name}")
@@ -127,9 +144,14 @@ def seed_paths(role: str) -> list[str]:
     return paths
 
 
-def crawl_role(page, role: str, on_page, *, limit: int = 120) -> list[VisitedPage]:
-    """Open every page this role can reach (bounded per URL pattern) and call on_page(page, path)."""
-    queue = seed_paths(role)
+def crawl_role(
+    page, role: str, on_page, *, limit: int = 120, within: str = "/"
+) -> list[VisitedPage]:
+    """Open every page this role can reach (bounded per URL pattern) and call on_page(page, path).
+
+    ``within`` keeps the crawl under one path prefix (e.g. "/wspolpraca/" for one app's pages).
+    """
+    queue = [path for path in seed_paths(role) if path.startswith(within)]
     seen: set[str] = set()
     per_view: dict[str, int] = {}
     visited: list[VisitedPage] = []
@@ -158,7 +180,11 @@ def crawl_role(page, role: str, on_page, *, limit: int = 120) -> list[VisitedPag
             "a[href]", "links => links.map(a => a.getAttribute('href'))"
         ):
             target = urlparse(urljoin(page.url, href))
-            if target.netloc != origin.netloc or SKIPPED_PATH.search(target.path):
+            if (
+                target.netloc != origin.netloc
+                or SKIPPED_PATH.search(target.path)
+                or not target.path.startswith(within)
+            ):
                 continue
             link = target.path + (f"?{target.query}" if target.query else "")
             if link not in seen:
@@ -166,9 +192,8 @@ def crawl_role(page, role: str, on_page, *, limit: int = 120) -> list[VisitedPag
     return visited
 
 
-# Apps whose pages the crawl has been checked to reach. The cooperation app landed at the deadline:
-# classify its downloads/POST-only actions into NOT_PAGES, seed its pages, then add it here.
-CHECKED_NAMESPACES = {"", "events", "partners", "advisory", "reporting"}
+# Apps whose pages the crawl has been checked to reach.
+CHECKED_NAMESPACES = {"", "events", "partners", "advisory", "reporting", "cooperation"}
 
 
 def public_page_patterns() -> set[str]:

@@ -6,9 +6,10 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from cooperation import services
-from cooperation.models import GroupTask
+from cooperation.models import GroupMember, GroupTask
 from partners.models import Membership
 from portal import roles
+from portal.models import AuditLogEntry
 from tests.cooperation.factories import GroupMemberFactory, survey_with_questions
 from tests.factories import RoleUserFactory
 from tests.partners.factories import MembershipFactory, OrganisationFactory
@@ -77,6 +78,8 @@ def test_partner_fills_in_a_survey_and_staff_see_the_rate(chromium, live_server)
     finally:
         context.close()
 
+    newcomer = OrganisationFactory(is_verified=True, name="Spółdzielnia Socjalna Nowa")
+    delegate = MembershipFactory(organisation=newcomer).user
     context, page = _signed_in(chromium, live_server, member.group.coordinator)
     try:
         page.goto(member.group.get_absolute_url())
@@ -94,6 +97,22 @@ def test_partner_fills_in_a_survey_and_staff_see_the_rate(chromium, live_server)
             title="Przygotować zestawienie PES", owner=organisation
         ).exists()
         assert_accessible(page, "cooperation-group")
+
+        # The coordinator adds a member organisation and names its delegate.
+        page.locator("#id_member-organisation").select_option(str(newcomer.pk))
+        page.get_by_role("button", name="Dodaj organizację").click()
+        expect(page.get_by_role("heading", name=f"Delegaci: {newcomer.name}")).to_be_visible()
+        assert_accessible(page, "cooperation-member-delegates")
+        page.get_by_label(delegate.get_full_name() or delegate.email).check()
+        page.get_by_role("button", name="Zapisz delegatów").click()
+        expect(page.get_by_text("Zapisano delegatów.")).to_be_visible()
+        expect(page.locator("#czlonkowie")).to_contain_text(newcomer.name)
+        assert list(
+            GroupMember.objects.get(group=member.group, organisation=newcomer).delegates.all()
+        ) == [delegate]
+        assert AuditLogEntry.objects.filter(
+            action="cooperation.member.delegates", actor=member.group.coordinator
+        ).exists()
     finally:
         context.close()
 

@@ -3,6 +3,7 @@
 import pytest
 
 from advisory import demo as advisory_demo
+from cooperation import demo as cooperation_demo
 from events import demo as events_demo
 from partners import demo as partners_demo
 from portal import demo as portal_demo
@@ -24,6 +25,7 @@ def demo_data_with_long_values():
     partners_demo.load()
     events_demo.load()
     advisory_demo.load()
+    cooperation_demo.load()
     from advisory.models import AdvisoryRequest
     from partners.models import Organisation
 
