@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.exports import FormulaSafeModelResource
 
 from . import exceptions, selectors, services
+from .admin_organiser import EventMessageInline, EventOrganiserAdminMixin, EventSpeakerInline
 from .forms import MaterialForm, PostulateForm, ReportPhotoForm
 from .models import (
     AgendaItem,
@@ -144,7 +145,7 @@ class PostulateInline(admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
+class EventAdmin(EventOrganiserAdminMixin, PermissionActionsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "type",
@@ -160,9 +161,17 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["target_groups", "subregions"]
-    inlines = [AgendaItemInline, QuestionInline, MaterialInline, PostulateInline]
+    inlines = [
+        AgendaItemInline,
+        EventSpeakerInline,
+        QuestionInline,
+        MaterialInline,
+        PostulateInline,
+        EventMessageInline,
+    ]
     actions = [
         "publish",
+        "copy",
         "cancel",
         "finish",
         "promote_waitlist",
@@ -194,6 +203,7 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
                     "contact_email",
                     "contact_phone",
                     "funding_project",
+                    "series",
                     "target_groups",
                     "subregions",
                 )
@@ -208,14 +218,16 @@ class EventAdmin(PermissionActionsMixin, admin.ModelAdmin):
                     "cancellation_deadline",
                     "capacity",
                     "per_organisation_limit",
+                    "places_reserved",
                     "requires_approval",
+                    "reminder_hours",
                 )
             },
         ),
-        (_("Po wydarzeniu"), {"fields": ("after_event_links",)}),
+        (_("Po wydarzeniu"), {"fields": ("after_event_links", "messages_link")}),
     )
     # The state changes only through the actions below (the services notify and record).
-    readonly_fields = ["state", "after_event_links"]
+    readonly_fields = ["state", "after_event_links", "places_reserved", "messages_link"]
 
     def save_model(self, request, obj, form, change):
         # More places or a higher per-organisation limit go to the waitlist at once, in order.

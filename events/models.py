@@ -949,6 +949,15 @@ class EventMessage(models.Model):
         Event, on_delete=models.PROTECT, related_name="messages", verbose_name=_("wydarzenie")
     )
     audience = models.CharField(_("adresaci"), max_length=12, choices=Audience.choices)
+    session = models.ForeignKey(
+        "EventSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("warsztat"),
+        help_text=_("Puste: wszyscy uczestnicy wydarzenia; wybrany: tylko osoby z tego warsztatu."),
+    )
     subject = models.CharField(_("temat"), max_length=200)
     body = models.TextField(_("treść"))
     recipients = models.ManyToManyField(

@@ -111,7 +111,7 @@ def event_get_public(*, slug: str, user) -> Event:
     states = (*PUBLIC_STATES, Event.State.DRAFT) if user_can_see_drafts(user) else PUBLIC_STATES
     event = (
         Event.objects.filter(slug=slug, state__in=states)
-        .select_related("funding_project")
+        .select_related("funding_project", "series")
         .prefetch_related("target_groups", "subregions", "agenda_items", "questions")
         .first()
     )
@@ -604,10 +604,15 @@ def event_get_for_messages(*, slug: str, user) -> Event:
     return _event_get_not_draft(slug=slug)
 
 
-def message_recipients(*, event: Event, audience: str) -> QuerySet[User]:
-    """Return the people a message to this audience of the event goes to, one row per person."""
+def message_recipients(
+    *, event: Event, audience: str, session: EventSession | None = None
+) -> QuerySet[User]:
+    """Return the people a message to this audience of the event (or of one of its workshops)
+    goes to, one row per person."""
     Audience = EventMessage.Audience
     registrations = event.registrations.all()
+    if session is not None:
+        registrations = registrations.filter(session_places__session=session)
     if audience == Audience.CONFIRMED:
         registrations = registrations.filter(status=Registration.Status.CONFIRMED)
     elif audience == Audience.WAITLISTED:

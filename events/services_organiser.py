@@ -323,6 +323,7 @@ def event_message_send(
     subject: str,
     body: str,
     actor: User,
+    session=None,
     expected_count: int | None = None,
 ) -> EventMessage:
     """Write to the confirmed, waitlisted or present participants of an event (staff).
@@ -334,9 +335,13 @@ def event_message_send(
     _require(actor, "message_participants")
     if audience not in EventMessage.Audience.values:
         raise exceptions.NoRecipients()
+    if session is not None and session.event_id != event.pk:
+        raise exceptions.NoRecipients(_("Ten warsztat należy do innego wydarzenia."))
     with transaction.atomic():
         locked = _lock_event(event.pk)
-        people = list(selectors.message_recipients(event=locked, audience=audience))
+        people = list(
+            selectors.message_recipients(event=locked, audience=audience, session=session)
+        )
         if not people:
             raise exceptions.NoRecipients()
         if expected_count is not None and expected_count != len(people):
@@ -344,6 +349,7 @@ def event_message_send(
         message = EventMessage.objects.create(
             event=locked,
             audience=audience,
+            session=session,
             subject=subject.strip(),
             body=body.strip(),
             recipient_count=len(people),
@@ -357,7 +363,12 @@ def event_message_send(
             target=message,
             summary=_("Wysłano wiadomość do uczestników (%(audience)s): %(count)d")
             % {"audience": message.get_audience_display(), "count": len(people)},
-            changes={"event": locked.pk, "audience": audience, "recipients": len(people)},
+            changes={
+                "event": locked.pk,
+                "session": session.pk if session is not None else None,
+                "audience": audience,
+                "recipients": len(people),
+            },
         )
     return message
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import report_views, views, views_organiser
 
 app_name = "events"
 
@@ -15,7 +15,9 @@ urlpatterns = [
         name="certificate_download",
     ),
     path("relacje/", views.report_list, name="report_list"),
+    path("cykle/<slug:slug>/", views_organiser.series_detail, name="series_detail"),
     path("<slug:slug>/", views.event_detail, name="event_detail"),
+    path("<slug:slug>/wiadomosci/", views_organiser.event_messages, name="event_messages"),
     path("<slug:slug>/zapisy/", views.registration_create, name="registration_create"),
     path("<slug:slug>/wydarzenie.ics", views.event_ics, name="event_ics"),
     path("<slug:slug>/obecnosc/", views.checkin, name="checkin"),

@@ -16,7 +16,7 @@ from partners.selectors import organisation_list_for_member
 from portal.files import private_file_response
 from portal.selectors import region_get_current
 
-from . import documents, exceptions, selectors, services
+from . import documents, exceptions, selectors, services, views_organiser
 from .filters import EventFilter
 from .forms import CheckInForm, RegistrationForm
 from .models import Event, Registration
@@ -68,6 +68,7 @@ def event_detail(request, slug: str):
             "agenda_days": _agenda_by_day(event, selectors.session_slots_for_event(event=event)),
             "can_manage_registrations": selectors.user_has_perm(request.user, "view_registration"),
             "can_checkin": selectors.user_can_manage_checkin(request.user),
+            **views_organiser.event_detail_context(event, request.user),
             **_after_event_context(event, request.user),
         },
     )

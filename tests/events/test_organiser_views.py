@@ -1,0 +1,255 @@
+"""Issue 13 pages: series, speakers on the event page, messages (staff, two steps), copy in the admin."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event, EventMessage, EventSeries, EventSpeaker, Registration
+from portal import roles
+from portal.models import AuditLogEntry, OutboundEmail
+from tests.factories import RoleUserFactory
+from tests.partners.factories import OrganisationFactory
+
+from .factories import AgendaItemFactory, EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def coordinator(client):
+    user = RoleUserFactory(role=roles.EVENTS_COORDINATOR)
+    client.force_login(user)
+    return user
+
+
+# --- public pages ----------------------------------------------------------------------------
+
+
+def test_series_page_lists_every_public_date_with_free_places_and_hides_drafts(client):
+    series = EventSeries.objects.create(
+        title="Wizyty studyjne w Wielkopolsce", slug="wizyty-wielkopolska"
+    )
+    first = EventFactory(series=series, capacity=3, title="Termin majowy")
+    RegistrationFactory(event=first)
+    full = EventFactory(
+        series=series,
+        capacity=1,
+        title="Termin czerwcowy",
+        starts_at=timezone.now() + timedelta(days=40),
+    )
+    RegistrationFactory(event=full)
+    EventFactory(series=series, state=Event.State.DRAFT, title="Termin w przygotowaniu")
+
+    response = client.get(reverse("events:series_detail", args=["wizyty-wielkopolska"]))
+    text = _text(response)
+    assert response.status_code == 200
+    assert "Wizyty studyjne w Wielkopolsce" in text
+    assert "Termin majowy" in text and "2 wolne miejsca" in text
+    assert "Termin czerwcowy" in text and "Brak wolnych miejsc" in text
+    assert "Termin w przygotowaniu" not in text
+    assert text.index("Termin majowy") < text.index("Termin czerwcowy")
+    assert client.get(reverse("events:series_detail", args=["nie-ma"])).status_code == 404
+
+
+def test_event_page_lists_speakers_with_organisation_and_on_the_agenda_items_they_lead(client):
+    series = EventSeries.objects.create(title="Cykl spotkań", slug="cykl")
+    event = EventFactory(series=series)
+    panel = AgendaItemFactory(event=event, title="Panel o klauzulach społecznych")
+    AgendaItemFactory(event=event, title="Przerwa kawowa", starts_at="12:00")
+    speaker = EventSpeaker.objects.create(
+        event=event,
+        name="Ewa Lis",
+        organisation_name="Instytucja Zarządzająca FEP 2021–2027",
+        role=EventSpeaker.Role.AUTHORITY_GUEST,
+    )
+    speaker.agenda_items.set([panel])
+    EventSpeaker.objects.create(
+        event=event,
+        name="Jan Kos",
+        organisation=OrganisationFactory(name="OWES Pomorze"),
+        role=EventSpeaker.Role.MODERATOR,
+    )
+    text = _text(client.get(event.get_absolute_url()))
+    assert "Prelegenci i goście" in text
+    assert "Ewa Lis" in text and "gość z instytucji zarządzającej" in text
+    assert "Jan Kos" in text and "OWES Pomorze" in text
+    assert "Prowadzą: Ewa Lis (Instytucja Zarządzająca FEP 2021–2027)" in text
+    assert text.count("Prowadzą:") == 1
+    assert reverse("events:series_detail", args=["cykl"]) in text
+    assert "Napisz do uczestników" not in text
+
+
+# --- messages to participants ----------------------------------------------------------------
+
+
+def _people(event):
+    confirmed = [RegistrationFactory(event=event) for _ in range(2)]
+    RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+    return confirmed
+
+
+def test_messages_refused_to_anonymous_staff_without_role_and_read_only_roles(client):
+    event = EventFactory()
+    _people(event)
+    url = reverse("events:event_messages", args=[event.slug])
+    response = client.get(url)
+    assert response.status_code == 302 and "login" in response.url
+    for role in (None, roles.REPORTING, roles.REGISTRY_EDITOR):
+        client.force_login(RoleUserFactory(role=role))
+        assert client.get(url).status_code == 404
+        post = client.post(
+            url,
+            {
+                "step": "send",
+                "audience": "confirmed",
+                "subject": "A",
+                "body": "B",
+                "expected_count": 2,
+            },
+        )
+        assert post.status_code == 404
+    assert not EventMessage.objects.exists()
+
+
+def test_staff_compose_preview_with_count_then_send(
+    client, coordinator, django_capture_on_commit_callbacks, mailoutbox
+):
+    event = EventFactory()
+    confirmed = _people(event)
+    url = reverse("events:event_messages", args=[event.slug])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Pokaż podgląd i liczbę odbiorców" in _text(page)
+    data = {"audience": "confirmed", "subject": "Zmiana sali", "body": "Sala B.\nPiętro 2."}
+
+    preview = client.post(url, {**data, "step": "preview"})
+    text = _text(preview)
+    assert preview.status_code == 200
+    assert "Wiadomość otrzyma 2 osób" in text or "Wiadomość otrzyma 2 osoby" in text
+    assert "Wyślij do 2 osób" in text
+    assert confirmed[0].participant.email in text
+    assert not EventMessage.objects.exists()
+
+    back = client.post(url, {**data, "step": "edit"})
+    assert back.status_code == 200 and "Zmiana sali" in _text(back)
+    assert not EventMessage.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {**data, "step": "send", "expected_count": "2"}, follow=True)
+    message = EventMessage.objects.get()
+    assert (message.recipient_count, message.sent_by) == (2, coordinator)
+    assert "wysłana do 2 os." in _text(sent)
+    assert "Zmiana sali" in _text(sent)  # the list of sent messages
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(r.participant.email for r in confirmed)
+    assert AuditLogEntry.objects.filter(action="events.message.send", actor=coordinator).exists()
+
+    # The same form posted again (a double click) is a new message only if staff confirm again.
+    stale = client.post(url, {**data, "step": "send", "expected_count": "3"})
+    assert stale.status_code == 200 and "Liczba odbiorców zmieniła się" in _text(stale)
+    assert EventMessage.objects.count() == 1
+
+
+def test_message_with_no_recipients_gets_a_polish_error_and_stores_nothing(client, coordinator):
+    event = EventFactory()
+    _people(event)
+    url = reverse("events:event_messages", args=[event.slug])
+    for step in ("preview", "send"):
+        response = client.post(
+            url,
+            {
+                "audience": "waitlisted",
+                "subject": "Temat",
+                "body": "Treść",
+                "step": step,
+                "expected_count": "0",
+            },
+        )
+        assert response.status_code == 400
+        assert "wiadomość nie ma odbiorców" in _text(response)
+    assert not EventMessage.objects.exists()
+    assert not OutboundEmail.objects.filter(dedup_key__startswith="events:message:").exists()
+
+
+def test_message_form_requires_subject_and_body(client, coordinator):
+    event = EventFactory()
+    _people(event)
+    response = client.post(
+        reverse("events:event_messages", args=[event.slug]),
+        {"audience": "confirmed", "subject": " ", "body": "", "step": "preview"},
+    )
+    assert response.status_code == 400
+    assert "Prosimy poprawić zaznaczone pola formularza." in _text(response)
+
+
+# --- the admin: copy, series, speakers ---------------------------------------------------------
+
+
+def test_copy_page_in_the_admin_asks_for_a_date_then_creates_a_draft(client, coordinator):
+    event = EventFactory(title="Wizyta studyjna", slug="wizyta")
+    AgendaItemFactory(event=event)
+    url = reverse("admin:events_event_copy", args=[event.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Nowa data rozpoczęcia" in _text(page)
+    assert Event.objects.count() == 1  # a GET copies nothing
+
+    past = client.post(url, {"starts_on": (timezone.localdate() - timedelta(days=2)).isoformat()})
+    assert past.status_code == 400
+    assert "nie może być w przeszłości" in _text(past)
+    assert Event.objects.count() == 1
+
+    new_date = timezone.localdate(event.starts_at) + timedelta(days=14)
+    done = client.post(url, {"starts_on": new_date.isoformat()})
+    copy = Event.objects.exclude(pk=event.pk).get()
+    assert done.status_code == 302
+    assert done.url == reverse("admin:events_event_change", args=[copy.pk])
+    assert copy.state == Event.State.DRAFT and copy.agenda_items.count() == 1
+    assert timezone.localdate(copy.starts_at) == new_date
+
+
+def test_copy_action_and_button_lead_to_the_copy_page(client, coordinator):
+    event = EventFactory()
+    response = client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "copy", ACTION_CHECKBOX_NAME: [event.pk]},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:events_event_copy", args=[event.pk])
+    change = _text(client.get(reverse("admin:events_event_change", args=[event.pk])))
+    assert "Kopiuj wydarzenie" in change
+
+
+def test_copy_refused_in_the_admin_without_the_permission(client):
+    event = EventFactory()
+    client.force_login(RoleUserFactory(role=roles.REPORTING))
+    url = reverse("admin:events_event_copy", args=[event.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url, {"starts_on": (timezone.localdate() + timedelta(days=30)).isoformat()}
+    )
+    assert response.status_code == 403
+    assert Event.objects.count() == 1
+    change = _text(client.get(reverse("admin:events_event_change", args=[event.pk])))
+    assert "Kopiuj wydarzenie" not in change
+
+
+def test_message_admin_is_read_only(client, coordinator):
+    assert client.get(reverse("admin:events_eventmessage_add")).status_code == 403
+    assert client.get(reverse("admin:events_eventmessage_changelist")).status_code == 200
+
+
+def test_series_admin_records_the_change(client, coordinator):
+    response = client.post(
+        reverse("admin:events_eventseries_add"),
+        {"title": "Wizyty 2027", "slug": "wizyty-2027", "description": ""},
+    )
+    assert response.status_code == 302
+    assert AuditLogEntry.objects.filter(action="events.series.create", actor=coordinator).exists()
