@@ -347,6 +347,12 @@ class SurveyResponse(models.Model):
         related_name="+",
         verbose_name=_("wysłał(a)"),
     )
+    correction_until = models.DateTimeField(
+        _("termin poprawki"),
+        null=True,
+        blank=True,
+        help_text=_("Po otwarciu do poprawy odpowiedź można zmienić do tego terminu."),
+    )
 
     class Meta:
         verbose_name = _("odpowiedź na ankietę")
@@ -360,6 +366,16 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} – {self.organisation}"
+
+    @property
+    def deadline(self):
+        """The survey's deadline, or the later one staff gave when reopening it for correction."""
+        deadlines = [d for d in (self.survey.deadline, self.correction_until) if d is not None]
+        return max(deadlines) if deadlines else None
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.deadline is not None and timezone.now() > self.deadline
 
 
 class AnswerFile(models.Model):

@@ -425,12 +425,12 @@ def _lock_open_response(response: SurveyResponse) -> SurveyResponse:
                 "Ta ankieta została już wysłana. Poprawki są możliwe po otwarciu jej do poprawy przez ośrodek."
             )
         )
-    if locked.survey.is_past_deadline:
+    if locked.is_past_deadline:
         raise CooperationError(
             _(
                 "Termin odpowiedzi minął %(date)s. Ankiety nie można już zapisać ani wysłać; prosimy o kontakt z ośrodkiem."
             )
-            % {"date": timezone.localtime(locked.survey.deadline).strftime("%d.%m.%Y %H:%M")}
+            % {"date": timezone.localtime(locked.deadline).strftime("%d.%m.%Y %H:%M")}
         )
     return locked
 
@@ -517,17 +517,50 @@ class MissingAnswers(CooperationError):
         self.question_ids = question_ids
 
 
-def response_reopen(*, response: SurveyResponse, actor) -> SurveyResponse:
-    """Staff open a submitted response for correction; it goes back to a draft."""
+CORRECTION_PERIOD = timedelta(days=7)
+
+
+def response_reopen(*, response: SurveyResponse, actor, until=None) -> SurveyResponse:
+    """Staff open a submitted response for correction; it goes back to a draft.
+
+    A correction usually comes after the deadline, so the organisation gets until ``until``
+    (default: 7 days from now, never earlier than the survey's deadline) and its administrators
+    are told by e-mail, once per reopening.
+    """
+    now = timezone.now()
+    until = until or now + CORRECTION_PERIOD
+    if until <= now:
+        raise CooperationError(
+            _("Termin poprawki musi przypadać w przyszłości."), field="correction_until"
+        )
     with transaction.atomic():
-        locked = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+        locked = (
+            SurveyResponse.objects.select_for_update(of=("self",))
+            .select_related("survey", "organisation")
+            .get(pk=response.pk)
+        )
         if locked.status != SurveyResponse.Status.SUBMITTED:
             raise CooperationError(_("Ta odpowiedź nie została jeszcze wysłana."))
         locked.status = SurveyResponse.Status.DRAFT
-        locked.save(update_fields=["status"])
-        audit_record(
-            actor=actor, action="cooperation.response.reopen", target=locked, summary=str(locked)
+        if locked.survey.deadline is None or until > locked.survey.deadline:
+            locked.correction_until = until
+        locked.save(update_fields=["status", "correction_until"])
+        entry = audit_record(
+            actor=actor,
+            action="cooperation.response.reopen",
+            target=locked,
+            summary=str(locked),
+            changes={"correction_until": str(locked.deadline or "")},
         )
+        reopening = entry.pk if entry is not None else int(now.timestamp())
+        for membership in _administrators(locked.organisation):
+            email_enqueue(
+                to=membership.user.email,
+                subject=_("Ankieta otwarta do poprawy: %(title)s") % {"title": locked.survey.title},
+                template="cooperation_survey_reopened",
+                context={"survey": locked.survey, "response": locked, "deadline": locked.deadline},
+                dedup_key=f"cooperation:survey:{locked.survey_id}:reopen:{locked.pk}:{reopening}:{membership.user_id}",
+            )
     return locked
 
 

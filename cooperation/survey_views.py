@@ -79,6 +79,8 @@ def response_fill(request, pk: int):
                 "response": response,
                 "form": _answer_form(request, response),
                 "submitted_answers": _answer_display(response),
+                "closed": response.is_past_deadline
+                and response.status != SurveyResponse.Status.SUBMITTED,
             },
         )
     form = _answer_form(request, response, request.POST, request.FILES)

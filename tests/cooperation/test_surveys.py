@@ -411,3 +411,71 @@ def test_a_file_answer_is_served_only_to_staff_with_the_permission_and_the_organ
     assert client.get(wrong_pair).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_staff_reopen_after_the_deadline_gives_a_correction_window_and_tells_the_administrators(
+    client,
+):
+    survey, questions = sent_survey()
+    response = survey.responses.get()
+    person, second = admin_of(response.organisation), admin_of(response.organisation)
+    services.response_submit(response=response, answers={questions["jobs"].pk: "12"}, actor=person)
+    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(days=3))
+    staff = RoleUserFactory(role=roles.REGISTRY_EDITOR)
+    client.force_login(staff)
+    page = client.post(
+        reverse("cooperation:response_reopen", args=[survey.pk, response.pk]), follow=True
+    )
+    assert "Odpowiedź otwarto do poprawy." in page.content.decode()
+    response.refresh_from_db()
+    assert response.status == "draft" and response.correction_until > timezone.now()
+    reopened = OutboundEmail.objects.filter(subject__startswith="Ankieta otwarta do poprawy")
+    assert sorted(reopened.values_list("to", flat=True)) == sorted([person.email, second.email])
+    # The correction is accepted although the survey's own deadline has passed ...
+    services.response_submit(response=response, answers={questions["jobs"].pk: "13"}, actor=second)
+    response.refresh_from_db()
+    assert response.answers[str(questions["jobs"].pk)] == "13" and response.submitted_by == second
+    # ... a second reopening is a new message, and after the correction window nothing is accepted.
+    services.response_reopen(response=response, actor=staff)
+    assert reopened.count() == 4
+    SurveyResponse.objects.filter(pk=response.pk).update(
+        correction_until=timezone.now() - timedelta(minutes=1)
+    )
+    with pytest.raises(CooperationError) as error:
+        services.response_save_draft(
+            response=response, answers={questions["jobs"].pk: "14"}, actor=person
+        )
+    assert "Termin odpowiedzi minął" in error.value.message
+    with pytest.raises(CooperationError):
+        services.response_reopen(response=response, actor=staff)  # not submitted: nothing to reopen
+    # Only staff who may manage surveys reopen.
+    client.force_login(RoleUserFactory(role=roles.REPORTING))
+    assert (
+        client.post(
+            reverse("cooperation:response_reopen", args=[survey.pk, response.pk])
+        ).status_code
+        == 403
+    )
+
+
+def test_a_submission_after_the_deadline_is_refused_in_polish_and_keeps_what_was_typed(client):
+    survey, questions = sent_survey()
+    response = survey.responses.get()
+    client.force_login(admin_of(response.organisation))
+    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    page = client.post(
+        fill_url(response),
+        {
+            f"q_{questions['jobs'].pk}": "21",
+            f"q_{questions['comment'].pk}": "Spóźniona odpowiedź",
+            "submit": "1",
+        },
+    )
+    content = page.content.decode()
+    assert page.status_code == 400 and "Termin odpowiedzi minął" in content
+    assert 'value="21"' in content and "Spóźniona odpowiedź" in content
+    response.refresh_from_db()
+    assert response.status == "pending" and response.answers == {}
+    # Opened again later, the page says it is closed instead of offering a form that cannot work.
+    page = client.get(fill_url(response)).content.decode()
+    assert "Termin odpowiedzi minął" in page and "Wyślij ankietę" not in page
