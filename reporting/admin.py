@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import metrics
+from .forms import IndicatorAdminForm
 from .models import GeneratedReport, Indicator
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    form = IndicatorAdminForm
     list_display = [
         "name",
         "funding_project",

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Subregion
 from portal.models import FundingProject
 
+from .models import Indicator
+
 
 def current_half_year(today: date | None = None) -> tuple[date, date]:
     today = today or timezone.localdate()
@@ -84,3 +86,44 @@ class MonitoringExportForm(ReportScopeForm):
         project.required = True
         project.empty_label = None
         project.error_messages["required"] = _("Prosimy wybrać projekt finansujący.")
+
+
+class IndicatorAdminForm(forms.ModelForm):
+    """The admin's indicator form: an indicator without a target gets a clear Polish message."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "funding_project",
+            "name",
+            "unit",
+            "position",
+            "target_value",
+            "target_date",
+            "counted_from",
+            "metric",
+            "event_type",
+            "partner_kind",
+            "subregion",
+        ]
+        error_messages = {
+            "target_value": {
+                "required": _(
+                    "Prosimy podać wartość docelową wskaźnika: bez niej nie da się policzyć postępu."
+                ),
+                "min_value": _("Wartość docelowa musi być większa od zera."),
+            },
+            "target_date": {
+                "required": _("Prosimy podać termin osiągnięcia wartości docelowej."),
+            },
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        counted_from, target_date = cleaned.get("counted_from"), cleaned.get("target_date")
+        if counted_from and target_date and counted_from > target_date:
+            self.add_error(
+                "counted_from",
+                _("Początek liczenia nie może być późniejszy niż termin osiągnięcia celu."),
+            )
+        return cleaned
