@@ -92,12 +92,16 @@ def events_feed_ics(events, name: str) -> bytes:
     return calendar.to_ical()
 
 
-def attendance_list_pdf(*, event, registrations, region=None, days=(), present_days=None) -> bytes:
+def attendance_list_pdf(
+    *, event, registrations, region=None, days=(), present_days=None, session=None
+) -> bytes:
     """Return the attendance list of an event as a PDF: one list per day, each on new pages.
 
     Each list has a row per confirmed participant with a signature cell and, once anyone was
     marked at check-in that day, what was recorded: present, absent or not marked. The
     ``present_days`` argument is kept for callers; the marks are read here, absences included.
+    With ``session`` the list is that workshop's (its title, host and room in the heading).
+    People who came without registering are marked "spoza listy zgłoszeń" and counted apart.
     """
     registrations = list(registrations)
     days = list(days) or [timezone.localdate(event.starts_at)]
@@ -108,14 +112,17 @@ def attendance_list_pdf(*, event, registrations, region=None, days=(), present_d
         ).values_list("registration_id", "day", "is_present")
     )
     labels = {True: _("obecność"), False: _("nieobecność"), None: _("nie oznaczono")}
+    walk_in_label = _("spoza listy zgłoszeń")
     people = [
         (
             registration.pk,
-            registration.participant.get_full_name() or registration.participant.email,
+            (registration.participant.get_full_name() or registration.participant.email)
+            + (f" ({walk_in_label})" if registration.is_walk_in else ""),
             registration.organisation.name if registration.organisation_id else "",
         )
         for registration in registrations
     ]
+    walk_ins = sum(1 for registration in registrations if registration.is_walk_in)
     day_lists = []
     for day in days:
         statuses = [marks.get((pk, day)) for pk, _name, _organisation in people]
@@ -141,6 +148,8 @@ def attendance_list_pdf(*, event, registrations, region=None, days=(), present_d
         "pdf/events_attendance_list.html",
         {
             "event": event,
+            "session": session,
+            "walk_ins": walk_ins,
             "day_lists": day_lists,
             "region": region,
             "logos": logos,

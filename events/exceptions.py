@@ -175,3 +175,13 @@ class PhotoNotDescribed(EventsError):
     def __init__(self, photos, message=None):
         self.photos = list(photos)
         super().__init__(message)
+
+
+class WalkInInvalid(EventsError):
+    """Details of a walk-in are missing or wrong; ``errors`` maps a form field to its message."""
+
+    default_message = _("Prosimy uzupełnić dane osoby spoza listy zgłoszeń.")
+
+    def __init__(self, errors: dict[str, str], message=None):
+        self.errors = errors
+        super().__init__(message)

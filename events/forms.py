@@ -11,6 +11,7 @@ from portal import uploads
 from reporting import monitoring
 from reporting.models import MonitoringDetails, Sex
 
+from . import exceptions, services_walk_ins
 from .images import photo_thumbnail, photo_web_version
 from .models import (
     EventSession,
@@ -483,3 +484,60 @@ class PhotoDescribeForm(forms.Form):
 
 
 PhotoDescribeFormSet = forms.formset_factory(PhotoDescribeForm, extra=0)
+
+
+class WalkInForm(forms.Form):
+    """A person who came without registering: an account found by search, or typed details."""
+
+    day = forms.DateField(widget=forms.HiddenInput)
+    person = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    first_name = forms.CharField(label=_("Imię"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nazwisko"), max_length=150, required=False)
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Organizacja z rejestru partnerów"),
+        error_messages={
+            "required": _("Prosimy wybrać organizację, którą osoba reprezentuje."),
+            "invalid_choice": _("Prosimy wybrać organizację z rejestru partnerów."),
+        },
+    )
+    session = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Warsztat"),
+        required=False,
+        empty_label=_("— bez warsztatu —"),
+    )
+
+    def __init__(self, *args, event, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        sessions = EventSession.objects.filter(event=event).select_related("slot")
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda session: session.title
+        if not sessions.exists():
+            del self.fields["session"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("person"):
+            # The same check the service makes, so every missing detail is shown at once.
+            try:
+                services_walk_ins.walk_in_clean(
+                    person=None,
+                    email=cleaned.get("email", ""),
+                    first_name=cleaned.get("first_name", ""),
+                    last_name=cleaned.get("last_name", ""),
+                )
+            except exceptions.WalkInInvalid as error:
+                self.add_walk_in_errors(error.errors)
+        return cleaned
+
+    def add_walk_in_errors(self, errors: dict[str, str]) -> None:
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)

@@ -328,11 +328,13 @@ def event_get_for_certificates(*, slug: str, user) -> Event:
     return _event_get_not_draft(slug=slug)
 
 
-def checkin_list(*, event: Event, day, search: str = "") -> QuerySet[Registration]:
-    """Return confirmed participants of the event with their attendance on ``day`` annotated."""
+def checkin_list(
+    *, event: Event, day, search: str = "", session: EventSession | None = None
+) -> QuerySet[Registration]:
+    """Return confirmed participants (of one workshop) with their attendance on ``day`` annotated."""
     marks = Attendance.objects.filter(registration=OuterRef("pk"), day=day)
     registrations = (
-        event.registrations.filter(status=Registration.Status.CONFIRMED)
+        _confirmed_in(event, session)
         .select_related("participant", "organisation")
         .annotate(
             is_present=Subquery(marks.values("is_present")[:1]),
@@ -351,15 +353,59 @@ def checkin_list(*, event: Event, day, search: str = "") -> QuerySet[Registratio
     return registrations
 
 
-def checkin_summary(*, event: Event, day) -> dict:
-    """Return how many confirmed participants were marked present and absent on the day."""
+def _confirmed_in(event: Event, session: EventSession | None) -> QuerySet[Registration]:
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED)
+    if session is not None:
+        confirmed = confirmed.filter(session_places__session=session)
+    return confirmed
+
+
+def checkin_summary(*, event: Event, day, session: EventSession | None = None) -> dict:
+    """Count confirmed participants (of one workshop) marked present and absent on the day.
+
+    ``walk_ins`` counts the people present who came without registering (spoza listy zgłoszeń);
+    they are included in ``present`` and ``confirmed`` too.
+    """
+    confirmed = _confirmed_in(event, session)
     marks = Attendance.objects.filter(registration__in=confirmed, day=day)
     return {
         "confirmed": confirmed.count(),
         "present": marks.filter(is_present=True).count(),
         "absent": marks.filter(is_present=False).count(),
+        "walk_ins": marks.filter(is_present=True, registration__is_walk_in=True).count(),
     }
+
+
+def walk_in_candidates(*, event: Event, search: str, limit: int = 10) -> list[User]:
+    """Return accounts matching the search that hold no place at the event (to add as walk-ins).
+
+    Each comes with ``walk_in_organisations``: the organisations of their approved memberships.
+    """
+    words = search.split()
+    if not words:
+        return []
+    people = User.objects.filter(is_active=True).exclude(
+        event_registrations__event=event,
+        event_registrations__status__in=Registration.ACTIVE,
+    )
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    people = list(
+        people.order_by("last_name", "first_name", "email").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    status=Membership.Status.APPROVED
+                ).select_related("organisation"),
+                to_attr="approved_memberships",
+            )
+        )[:limit]
+    )
+    for person in people:
+        person.walk_in_organisations = [m.organisation for m in person.approved_memberships]
+    return people
 
 
 def attendance_days_by_registration(*, event: Event) -> dict[int, list]:
@@ -632,3 +678,11 @@ def message_recipients(
 
 def message_list_for_event(*, event: Event) -> QuerySet[EventMessage]:
     return event.messages.select_related("sent_by").order_by("-sent_at", "-pk")
+
+
+def walk_in_person_get(*, pk: int) -> User:
+    """Return an active account chosen from the walk-in search, else 404."""
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise Http404
+    return person

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:slug>/zapisy/", views.registration_create, name="registration_create"),
     path("<slug:slug>/wydarzenie.ics", views.event_ics, name="event_ics"),
     path("<slug:slug>/obecnosc/", views.checkin, name="checkin"),
+    path("<slug:slug>/obecnosc/spoza-listy/", views.checkin_walk_in, name="checkin_walk_in"),
     path("<slug:slug>/obecnosc/lista.pdf", views.attendance_list_pdf, name="attendance_list_pdf"),
     path("<slug:slug>/zaswiadczenia/wystaw/", views.certificates_issue, name="certificates_issue"),
     path("<slug:slug>/materialy/<int:pk>/", views.material_download, name="material_download"),

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partners.models import Organisation
 from partners.selectors import organisation_list_for_member
 from portal.files import private_file_response
 from portal.selectors import region_get_current
 
-from . import documents, exceptions, selectors, services, views_organiser
+from . import documents, exceptions, selectors, services, services_walk_ins, views_organiser
 from .filters import EventFilter
-from .forms import CheckInForm, RegistrationForm
+from .forms import CheckInForm, RegistrationForm, WalkInForm
 from .models import Event, Registration
 
 
@@ -272,6 +273,7 @@ def checkin(request, slug: str):
     days = services.event_days(event)
     day = _pick_day(request.POST.get("day") or request.GET.get("dzien"), days)
     search = (request.POST.get("szukaj") or request.GET.get("szukaj") or "").strip()[:100]
+    session = _pick_session(event, request.POST.get("warsztat") or request.GET.get("warsztat"))
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
@@ -303,14 +305,42 @@ def checkin(request, slug: str):
             messages.error(
                 request, _("Nie udało się zapisać obecności: odśwież stronę i spróbuj ponownie.")
             )
-        query = QueryDict(mutable=True)
-        if len(days) > 1:
-            query["dzien"] = day.isoformat()
-        if search:
-            query["szukaj"] = search
         anchor = f"#r{form.cleaned_data['registration']}" if form.is_valid() else ""
-        return redirect(
-            f"{request.path}?{query.urlencode()}{anchor}" if query else f"{request.path}{anchor}"
+        return redirect(_checkin_url(event, days, day, search, session, anchor))
+    return _checkin_page(request, event, days=days, day=day, search=search, session=session)
+
+
+def _checkin_url(event, days, day, search, session, anchor="") -> str:
+    query = QueryDict(mutable=True)
+    if len(days) > 1:
+        query["dzien"] = day.isoformat()
+    if session is not None:
+        query["warsztat"] = str(session.pk)
+    if search:
+        query["szukaj"] = search
+    path = reverse("events:checkin", args=[event.slug])
+    return f"{path}?{query.urlencode()}{anchor}" if query else f"{path}{anchor}"
+
+
+def _pick_session(event: Event, value: str | None):
+    """Return the workshop the check-in page is narrowed to (None: everybody)."""
+    if not value or not str(value).isdigit():
+        return None
+    return selectors.session_get_for_event(event=event, pk=int(value))
+
+
+def _checkin_page(request, event, *, days, day, search, session, walk_in_form=None, status=200):
+    registrations = list(
+        selectors.checkin_list(event=event, day=day, search=search, session=session)
+    )
+    workshops = selectors.session_places_by_registration(registrations=registrations)
+    for registration in registrations:
+        registration.workshops = workshops.get(registration.pk, [])
+    if walk_in_form is None:
+        walk_in_form = WalkInForm(
+            event=event,
+            organisations=Organisation.objects.order_by("name"),
+            initial={"day": day, "session": session, "email": request.GET.get("dopisz", "")},
         )
     return render(
         request,
@@ -320,12 +350,80 @@ def checkin(request, slug: str):
             "days": days,
             "day": day,
             "search": search,
-            "registrations": selectors.checkin_list(event=event, day=day, search=search),
-            "summary": selectors.checkin_summary(event=event, day=day),
+            "session": session,
+            "sessions": list(event.sessions.select_related("slot")),
+            "registrations": registrations,
+            "summary": selectors.checkin_summary(event=event, day=day, session=session),
+            "walk_in_form": walk_in_form,
+            "walk_in_candidates": selectors.walk_in_candidates(event=event, search=search)
+            if search
+            else [],
+            "can_add_walk_ins": event.state in (Event.State.PUBLISHED, Event.State.FINISHED),
             "can_download_list": selectors.user_can_download_attendance_list(request.user),
             "can_issue_certificates": selectors.user_has_perm(request.user, "issue_certificate")
             and event.state == Event.State.FINISHED,
         },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def checkin_walk_in(request, slug: str):
+    """Add a person who came without registering and record them present (staff)."""
+    event = selectors.event_get_for_checkin(slug=slug, user=request.user)
+    days = services.event_days(event)
+    search = (request.POST.get("szukaj") or "").strip()[:100]
+    session = _pick_session(event, request.POST.get("warsztat"))
+    form = WalkInForm(
+        request.POST, event=event, organisations=Organisation.objects.order_by("name")
+    )
+    day = _pick_day(request.POST.get("day"), days)
+    if form.is_valid():
+        person = None
+        if form.cleaned_data["person"]:
+            person = selectors.walk_in_person_get(pk=form.cleaned_data["person"])
+        try:
+            registration, created = services_walk_ins.walk_in_add(
+                event=event,
+                day=form.cleaned_data["day"],
+                organisation=form.cleaned_data["organisation"],
+                person=person,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                session=form.cleaned_data.get("session"),
+                actor=request.user,
+            )
+        except exceptions.WalkInInvalid as error:
+            form.add_walk_in_errors(error.errors)
+        except exceptions.SessionFull as error:
+            form.add_error("session" if "session" in form.fields else None, str(error))
+        except exceptions.EventsError as error:
+            form.add_error(None, str(error))
+        else:
+            name = registration.participant.get_full_name() or registration.participant.email
+            if created:
+                text = _("%(name)s: dopisano spoza listy zgłoszeń, obecność zapisana.")
+            elif registration.is_walk_in:
+                text = _("%(name)s: ta osoba jest już dopisana; obecność zapisana.")
+            else:
+                text = _("%(name)s: ta osoba jest na liście zgłoszeń; obecność zapisana.")
+            messages.success(request, text % {"name": name})
+            return redirect(
+                _checkin_url(
+                    event, days, form.cleaned_data["day"], "", session, f"#r{registration.pk}"
+                )
+            )
+    return _checkin_page(
+        request,
+        event,
+        days=days,
+        day=day,
+        search=search,
+        session=session,
+        walk_in_form=form,
+        status=400,
     )
 
 
@@ -344,15 +442,17 @@ def _pick_day(value: str | None, days: list):
 @login_required
 def attendance_list_pdf(request, slug: str):
     event = selectors.event_get_for_attendance_list(slug=slug, user=request.user)
+    session = _pick_session(event, request.GET.get("warsztat"))
     services.attendance_list_download_record(event=event, actor=request.user)
-    return _attendance_pdf_response(request, event)
+    return _attendance_pdf_response(request, event, session=session)
 
 
-def _attendance_pdf_response(request, event):
-    registrations = (
-        event.registrations.filter(status=Registration.Status.CONFIRMED)
-        .select_related("participant", "organisation")
-        .order_by("participant__last_name", "participant__first_name")
+def _attendance_pdf_response(request, event, session=None):
+    registrations = event.registrations.filter(status=Registration.Status.CONFIRMED)
+    if session is not None:
+        registrations = registrations.filter(session_places__session=session)
+    registrations = registrations.select_related("participant", "organisation").order_by(
+        "participant__last_name", "participant__first_name"
     )
     pdf = documents.attendance_list_pdf(
         event=event,
@@ -360,9 +460,11 @@ def _attendance_pdf_response(request, event):
         region=region_get_current(request=request),
         days=services.event_days(event),
         present_days=selectors.attendance_days_by_registration(event=event),
+        session=session,
     )
+    name = f"lista-obecnosci-{event.slug}" + (f"-warsztat-{session.pk}" if session else "")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="lista-obecnosci-{event.slug}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
 

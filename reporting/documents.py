@@ -121,6 +121,7 @@ def activity_xlsx(scope: Scope) -> bytes:
         [_("Godziny konsultacji"), float(data["consultation_hours"])],
         [_("Zgłoszenia potwierdzone"), data["attendance"]["confirmed"]],
         [_("w tym obecni co najmniej raz"), data["attendance"]["present"]],
+        [_("Obecni spoza listy zgłoszeń"), data["attendance"]["walk_ins"]],
     ]
     _sheet(workbook, _("Podsumowanie"), [_("Miara"), _("Wartość")], summary)
     if context["indicators"]:

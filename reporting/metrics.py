@@ -4,7 +4,8 @@ Counting rules (docs/reporting.md explains them to staff; each has a test with a
 
 * A person *attended* when check-in marked them present on at least one day that falls in the
   period, at an event that was not cancelled. Registration alone is not attendance. A person
-  present at three events counts once (distinct people).
+  present at three events counts once (distinct people). People added at check-in without
+  registering (walk-ins) are present like anyone else.
 * An organisation is *supported* when one of its people attended (as above) or when it had an
   expert consultation held in the period. Each organisation counts once however often it was
   supported. An indicator narrowed to an event type counts events only, so no advice.
@@ -250,17 +251,28 @@ def participation_by(scope: Scope, dimension: str) -> list[dict]:
 
 
 def attendance_rate(scope: Scope) -> dict:
-    """Confirmed registrations of held events and how many of them were present at least once."""
+    """Confirmed registrations of held events and how many of them were present at least once.
+
+    People added at check-in without registering (walk-ins, "spoza listy zgłoszeń") are
+    counted apart in ``walk_ins``: they would make the turnout of the registered look better
+    than it was. They do count as people present (``people_attended``).
+    """
     totals = Registration.objects.filter(
         event__in=held_events(scope), status=Registration.Status.CONFIRMED
     ).aggregate(
-        confirmed=Count("pk", distinct=True),
-        present=Count("pk", filter=Q(attendances__is_present=True), distinct=True),
+        confirmed=Count("pk", filter=Q(is_walk_in=False), distinct=True),
+        present=Count(
+            "pk", filter=Q(is_walk_in=False, attendances__is_present=True), distinct=True
+        ),
+        walk_ins=Count(
+            "pk", filter=Q(is_walk_in=True, attendances__is_present=True), distinct=True
+        ),
     )
     confirmed, present = totals["confirmed"] or 0, totals["present"] or 0
     return {
         "confirmed": confirmed,
         "present": present,
+        "walk_ins": totals["walk_ins"] or 0,
         "percent": round(present * 100 / confirmed) if confirmed else None,
     }
 

@@ -94,7 +94,12 @@ def test_dashboard_breakdowns(world):
     }
     assert by_powiat == {"kartuski": (2, 1), "bytowski": (1, 1)}
     # Confirmed registrations of e1 and e2: 4 + 2 = 6; present at least once: u1, u2 at e1; u1, u3 at e2.
-    assert metrics.attendance_rate(scope) == {"confirmed": 6, "present": 4, "percent": 67}
+    assert metrics.attendance_rate(scope) == {
+        "confirmed": 6,
+        "present": 4,
+        "walk_ins": 0,
+        "percent": 67,
+    }
     assert {row["label"]: row["value"] for row in metrics.postulates_by(scope, "status")} == {
         "przyjęty": 1,
         "przekazany": 1,
