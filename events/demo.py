@@ -623,6 +623,9 @@ def load() -> None:
         absent=[(fillers[1], filler_org)],
         consent=consent,
     )
+    from . import demo_organiser
+
+    demo_organiser.load(staff=_staff())
 
 
 # --- the finished forum: attendance, materials, a report with photos, postulates -------------

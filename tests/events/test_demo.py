@@ -59,3 +59,37 @@ def test_demo_finished_forum_has_materials_report_postulates_and_certificates(se
     mine = [r for r in selectors.registration_list_for_user(user=partner) if r.event_id == forum.pk]
     assert mine and selectors.registration_certificate_eligible(mine[0])
     assert forum.registrations.filter(attendances__is_present=False).exists()  # someone was absent
+
+
+@pytest.mark.django_db
+def test_demo_study_visit_is_a_three_date_series_with_speakers(settings, tmp_path, client):
+    """Issue 13: the series page shows the three dates with free places; speakers are listed."""
+    import html
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from events.models import EventSeries
+
+    settings.MEDIA_ROOT = tmp_path
+    demo.load()
+    series = EventSeries.objects.get(slug="wizyty-studyjne-wielkopolska")
+    dates = list(series.events.order_by("starts_at"))
+    assert len(dates) == 3 and all(e.state == Event.State.PUBLISHED for e in dates)
+    first = timezone.localdate(dates[0].starts_at)
+    assert [(timezone.localdate(e.starts_at) - first).days for e in dates] == [0, 28, 56]
+    assert all(e.agenda_items.count() == dates[0].agenda_items.count() for e in dates)
+    assert all(e.questions.count() == dates[0].questions.count() for e in dates)
+    assert all(e.places_reserved == 1 and e.reminder_hours == [168, 24] for e in dates)
+    page = html.unescape(
+        client.get(reverse("events:series_detail", args=[series.slug])).content.decode()
+    )
+    assert page.count('class="card"') == 3
+    assert "24 wolne miejsca" in page or "Wolne miejsca: 24" in page
+    meeting = html.unescape(
+        client.get(
+            reverse("events:event_detail", args=["spotkanie-robocze-owes-lgd-ops"])
+        ).content.decode()
+    )
+    assert "Przedstawicielka instytucji zarządzającej" in meeting
+    assert "Prowadzą: Przedstawicielka instytucji zarządzającej" in meeting
