@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .exceptions import CooperationError
@@ -96,6 +97,14 @@ class SurveyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.survey_save(survey=obj, actor=request.user)
 
+    def save_formset(self, request, form, formset, change):
+        services.survey_sections_save(
+            survey=form.instance,
+            sections=formset.save(commit=False),
+            deleted=formset.deleted_objects,
+            actor=request.user,
+        )
+
 
 class QuestionInline(admin.StackedInline):
     model = Question
@@ -136,11 +145,25 @@ class SurveyResponseAdmin(admin.ModelAdmin):
 
 
 class _ThroughServices(admin.ModelAdmin):
+    """Plan items and their inline children are stored and deleted by the services (audited)."""
+
     def save_model(self, request, obj, form, change):
         try:
             services.plan_item_save(item=obj, actor=request.user)
         except CooperationError as error:
             raise ValidationError(error.message) from error
+
+    def delete_model(self, request, obj):
+        services.plan_item_delete(item=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        for item in formset.save(commit=False):
+            try:
+                services.plan_item_save(item=item, actor=request.user)
+            except CooperationError as error:
+                messages.error(request, error.message)
+        for item in formset.deleted_objects:
+            services.plan_item_delete(item=item, actor=request.user)
 
 
 class PriorityInline(admin.TabularInline):
@@ -167,6 +190,18 @@ class PlanPriorityAdmin(_ThroughServices):
     inlines = [MeasureInline]
 
 
+def _status_action(status, label):
+    def set_status(modeladmin, request, queryset):
+        for action in queryset:
+            services.plan_action_status_set(action=action, status=status, actor=request.user)
+        modeladmin.message_user(request, _("Zmieniono stan zaznaczonych zadań planu."))
+
+    set_status.__name__ = f"set_status_{status}"
+    set_status.short_description = label
+    set_status.allowed_permissions = ("change",)
+    return set_status
+
+
 @admin.register(PlanAction)
 class PlanActionAdmin(_ThroughServices):
     list_display = ["title", "measure", "starts_on", "ends_on", "status"]
@@ -174,3 +209,21 @@ class PlanActionAdmin(_ThroughServices):
     search_fields = ["title"]
     autocomplete_fields = ["organisations", "events", "indicators", "surveys"]
     filter_horizontal = ["advisory_cases"]
+    # The status changes only through the actions below (service + audit), never in the form.
+    readonly_fields = ["status"]
+    actions = [
+        _status_action(PlanAction.Status.IN_PROGRESS, _("Oznacz jako: w realizacji")),
+        _status_action(PlanAction.Status.DONE, _("Oznacz jako: zrealizowane")),
+        _status_action(PlanAction.Status.CANCELLED, _("Oznacz jako: zaniechane")),
+        _status_action(PlanAction.Status.PLANNED, _("Oznacz jako: zaplanowane")),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        """The links are set by the service, which records what changed and who changed it."""
+        services.plan_action_links_set(
+            action=form.instance,
+            links={name: form.cleaned_data.get(name, []) for name in services.PLAN_ACTION_LINKS},
+            actor=request.user,
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -658,12 +658,23 @@ def plan_item_save(*, item, actor):
             raise CooperationError(
                 _("Termin realizacji nie może być wcześniejszy niż początek."), field="ends_on"
             )
+        changes = {}
+        if not creating:
+            before = type(item).objects.filter(pk=item.pk).first()
+            changes = {
+                field.name: [str(getattr(before, field.name)), str(getattr(item, field.name))]
+                for field in item._meta.concrete_fields
+                if before is not None
+                and not field.primary_key
+                and getattr(before, field.attname) != getattr(item, field.attname)
+            }
         item.save()
         audit_record(
             actor=actor,
             action=f"cooperation.{item._meta.model_name}.{'create' if creating else 'update'}",
             target=item,
             summary=str(item),
+            changes=changes,
         )
     return item
 
@@ -741,3 +752,89 @@ def plan_pdfs_render_stale(*, older_than_minutes: int = 5) -> int:
         status=PlanExport.Status.PENDING, requested_at__lt=cutoff
     ).order_by("pk")
     return sum(plan_pdf_render(export_id=pk) for pk in pending.values_list("pk", flat=True)[:20])
+
+
+def plan_item_delete(*, item, actor) -> None:
+    """Delete a priority, measure or action removed in the admin, with an audit entry."""
+    with transaction.atomic():
+        label, model_name = str(item), item._meta.model_name
+        parent = getattr(item, "plan", None) or getattr(item, "priority", None)
+        parent = parent or getattr(item, "measure", None)
+        item.delete()
+        audit_record(
+            actor=actor,
+            action=f"cooperation.{model_name}.delete",
+            target=parent,
+            summary=label,
+        )
+
+
+PLAN_ACTION_LINKS = ("organisations", "events", "advisory_cases", "indicators", "surveys")
+
+
+def plan_action_links_set(*, action, links: dict, actor):
+    """Set an action's responsible organisations and the records documenting it; audit the change."""
+    with transaction.atomic():
+        changes = {}
+        for name in PLAN_ACTION_LINKS:
+            if name not in links:
+                continue
+            manager = getattr(action, name)
+            before = {obj.pk: str(obj) for obj in manager.all()}
+            after = {obj.pk: str(obj) for obj in links[name]}
+            if set(before) != set(after):
+                manager.set(list(links[name]))
+                changes[name] = [sorted(before.values()), sorted(after.values())]
+        if changes:
+            audit_record(
+                actor=actor,
+                action="cooperation.planaction.links",
+                target=action,
+                summary=str(action),
+                changes=changes,
+            )
+    return action
+
+
+def plan_action_status_set(*, action, status: str, actor):
+    """Move a plan action to another status (the admin's actions call this; the field is read-only)."""
+    from .models import PlanAction
+
+    if status not in PlanAction.Status.values:
+        raise CooperationError(_("Nieznany stan zadania."), field="status")
+    with transaction.atomic():
+        locked = PlanAction.objects.select_for_update().get(pk=action.pk)
+        if locked.status == status:
+            return locked
+        before = locked.get_status_display()
+        locked.status = status
+        locked.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="cooperation.planaction.status",
+            target=locked,
+            summary=str(locked),
+            changes={"status": [before, locked.get_status_display()]},
+        )
+    return locked
+
+
+def survey_sections_save(*, survey: Survey, sections, deleted, actor) -> None:
+    """Store the parts of a survey as edited in the admin."""
+    with transaction.atomic():
+        for section in sections:
+            section.survey = survey
+            section.save()
+        for section in deleted:
+            section.delete()
+        if sections or deleted:
+            audit_record(
+                actor=actor,
+                action="cooperation.survey.sections",
+                target=survey,
+                summary=f"{len(sections)} zmienionych, {len(deleted)} usuniętych części",
+                changes={
+                    "sections": [s.title for s in sections],
+                    "deleted": [str(s) for s in deleted],
+                },
+            )

@@ -228,3 +228,73 @@ def test_a_plan_pdf_whose_task_was_lost_is_rendered_by_the_beat_scan():
     lost.refresh_from_db()
     fresh.refresh_from_db()
     assert lost.status == PlanExport.Status.READY and fresh.status == PlanExport.Status.PENDING
+
+
+# --- the admin: every change through the services, recorded with who made it ----------------
+
+
+def test_admin_changes_to_the_plan_record_who_made_them(client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    plan, _staff = build_plan()
+    editor = RoleUserFactory(role=roles.REGISTRY_EDITOR)
+    client.force_login(editor)
+    action = PlanAction.objects.get(title="Zadanie przyszłe")
+    owes = OrganisationFactory(name="OWES Południe")
+    url = reverse("admin:cooperation_planaction_change", args=[action.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="status"' not in page.content.decode()
+    result = client.post(
+        url,
+        {
+            "measure": action.measure_id,
+            "title": "Zadanie przyszłe",
+            "description": "Opis",
+            "organisations": [owes.pk],
+            "starts_on": action.starts_on.isoformat(),
+            "ends_on": action.ends_on.isoformat(),
+            "position": 0,
+            "status": "done",  # ignored: the status is read-only in the form
+            "advisory_cases": [],
+        },
+    )
+    assert result.status_code == 302, result.content.decode()[:3000]
+    action.refresh_from_db()
+    assert action.status == "planned" and list(action.organisations.all()) == [owes]
+    update = AuditLogEntry.objects.get(action="cooperation.planaction.update", actor=editor)
+    assert update.changes["description"] == ["", "Opis"]
+    links = AuditLogEntry.objects.get(action="cooperation.planaction.links", actor=editor)
+    assert links.changes["organisations"] == [[], ["OWES Południe"]]
+    # The status through the admin action (a service), with before and after.
+    client.post(
+        reverse("admin:cooperation_planaction_changelist"),
+        {"action": "set_status_in_progress", ACTION_CHECKBOX_NAME: [action.pk]},
+    )
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+    status = AuditLogEntry.objects.get(action="cooperation.planaction.status", actor=editor)
+    assert status.changes == {"status": ["zaplanowane", "w realizacji"]}
+    # A priority added inline on the plan's page goes through the service too.
+    priority_url = reverse("admin:cooperation_actionplan_change", args=[plan.pk])
+    priorities = list(plan.priorities.all())
+    data = {
+        "title": plan.title,
+        "description": plan.description,
+        "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(),
+        "priorities-TOTAL_FORMS": len(priorities) + 1,
+        "priorities-INITIAL_FORMS": len(priorities),
+        "priorities-MIN_NUM_FORMS": 0,
+        "priorities-MAX_NUM_FORMS": 1000,
+        "priorities-0-id": priorities[0].pk,
+        "priorities-0-plan": plan.pk,
+        "priorities-0-title": priorities[0].title,
+        "priorities-0-position": priorities[0].position,
+        "priorities-1-plan": plan.pk,
+        "priorities-1-title": "Priorytet 2",
+        "priorities-1-position": 1,
+    }
+    assert client.post(priority_url, data).status_code == 302
+    assert AuditLogEntry.objects.filter(
+        action="cooperation.planpriority.create", actor=editor, summary="Priorytet 2"
+    ).exists()
