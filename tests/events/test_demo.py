@@ -92,4 +92,4 @@ def test_demo_study_visit_is_a_three_date_series_with_speakers(settings, tmp_pat
         ).content.decode()
     )
     assert "Przedstawicielka instytucji zarządzającej" in meeting
-    assert "Prowadzą: Przedstawicielka instytucji zarządzającej" in meeting
+    assert "Prowadzi: Przedstawicielka instytucji zarządzającej" in meeting

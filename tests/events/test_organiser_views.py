@@ -81,8 +81,8 @@ def test_event_page_lists_speakers_with_organisation_and_on_the_agenda_items_the
     assert "Prelegenci i goście" in text
     assert "Ewa Lis" in text and "gość z instytucji zarządzającej" in text
     assert "Jan Kos" in text and "OWES Pomorze" in text
-    assert "Prowadzą: Ewa Lis (Instytucja Zarządzająca FEP 2021–2027)" in text
-    assert text.count("Prowadzą:") == 1
+    assert "Prowadzi: Ewa Lis (Instytucja Zarządzająca FEP 2021–2027)" in text
+    assert text.count("Prowadzi:") == 1
     assert reverse("events:series_detail", args=["cykl"]) in text
     assert "Napisz do uczestników" not in text
 
@@ -133,7 +133,7 @@ def test_staff_compose_preview_with_count_then_send(
     preview = client.post(url, {**data, "step": "preview"})
     text = _text(preview)
     assert preview.status_code == 200
-    assert "Wiadomość otrzyma 2 osób" in text or "Wiadomość otrzyma 2 osoby" in text
+    assert "Wiadomość otrzymają 2 osoby (osoby z potwierdzonym miejscem)" in text
     assert "Wyślij do 2 osób" in text
     assert confirmed[0].participant.email in text
     assert not EventMessage.objects.exists()
@@ -253,3 +253,91 @@ def test_series_admin_records_the_change(client, coordinator):
     )
     assert response.status_code == 302
     assert AuditLogEntry.objects.filter(action="events.series.create", actor=coordinator).exists()
+
+
+def _event_form_data(client, event) -> dict:
+    """The admin change form of the event as it stands, with empty inlines."""
+    url = reverse("admin:events_event_change", args=[event.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if name in ("target_groups", "subregions"):
+            data[name] = [v.pk for v in value]
+        elif name == "reminder_hours":
+            data[name] = field.prepare_value(value)
+        elif hasattr(value, "isoformat") and (name.endswith("_at") or name.endswith("deadline")):
+            local = timezone.localtime(value)
+            data[f"{name}_0"], data[f"{name}_1"] = (
+                local.strftime("%Y-%m-%d"),
+                local.strftime("%H:%M:%S"),
+            )
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        else:
+            data[name] = value
+    for prefix in ("agenda_items", "speakers", "questions", "materials", "postulates", "messages"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return data
+
+
+def _with_speaker(data, event, **fields):
+    data = {**data, "speakers-TOTAL_FORMS": 1}
+    row = {"event": event.pk, "position": 0, "role": "authority_guest", **fields}
+    data.update({f"speakers-0-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_speaker_added_in_the_admin_takes_a_place_only_when_ticked(client, coordinator):
+    event = EventFactory(capacity=3)
+    panel = AgendaItemFactory(event=event, title="Panel")
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = _event_form_data(client, event)
+    data.update({"agenda_items-TOTAL_FORMS": 0})
+    response = client.post(
+        url,
+        _with_speaker(
+            data,
+            event,
+            name="Ewa Lis",
+            organisation_name="IZ FEP",
+            agenda_items=[panel.pk],
+            counts_toward_capacity="on",
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    speaker = EventSpeaker.objects.get()
+    assert list(speaker.agenda_items.all()) == [panel]
+    event.refresh_from_db()
+    assert event.places_reserved == 1
+    assert AuditLogEntry.objects.filter(action="events.speaker.create", actor=coordinator).exists()
+
+
+def test_speaker_without_a_name_or_account_is_refused_in_the_admin(client, coordinator):
+    event = EventFactory()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    response = client.post(url, _with_speaker(_event_form_data(client, event), event, name=" "))
+    assert response.status_code == 200
+    assert "Prosimy wskazać konto osoby albo wpisać jej imię i nazwisko." in _text(response)
+    assert not EventSpeaker.objects.exists()
+
+
+def test_reminders_typed_in_the_admin_are_stored_as_hours(client, coordinator):
+    event = EventFactory()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = _event_form_data(client, event)
+    assert data["reminder_hours"] == "2 dni"
+    response = client.post(url, {**data, "reminder_hours": "7 dni, 1 dzień, 3 h"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.reminder_hours == [168, 24, 3]
+    bad = client.post(url, {**data, "reminder_hours": "tydzień"})
+    assert bad.status_code == 200
+    assert "Nie rozumiemy „tydzień”" in _text(bad)
+    event.refresh_from_db()
+    assert event.reminder_hours == [168, 24, 3]
