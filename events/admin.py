@@ -16,6 +16,12 @@ from portal.exports import FormulaSafeModelResource
 
 from . import exceptions, selectors, services
 from .admin_organiser import EventMessageInline, EventOrganiserAdminMixin, EventSpeakerInline
+from .admin_sessions import (
+    EventSessionInline,
+    EventSessionsAdminMixin,
+    SessionSlotInline,
+    assign_session,
+)
 from .forms import MaterialForm, PostulateForm, ReportPhotoForm
 from .models import (
     AgendaItem,
@@ -23,6 +29,7 @@ from .models import (
     Certificate,
     ConsentText,
     Event,
+    EventSession,
     Material,
     Postulate,
     Question,
@@ -141,11 +148,23 @@ class PostulateInline(admin.StackedInline):
         "addressee",
         ("forwarded_on", "decided_on"),
         "decision_note",
+        "session",
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":
+            match = request.resolver_match
+            object_id = match.kwargs.get("object_id") if match else None
+            kwargs["queryset"] = EventSession.objects.filter(
+                event_id=object_id if object_id and str(object_id).isdigit() else None
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Event)
-class EventAdmin(EventOrganiserAdminMixin, PermissionActionsMixin, admin.ModelAdmin):
+class EventAdmin(
+    EventSessionsAdminMixin, EventOrganiserAdminMixin, PermissionActionsMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "type",
@@ -163,6 +182,8 @@ class EventAdmin(EventOrganiserAdminMixin, PermissionActionsMixin, admin.ModelAd
     filter_horizontal = ["target_groups", "subregions"]
     inlines = [
         AgendaItemInline,
+        SessionSlotInline,
+        EventSessionInline,
         EventSpeakerInline,
         QuestionInline,
         MaterialInline,
@@ -453,11 +474,13 @@ class RegistrationAdmin(
         "organisation",
         "event",
         "status",
+        "is_walk_in",
         "created_at",
         "waitlisted_at",
     ]
     list_filter = [
         "status",
+        "is_walk_in",
         "event",
         ("event__type", titled_filter(_("rodzaj wydarzenia"))),
         ("organisation__kind", titled_filter(_("rodzaj organizacji"))),
@@ -482,9 +505,24 @@ class RegistrationAdmin(
         "created_at",
         "waitlisted_at",
         "status_changed_at",
+        "is_walk_in",
+        "workshops",
     ]
     exclude = ["answers", "revision"]
-    actions = ["approve", "reject", "move_to_waitlist", "move_to_confirmed", "cancel"]
+
+    @admin.display(description=_("warsztaty"))
+    def workshops(self, obj):
+        places = obj.session_places.select_related("session").order_by("slot__starts_at")
+        return ", ".join(place.session.title for place in places) or "–"
+
+    actions = [
+        "approve",
+        "reject",
+        "move_to_waitlist",
+        "move_to_confirmed",
+        "cancel",
+        assign_session,
+    ]
     change_list_template = "events/admin/registration_change_list.html"
 
     def changelist_view(self, request, extra_context=None):

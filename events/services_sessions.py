@@ -115,3 +115,21 @@ def session_save(
         if created or "capacity" not in changed_fields or event.state != Event.State.PUBLISHED:
             return []
         return _waitlist_promote(event, actor)
+
+
+def session_delete(*, session: EventSession, actor: User) -> None:
+    """Remove a workshop nobody chose (places protect it: move people first)."""
+    _require(actor, "delete_eventsession")
+    with transaction.atomic():
+        _lock_event(session.event_id)
+        if session.places.exists():
+            raise exceptions.InvalidTransition(
+                _("Ten warsztat ma już uczestników: najpierw przydziel ich do innych warsztatów.")
+            )
+        audit_record(
+            actor=actor,
+            action="events.session.delete",
+            target=session,
+            summary=_("Usunięto warsztat: %(title)s") % {"title": session.title},
+        )
+        session.delete()

@@ -240,7 +240,16 @@ def test_raising_capacity_in_admin_promotes_waitlist_in_order(
         else:
             data[name] = value
     data["capacity"] = 2
-    for prefix in ("agenda_items", "speakers", "questions", "materials", "postulates", "messages"):
+    for prefix in (
+        "agenda_items",
+        "session_slots",
+        "sessions",
+        "speakers",
+        "questions",
+        "materials",
+        "postulates",
+        "messages",
+    ):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(url, data)
