@@ -509,3 +509,41 @@ def test_no_reminders_when_the_event_has_none_configured():
 def test_reminder_hours_clean_ignores_nonsense():
     assert services.reminder_hours_clean([24, "168", 24, -1, 0, "x", None, 10**6]) == [168, 24]
     assert services.reminder_hours_clean("48") == []
+
+
+def test_message_to_the_participants_of_one_workshop(coordinator):
+    from events.models import SessionPlace
+
+    event, confirmed, waitlisted = _event_with_people()
+    slot = SessionSlot.objects.create(
+        event=event,
+        starts_at=event.starts_at,
+        ends_at=event.starts_at + timedelta(hours=2),
+    )
+    first, second = (
+        EventSession.objects.create(event=event, slot=slot, title=f"Warsztat {n}") for n in (1, 2)
+    )
+    SessionPlace.objects.create(registration=confirmed[0], slot=slot, session=first)
+    SessionPlace.objects.create(registration=confirmed[1], slot=slot, session=second)
+    SessionPlace.objects.create(registration=waitlisted, slot=slot, session=first)
+    message = organiser.event_message_send(
+        event=event,
+        audience=EventMessage.Audience.CONFIRMED,
+        session=first,
+        subject="Materiały do warsztatu 1",
+        body="Prosimy przynieść laptopy.",
+        actor=coordinator,
+        expected_count=1,
+    )
+    assert list(message.recipients.all()) == [confirmed[0].participant]
+    assert message.session == first
+    other = EventFactory()
+    with pytest.raises(exceptions.NoRecipients):
+        organiser.event_message_send(
+            event=other,
+            audience=EventMessage.Audience.CONFIRMED,
+            session=first,
+            subject="X",
+            body="Y",
+            actor=coordinator,
+        )
