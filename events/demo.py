@@ -349,15 +349,7 @@ def load() -> None:
                 "Sala A",
                 "",
             ),
-            (
-                0,
-                time(11, 15),
-                time(13, 0),
-                "Warsztaty w grupach mieszanych",
-                "Moderatorzy ROPS",
-                "Sale B i C",
-                "",
-            ),
+            # 11:15–13:00: three parallel workshops (events/demo_sessions.py).
             (
                 0,
                 time(13, 30),
@@ -623,7 +615,9 @@ def load() -> None:
         absent=[(fillers[1], filler_org)],
         consent=consent,
     )
-    from . import demo_organiser
+    from . import demo_organiser, demo_sessions
+
+    demo_sessions.load()
 
     demo_organiser.load(staff=_staff())
 

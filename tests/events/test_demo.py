@@ -93,3 +93,25 @@ def test_demo_study_visit_is_a_three_date_series_with_speakers(settings, tmp_pat
     )
     assert "Przedstawicielka instytucji zarządzającej" in meeting
     assert "Prowadzi: Przedstawicielka instytucji zarządzającej" in meeting
+
+
+@pytest.mark.django_db
+def test_demo_working_meeting_has_three_parallel_workshops_of_ten(settings, tmp_path, client):
+    """Issue 13: one slot, three workshops of 10 places; demo registrations each have one."""
+    import html
+
+    from events.models import EventSession, SessionPlace, SessionSlot
+
+    settings.MEDIA_ROOT = tmp_path
+    demo.load()
+    demo.load()
+    meeting = Event.objects.get(slug="spotkanie-robocze-owes-lgd-ops")
+    slot = SessionSlot.objects.get(event=meeting)
+    sessions = EventSession.objects.filter(event=meeting)
+    assert sessions.count() == 3 and {s.capacity for s in sessions} == {10}
+    assert {s.slot_id for s in sessions} == {slot.pk}
+    active = meeting.registrations.filter(status__in=Registration.ACTIVE)
+    assert SessionPlace.objects.filter(registration__in=active).count() == active.count() > 0
+    assert not meeting.agenda_items.filter(title="Warsztaty w grupach mieszanych").exists()
+    page = html.unescape(client.get(meeting.get_absolute_url()).content.decode())
+    assert page.count('class="session-card"') == 3
