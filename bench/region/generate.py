@@ -827,7 +827,9 @@ def _fixtures(rng, base: dict, sizes: dict, log) -> dict:
     # People for the signed-in pages and the query counts: members, not registered at the event.
     signed_in = [pk for pk in members[needed:] if pk not in registered][:20]
 
-    # Events of the demo data must not start within the reminders' window either.
+    # Events of the demo data must not start within the reminders' window either, nor have
+    # a reminder of their own (Event.reminder_hours, where the portal has it) fall due during
+    # the run: the run counts exactly the scenario's reminders.
     reminder_ids = [e.pk for e in reminder_events]
     for event in Event.objects.filter(
         starts_at__gt=now - timedelta(hours=1), starts_at__lte=now + QUIET_WINDOW
@@ -836,6 +838,13 @@ def _fixtures(rng, base: dict, sizes: dict, log) -> dict:
         event.ends_at += QUIET_WINDOW + timedelta(days=1)
         event.registration_closes_at = None
         event.save(update_fields=["starts_at", "ends_at", "registration_closes_at"])
+    if hasattr(Event, "reminder_hours"):
+        soon = now + timedelta(hours=3)
+        for event in Event.objects.filter(starts_at__gt=now).exclude(pk__in=reminder_ids):
+            hours = event.reminder_hours if isinstance(event.reminder_hours, list) else []
+            kept = [h for h in hours if event.starts_at - timedelta(hours=int(h)) > soon]
+            if kept != hours:
+                Event.objects.filter(pk=event.pk).update(reminder_hours=kept)
     log(f"scenario: {len(new_events)} events, {len(rows)} registrations")
     return {
         "staff": staff.pk,

@@ -31,7 +31,7 @@ def percentile(values: list[float], fraction: float) -> float | None:
 
 
 class Client:
-    def __init__(self, host: str, port: int, timeout: float = 120.0):
+    def __init__(self, host: str, port: int, timeout: float = 600.0):
         self.host, self.port, self.timeout = host, port, timeout
 
     async def request(

@@ -7,8 +7,6 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.middleware.csrf import _get_new_csrf_string
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
 
 def create_sessions(user_ids, *, second_factor: bool = False) -> dict[int, dict]:
     """{user id: {"sessionid": ..., "csrftoken": ...}} for each user, as after a sign-in.
@@ -28,7 +26,7 @@ def create_sessions(user_ids, *, second_factor: bool = False) -> dict[int, dict]
         user = users[pk]
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = BACKEND
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         if second_factor:
             authenticator = Authenticator.objects.filter(
