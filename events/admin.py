@@ -211,6 +211,7 @@ class EventAdmin(
                     "venue_street",
                     "venue_postal_code",
                     "venue_city",
+                    "venue_gmina",
                     "online_url",
                 )
             },

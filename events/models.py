@@ -94,6 +94,19 @@ class Event(models.Model):
     venue_street = models.CharField(_("ulica i numer"), max_length=200, blank=True)
     venue_postal_code = models.CharField(_("kod pocztowy"), max_length=6, blank=True)
     venue_city = models.CharField(_("miejscowość"), max_length=100, blank=True)
+    venue_gmina = models.ForeignKey(
+        "partners.TerritorialUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events_held",
+        limit_choices_to={"level": "gmi"},
+        verbose_name=_("gmina miejsca wydarzenia (TERYT)"),
+        help_text=_(
+            "Pokrycie terytorialne liczy wydarzenie w tej gminie i jej powiecie. "
+            "Puste dla wydarzeń online."
+        ),
+    )
     online_url = models.URLField(_("link do spotkania online"), blank=True)
     organiser = models.CharField(_("organizator"), max_length=250)
     target_groups = models.ManyToManyField(

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from events.models import Event
+from partners.models import TerritorialUnit
 from portal.models import FundingProject, User
 
 from .models import Indicator, Metric, MonitoringDetails, Sex
@@ -46,6 +48,7 @@ def load() -> None:
     project = FundingProject.objects.filter(is_active=True).order_by("pk").first()
     if project is None:
         return
+    _venue_gminas()
     for email, sex, birth_year in DEMO_MONITORING_DETAILS:
         person = User.objects.filter(email=email).first()
         if person is not None:
@@ -67,3 +70,17 @@ def load() -> None:
                 "counted_from": project.starts_on or date(2026, 1, 1),
             },
         )
+
+
+def _venue_gminas() -> None:
+    """Give demo events held in a town the town's gmina (the urban one), for the coverage page."""
+    for event in Event.objects.filter(venue_gmina__isnull=True).exclude(venue_city=""):
+        gmina = (
+            TerritorialUnit.objects.filter(
+                level=TerritorialUnit.Level.GMINA, name=event.venue_city, is_active=True
+            )
+            .order_by("kind_code", "teryt")
+            .first()
+        )
+        if gmina is not None:
+            Event.objects.filter(pk=event.pk).update(venue_gmina=gmina)

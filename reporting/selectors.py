@@ -45,15 +45,17 @@ def indicators_with_progress(*, funding_project=None, start=None, end=None) -> l
     return [metrics.indicator_progress(indicator, start=start, end=end) for indicator in indicators]
 
 
-COVERAGE_SORTS = {"name", "partners", "people", "organisations", "cases", "hours"}
+COVERAGE_SORTS = {"name", "partners", "events", "people", "organisations", "cases", "hours"}
 
 
 def coverage(
     scope: Scope, *, level: str = "powiat", sort: str = "name", descending: bool = False
 ) -> list[dict]:
-    """For every powiat (or gmina): partners by kind, people and organisations present, advice given.
+    """For every powiat (or gmina): partners by kind, events held there, people and organisations
+    present, advice given.
 
-    A unit where nobody took part and nobody got advice is a white spot (``reached`` is False).
+    A unit with no event held there, nobody present from there and no advice given there is a
+    white spot (``reached`` is False).
     """
     is_powiat = level == "powiat"
     unit_level = TerritorialUnit.Level.POWIAT if is_powiat else TerritorialUnit.Level.GMINA
@@ -84,6 +86,14 @@ def coverage(
             organisations=Count("registration__organisation", distinct=True),
         )
     }
+    venue = "venue_gmina__parent_id" if is_powiat else "venue_gmina_id"
+    events = {
+        row["unit"]: row["count"]
+        for row in metrics.held_events(scope)
+        .filter(**{f"{venue}__isnull": False})
+        .values(unit=F(venue))
+        .annotate(count=Count("pk"))
+    }
     advice = {
         row["unit"]: row
         for row in metrics.held_consultations(scope)
@@ -101,12 +111,13 @@ def coverage(
             "teryt": unit.teryt,
             "partners_by_kind": kinds,
             "partners": sum(kinds.values()),
+            "events": events.get(unit.pk, 0),
             "people": attended.get("people", 0),
             "organisations": attended.get("organisations", 0),
             "cases": advised.get("cases", 0),
             "hours": round((advised.get("minutes") or 0) / 60, 2),
         }
-        row["reached"] = bool(row["people"] or row["cases"])
+        row["reached"] = bool(row["events"] or row["people"] or row["cases"])
         rows.append(row)
     key = sort if sort in COVERAGE_SORTS else "name"
     rows.sort(

@@ -15,8 +15,9 @@ and partners/demo.py:
   minutes) in the 20 working days before the load: 3.5 hours.
 * Postulates of the forum: 5; forwarded a week after it (17 April): 4 (the proposed one is not
   forwarded); accepted on 8 May: 1.
-* Coverage: of the 20 powiats of the sample TERC register only powiat chojnicki was reached
-  (3 people, 2 organisations, 1 case); the other 19 are white spots.
+* Coverage: of the 20 powiats of the sample TERC register, powiat chojnicki was reached by
+  its people (3 people, 2 organisations, 1 case) and powiat kościerski by the forum held in
+  Kościerzyna (1 event); the other 18 are white spots.
 * Monitoring export: the 3 institutions and the 4 people; the demo project asks sex and year of
   birth, kept for Tomasz Zieliński (man, 1978: 48 at the forum) and Marek Szulc (man, 1991: 35).
 """
@@ -130,10 +131,11 @@ def test_coverage_shows_the_powiats_nobody_reached(staff_client):
     response = staff_client.get(reverse("reporting:coverage"))
     rows = {row["teryt"]: row for row in response.context["rows"]}
     assert len(rows) == 20
-    chojnicki = rows["2202"]
+    chojnicki, koscierski = rows["2202"], rows["2206"]
     assert (chojnicki["people"], chojnicki["organisations"], chojnicki["cases"]) == (3, 2, 1)
+    assert (koscierski["events"], koscierski["people"], koscierski["cases"]) == (1, 0, 0)
     white_spots = {row["teryt"] for row in response.context["white_spots"]}
-    assert white_spots == set(rows) - {"2202"}
+    assert white_spots == set(rows) - {"2202", "2206"}
     assert "kościerski" in response.content.decode()
 
 

@@ -14,6 +14,7 @@ from portal.models import AuditLogEntry
 from reporting import services
 from reporting.models import GeneratedReport
 from tests.factories import RoleUserFactory, UserFactory
+from tests.partners.factories import GminaFactory, PowiatFactory
 
 from .factories import PERIOD, build_world
 
@@ -89,6 +90,10 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client):
 
 def test_coverage_shows_white_spots(client):
     world = build_world()
+    # e1 (held 10.02) took place in a third powiat where no participant has a seat.
+    venue = GminaFactory(parent=PowiatFactory(name="lęborski"))
+    world.events["e1"].venue_gmina = venue
+    world.events["e1"].save()
     client.force_login(RoleUserFactory(role=roles.REPORTING))
     response = client.get(reverse("reporting:coverage"), scope_query(world))
     rows = {row["name"]: row for row in response.context["rows"]}
@@ -98,6 +103,15 @@ def test_coverage_shows_white_spots(client):
         and rows["kartuski"]["reached"]
     )
     assert rows["bytowski"]["people"] == 1 and rows["bytowski"]["cases"] == 0
+    assert rows["lęborski"]["events"] == 1 and rows["lęborski"]["people"] == 0
+    assert rows["lęborski"]["reached"] and rows["kartuski"]["events"] == 0
+    gminas = {
+        row["teryt"]: row
+        for row in client.get(
+            reverse("reporting:coverage"), scope_query(world, poziom="gmina")
+        ).context["rows"]
+    }
+    assert gminas[venue.teryt]["events"] == 1
     # Powiats created by the factories for nobody's seat are white spots.
     assert all(not row["reached"] for row in response.context["white_spots"])
     sorted_rows = client.get(
