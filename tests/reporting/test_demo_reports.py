@@ -92,7 +92,7 @@ def test_half_year_activity_report_in_one_click_matches_the_hand_count(
     assert data["organisations"] == 3
     assert data["jst_advised"] == 1
     assert float(data["consultation_hours"]) == 3.5
-    assert data["attendance"] == {"confirmed": 5, "present": 4, "percent": 80}
+    assert data["attendance"] == {"confirmed": 5, "present": 4, "percent": 80, "walk_ins": 0}
     assert {row["label"]: row["value"] for row in data["postulates_by_status"]} == {
         "przyjęty": 1,
         "przekazany": 2,
