@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.exports import FormulaSafeModelResource
 
-from . import exceptions, selectors, services
+from . import exceptions, postulate_register, selectors, services
 from .admin_organiser import EventMessageInline, EventOrganiserAdminMixin, EventSpeakerInline
 from .admin_sessions import (
     EventSessionInline,
@@ -30,6 +30,7 @@ from .models import (
     ConsentText,
     Event,
     EventSession,
+    Institution,
     Material,
     Postulate,
     Question,
@@ -145,7 +146,7 @@ class PostulateInline(admin.StackedInline):
     fields = [
         ("position", "topic", "status"),
         "text",
-        "addressee",
+        ("institution", "addressee"),
         ("forwarded_on", "decided_on"),
         "decision_note",
         "session",
@@ -816,6 +817,39 @@ class PostulateResource(FormulaSafeModelResource):
         return str(postulate.get_status_display())
 
 
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    """The maintained list of institutions postulates are addressed to."""
+
+    list_display = ["name", "short_name", "is_active", "postulate_count", "register_link"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "short_name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(postulates_total=Count("postulates"))
+
+    @admin.display(description=_("postulaty"))
+    def postulate_count(self, obj):
+        return obj.postulates_total
+
+    @admin.display(description=_("rejestr"))
+    def register_link(self, obj):
+        return format_html(
+            '<a href="{}?adresat={}">{}</a>',
+            reverse("events:postulate_register"),
+            obj.pk,
+            _("postulaty w rejestrze"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        postulate_register.institution_save(
+            institution=obj,
+            actor=request.user,
+            created=not change,
+            changed_fields=list(form.changed_data),
+        )
+
+
 @admin.register(Postulate)
 class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [PostulateResource]
@@ -829,13 +863,27 @@ class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
         "forwarded_on",
         "decided_on",
     ]
-    list_filter = ["status", "topic", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "topic",
+        ("institution", admin.RelatedOnlyFieldListFilter),
+        ("event", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["text", "addressee", "event__title", "decision_note"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
 
     def get_fields(self, request, obj=None):
         return ["event", *PostulateForm.Meta.fields]
+
+    change_list_template = "admin/events/postulate/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "postulate_register_url": reverse("events:postulate_register"),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
 
     def has_export_permission(self, request):
         # The export URL only checks is_staff by itself: ask for the right to read postulates.

@@ -12,11 +12,13 @@ from PIL import Image, ImageDraw
 from partners.models import Membership, Organisation, Subregion
 from portal.models import FundingProject, User
 
+from .images import photo_thumbnail
 from .models import (
     AgendaItem,
     Attendance,
     ConsentText,
     Event,
+    Institution,
     Material,
     Postulate,
     Question,
@@ -310,11 +312,18 @@ def load() -> None:
         type=T.WORKING_MEETING,
         title="Spotkanie robocze OWES, LGD i OPS: wspólne działania na 2027 rok",
         summary="Warsztaty w grupach mieszanych i lista postulatów dla instytucji zarządzającej programem regionalnym.",
+        # Formatted with the rich-text editor (headings, a list, bold): stored as sanitised HTML.
         description=(
-            "Spotkanie przedstawicieli ośrodków wsparcia ekonomii społecznej, lokalnych grup działania i ośrodków "
-            "pomocy społecznej. Po krótkich prezentacjach pracujemy w grupach nad wspólnymi wydarzeniami, "
-            "infrastrukturą współpracy i indywidualnymi ścieżkami wsparcia. Wnioski przekażemy instytucji "
-            "zarządzającej jako postulaty regionu."
+            "<h3>Po co się spotykamy</h3>"
+            "<p>Spotkanie przedstawicieli ośrodków wsparcia ekonomii społecznej, lokalnych grup działania i "
+            "ośrodków pomocy społecznej. Po krótkich prezentacjach pracujemy w grupach mieszanych.</p>"
+            "<h3>Trzy równoległe warsztaty</h3>"
+            "<ul><li><p><strong>Wspólne wydarzenia</strong> w powiatach i subregionach,</p></li>"
+            "<li><p><strong>infrastruktura współpracy</strong>: sale, sprzęt i transport partnerów,</p></li>"
+            "<li><p><strong>indywidualne ścieżki wsparcia</strong> dla podmiotów ekonomii społecznej.</p></li></ul>"
+            "<h4>Co powstanie</h4>"
+            "<p>Wnioski z warsztatów przekażemy instytucji zarządzającej jako <em>postulaty regionu</em>; "
+            "ich los można śledzić w rejestrze postulatów.</p>"
         ),
         starts_at=_at(10, 10),
         ends_at=_at(10, 15),
@@ -634,9 +643,19 @@ def _staff() -> User:
     return staff
 
 
-def _demo_photo(kind: int) -> bytes:
-    """Draw a simple illustration (no photo files in the repository): a room, a workshop table, a board."""
-    image = Image.new("RGB", (1200, 800), (226, 234, 240))
+def _institution(name: str, short_name: str) -> Institution:
+    institution, _ = Institution.objects.get_or_create(
+        name=name, defaults={"short_name": short_name}
+    )
+    return institution
+
+
+def _demo_photo(number: int, *, fmt: str = "PNG") -> bytes:
+    """Draw a simple illustration (no photo files in the repository): a room, a workshop table, a
+    board; later numbers repeat the three scenes in other wall colours."""
+    kind = number % 3
+    walls = [(226, 234, 240), (238, 228, 214), (222, 236, 224), (234, 226, 238)]
+    image = Image.new("RGB", (1200, 800), walls[(number // 3) % len(walls)])
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 560, 1200, 800), fill=(176, 148, 118))  # floor
     if kind == 0:  # rows of chairs facing a screen
@@ -659,7 +678,10 @@ def _demo_photo(kind: int) -> bytes:
         draw.line((470, 620, 420, 780), fill=(80, 80, 80), width=10)
         draw.line((730, 620, 780, 780), fill=(80, 80, 80), width=10)
     buffer = BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    if fmt == "JPEG":
+        image.save(buffer, "JPEG", quality=80, optimize=True)
+    else:
+        image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -763,25 +785,60 @@ def _after_the_forum(forum: Event, *, present, absent, consent) -> None:
             "Praca w grupach mieszanych",
         ),
         ("Grafika poglądowa: flipchart z listą zapisanych postulatów", "Lista postulatów forum"),
+        (
+            "Grafika poglądowa: sala z krzesłami ustawionymi w podkowę przed ekranem",
+            "Powitanie uczestników",
+        ),
+        (
+            "Grafika poglądowa: stół z karteczkami w czterech kolorach, pogrupowanymi tematami",
+            "Grupa „wspólne wydarzenia”",
+        ),
+        (
+            "Grafika poglądowa: flipchart z sześcioma punktami zapisanymi niebieskim markerem",
+            "Podsumowanie grupy „infrastruktura”",
+        ),
+        (
+            "Grafika poglądowa: ekran z tytułem prezentacji doradców kluczowych OWES",
+            "Doradcy OWES o dobrych praktykach",
+        ),
+        (
+            "Grafika poglądowa: dwa stoły warsztatowe z karteczkami pomysłów",
+            "Grupa „ścieżki wsparcia”",
+        ),
+        (
+            "Grafika poglądowa: flipchart z głosowaniem kropkami nad postulatami",
+            "Głosowanie nad kolejnością postulatów",
+        ),
+        (
+            "Grafika poglądowa: pusta sala po zakończeniu forum, krzesła w rzędach",
+            "Zakończenie forum",
+        ),
     ]
     for position, (alt_text, caption) in enumerate(photos):
         if ReportPhoto.objects.filter(report=report, position=position).exists():
             continue
+        web = ContentFile(_demo_photo(position, fmt="JPEG"), name=f"forum-{position + 1}.jpg")
         photo = ReportPhoto(
             report=report,
             alt_text=alt_text,
             caption=caption,
             credit="Joanna Brzezińska / ROPS",
             position=position,
+            is_published=True,
+            uploaded_by=staff,
         )
-        photo.image.save(
-            f"forum-{position + 1}.png", ContentFile(_demo_photo(position)), save=False
-        )
+        photo.image.save(web.name, web, save=False)
+        thumbnail = photo_thumbnail(web)
+        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
         photo.width, photo.height = 1200, 800
         photo.save()
 
     forwarded = timezone.localdate(forum.ends_at) + timedelta(days=7)
-    addressee = "Instytucja Zarządzająca programem Fundusze Europejskie dla Pomorza 2021–2027"
+    managing_authority = _institution(
+        "Instytucja Zarządzająca programem Fundusze Europejskie dla Pomorza 2021–2027", "IZ FEP"
+    )
+    board = _institution("Zarząd Województwa Pomorskiego", "ZWP")
+    rops = _institution("Regionalny Ośrodek Polityki Społecznej", "ROPS")
     postulates = [
         (
             "Wspólny kalendarz wydarzeń LGD i OWES w każdym subregionie, prowadzony na portalu ROPS.",
@@ -814,7 +871,9 @@ def _after_the_forum(forum: Event, *, present, absent, consent) -> None:
             "",
         ),
     ]
+    addressees = [rops, managing_authority, board, managing_authority, board]
     for position, (text, topic, status, note) in enumerate(postulates, start=1):
+        institution = addressees[position - 1]
         decided = status in (Postulate.Status.ACCEPTED, Postulate.Status.REJECTED)
         Postulate.objects.update_or_create(
             event=forum,
@@ -823,7 +882,8 @@ def _after_the_forum(forum: Event, *, present, absent, consent) -> None:
                 "text": text,
                 "topic": topic,
                 "status": status,
-                "addressee": addressee,
+                "institution": institution,
+                "addressee": institution.name,
                 "forwarded_on": forwarded if status != Postulate.Status.PROPOSED else None,
                 "decided_on": forwarded + timedelta(days=21) if decided else None,
                 "decision_note": note,

@@ -4,6 +4,7 @@ import os
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from . import exceptions, services_walk_ins
 from .images import photo_thumbnail, photo_web_version
 from .models import (
     EventSession,
+    Institution,
     Material,
     Postulate,
     Question,
@@ -384,6 +386,7 @@ class PostulateForm(forms.ModelForm):
             "position",
             "text",
             "topic",
+            "institution",
             "addressee",
             "status",
             "forwarded_on",
@@ -395,8 +398,31 @@ class PostulateForm(forms.ModelForm):
             "decision_note": forms.Textarea(attrs={"rows": 2, "cols": 30}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "institution" in self.fields:
+            current = self.instance.institution_id
+            self.fields["institution"].queryset = Institution.objects.filter(
+                Q(is_active=True) | Q(pk=current)
+            )
+        if "addressee" in self.fields:
+            self.fields["addressee"].label = _("adresat spoza listy")
+            self.fields["addressee"].help_text = _(
+                "Tylko gdy instytucji nie ma na liście; wybrana z listy instytucja zastępuje ten tekst."
+            )
+
     def clean(self):
         cleaned = super().clean()
+        institution = cleaned.get("institution")
+        addressee = (cleaned.get("addressee") or "").strip()
+        if institution is None and addressee:
+            # A typed name that is on the list links the postulate to it.
+            institution = Institution.objects.filter(name__iexact=addressee).first()
+            cleaned["institution"] = institution
+            self.instance.institution = institution
+        if institution is not None:
+            cleaned["addressee"] = institution.name
+            self.instance.addressee = institution.name
         status = cleaned.get("status")
         if status and status != Postulate.Status.PROPOSED and not cleaned.get("forwarded_on"):
             self.add_error(

@@ -775,6 +775,28 @@ def strip_credit_prefix(credit: str) -> str:
     return CREDIT_PREFIX.sub("", credit or "", count=1).strip() or (credit or "").strip()
 
 
+class Institution(models.Model):
+    """An institution postulates are addressed to (e.g. the managing authority), kept by staff."""
+
+    name = models.CharField(_("nazwa"), max_length=250, unique=True)
+    short_name = models.CharField(
+        _("skrót"), max_length=60, blank=True, help_text=_("Np. IZ FEP, ROPS, Zarząd Województwa.")
+    )
+    is_active = models.BooleanField(
+        _("na liście wyboru"),
+        default=True,
+        help_text=_("Odznacz, by nie proponować instytucji przy nowych postulatach."),
+    )
+
+    class Meta:
+        verbose_name = _("instytucja")
+        verbose_name_plural = _("instytucje")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Postulate(models.Model):
     """A proposal a meeting produced, followed from proposed to forwarded to a decision."""
 
@@ -805,6 +827,15 @@ class Postulate(models.Model):
         help_text=_(
             "Np. Instytucja Zarządzająca programem Fundusze Europejskie dla Pomorza 2021–2027."
         ),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postulates",
+        verbose_name=_("adresat z listy instytucji"),
+        help_text=_("Nazwa instytucji trafia też do pola „adresat” (raporty, eksport)."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views, views_organiser
+from . import postulate_views, report_views, views, views_organiser
 
 app_name = "events"
 
@@ -16,6 +16,12 @@ urlpatterns = [
     ),
     path("relacje/", views.report_list, name="report_list"),
     path("cykle/<slug:slug>/", views_organiser.series_detail, name="series_detail"),
+    path("postulaty/", postulate_views.postulate_register, name="postulate_register"),
+    path(
+        "postulaty/eksport.xlsx",
+        postulate_views.postulate_register_export,
+        name="postulate_register_export",
+    ),
     path("<slug:slug>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/wiadomosci/", views_organiser.event_messages, name="event_messages"),
     path("<slug:slug>/zapisy/", views.registration_create, name="registration_create"),

@@ -201,7 +201,9 @@ def activity_xlsx(scope: Scope) -> bytes:
     return _to_bytes(workbook)
 
 
-def postulates_xlsx(scope: Scope) -> bytes:
+def postulates_workbook(postulates) -> bytes:
+    """One sheet of postulates (any queryset or list, with ``event`` at hand); shared by this
+    app's postulates report and the postulates register of the events app."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(
@@ -230,10 +232,14 @@ def postulates_xlsx(scope: Scope) -> bytes:
                 p.decided_on.isoformat() if p.decided_on else "",
                 p.decision_note,
             ]
-            for p in postulates_rows(scope)
+            for p in postulates
         ],
     )
     return _to_bytes(workbook)
+
+
+def postulates_xlsx(scope: Scope) -> bytes:
+    return postulates_workbook(postulates_rows(scope))
 
 
 # --- the monitoring export (SL2021) -------------------------------------------------------------
@@ -384,6 +390,7 @@ __all__ = [
     "monitoring_csv",
     "monitoring_tables",
     "monitoring_xlsx",
+    "postulates_workbook",
     "postulates_xlsx",
     "report_pdf",
 ]

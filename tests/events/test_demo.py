@@ -50,8 +50,14 @@ def test_demo_finished_forum_has_materials_report_postulates_and_certificates(se
     assert forum.state == Event.State.FINISHED
     assert {m.visibility for m in forum.materials.all()} == {"public", "participants"}
     assert all(m.file.read(5) == b"%PDF-" for m in forum.materials.all())
-    assert forum.report.is_published and forum.report.photos.count() == 3
-    assert all(photo.alt_text and photo.width == 1200 for photo in forum.report.photos.all())
+    assert forum.report.is_published and forum.report.photos.count() == 10
+    assert all(
+        photo.alt_text and photo.credit and photo.width == 1200 and photo.is_published
+        for photo in forum.report.photos.all()
+    )
+    assert all(photo.thumbnail for photo in forum.report.photos.all())
+    assert forum.postulates.filter(institution__isnull=True).count() == 0
+    assert forum.postulates.values("institution").distinct().count() == 3
     assert forum.postulates.count() == 5 and forum.postulates.filter(status="accepted").exists()
     from portal.models import User
 
@@ -115,3 +121,12 @@ def test_demo_working_meeting_has_three_parallel_workshops_of_ten(settings, tmp_
     assert not meeting.agenda_items.filter(title="Warsztaty w grupach mieszanych").exists()
     page = html.unescape(client.get(meeting.get_absolute_url()).content.decode())
     assert page.count('class="session-card"') == 3
+
+
+@pytest.mark.django_db
+def test_demo_working_meeting_description_is_formatted(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    demo.load()
+    meeting = Event.objects.get(slug="spotkanie-robocze-owes-lgd-ops")
+    assert "<h3>Trzy równoległe warsztaty</h3>" in meeting.description
+    assert meeting.description.count("<li>") == 3 and "<strong>" in meeting.description

@@ -22,6 +22,7 @@ from events.models import (
     EventSeries,
     EventSession,
     EventSpeaker,
+    Institution,
     Postulate,
     Registration,
     SessionPlace,
@@ -117,6 +118,7 @@ def test_deleting_six_postulates_counts_them_in_polish(staff_client):
     [
         (Event, ("wydarzenie", "wydarzenia", "wydarzeń")),
         (Postulate, ("postulat", "postulaty", "postulatów")),
+        (Institution, ("instytucja", "instytucje", "instytucji")),
         (Organisation, ("organizacja", "organizacje", "organizacji")),
         (Expert, ("ekspert", "eksperci", "ekspertów")),
         (Registration, ("zgłoszenie", "zgłoszenia", "zgłoszeń")),
