@@ -210,3 +210,9 @@ def test_paginated_25_per_page(client, data):
     first = client.get(URL)
     assert len(first.context["rows"]) == 25 and first.context["page_obj"].paginator.count == 33
     assert len(client.get(URL, {"strona": 2}).context["rows"]) == 8
+
+
+def test_admin_postulate_list_links_to_the_register(client, data):
+    client.force_login(RoleUserFactory(role=roles.EVENTS_COORDINATOR))
+    content = client.get(reverse("admin:events_postulate_changelist")).content.decode()
+    assert f'href="{URL}"' in content and "export" in content
