@@ -178,3 +178,50 @@ def test_demo_partner_answers_the_demo_survey_and_it_is_in_the_staff_export(
         assert_accessible(page, "coop-demo-plan")
     finally:
         context.close()
+
+
+def test_a_file_answer_uploaded_in_the_browser_is_linked_on_the_staff_results(
+    chromium, live_server, demo_data, tmp_path
+):
+    from cooperation.models import Question, Survey
+
+    survey = Survey.objects.get(title=cooperation_demo.SURVEY_TITLE)
+    section = survey.sections.order_by("position").last()
+    Question.objects.create(
+        section=section, position=9, kind="file", text="Sprawozdanie z działalności (PDF)"
+    )
+    report = tmp_path / "sprawozdanie-owes.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"0" * 2000)
+    context = _context(chromium, live_server)
+    page = context.new_page()
+    try:
+        sign_in(page, partners_demo.DEMO_PARTNER_EMAIL, PASSWORD_PARTNER)
+        page.goto("/wspolpraca/ankiety/")
+        page.get_by_role("link", name=cooperation_demo.SURVEY_TITLE).click()
+        page.get_by_label("Liczba nowych miejsc pracy w PES utworzonych z Państwa wsparciem").fill(
+            "9"
+        )
+        page.get_by_role("radio", name="dotacje na miejsca pracy").check()
+        page.get_by_label("Sprawozdanie z działalności (PDF)").set_input_files(str(report))
+        page.get_by_role("button", name="Wyślij ankietę").click()
+        expect(page.get_by_text("Dziękujemy. Ankieta została wysłana.")).to_be_visible()
+        expect(page.get_by_role("link", name="sprawozdanie-owes.pdf")).to_be_visible()
+    finally:
+        context.close()
+    for width in (1280, 360):
+        context = _context(chromium, live_server, width=width)
+        page = context.new_page()
+        try:
+            sign_in(page, portal_demo.DEMO_STAFF_EMAIL, PASSWORD_STAFF)
+            page.goto(f"/wspolpraca/ankiety/{survey.pk}/wyniki/")
+            link = page.get_by_role("link", name="sprawozdanie-owes.pdf")
+            expect(link).to_be_visible()
+            with page.expect_download() as download_info:
+                link.click()
+            assert open(download_info.value.path(), "rb").read().startswith(b"%PDF")
+            assert page.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            )
+            assert_accessible(page, f"coop-results-with-file-{width}")
+        finally:
+            context.close()
