@@ -42,7 +42,7 @@ def session_choice_label(session: EventSession) -> str:
     if session.host:
         details.append(str(_("prowadzenie: %(host)s") % {"host": session.host}))
     if session.room:
-        details.append(str(_("sala: %(room)s") % {"room": session.room}))
+        details.append(str(_("miejsce: %(room)s") % {"room": session.room}))
     free = getattr(session, "seats_free", None)
     if free is not None:
         details.append(
@@ -528,6 +528,7 @@ class WalkInForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=None,
         label=_("Organizacja z rejestru partnerów"),
+        empty_label=_("— wybierz organizację —"),
         error_messages={
             "required": _("Prosimy wybrać organizację, którą osoba reprezentuje."),
             "invalid_choice": _("Prosimy wybrać organizację z rejestru partnerów."),

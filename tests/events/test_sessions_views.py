@@ -49,7 +49,7 @@ def test_event_page_shows_the_slot_with_its_workshops_side_by_side(client, works
     assert '<ul class="session-grid">' in content
     assert "<h4>Ekonomia społeczna w strategii gminy</h4>" in content
     assert "Prowadzenie: Jan Lis" in content
-    assert "Sala: Sala 2" in content
+    assert "Miejsce: Sala 2" in content
     assert "Wolne miejsca: 1 z 1" in content
     assert "Wolne miejsca: 10 z 10" in content
 
