@@ -762,7 +762,10 @@ def _fixtures(rng, base: dict, sizes: dict, log) -> dict:
                 type_="training",
                 starts_at=future(20 + number),
                 state="published",
-                capacity=sizes["storm_capacity"],
+                # Room for everybody: spread, no registration waits (5 of 100 at scale 1).
+                capacity=max(
+                    sizes["storm_capacity"], -(-sizes["storm_people"] // sizes["spread_events"])
+                ),
             )
             for index in range(sizes["spread_events"])
         ]
