@@ -196,6 +196,9 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Portal ekonomii społecznej <portal@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering must not hold a worker until the task's time limit: the
+# send fails after this many seconds and the outbox retries it later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: with REDIS_URL a real broker and worker; without it tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -275,6 +278,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
     },
 }
+# Intervals of the periodic entries above can be changed without code, e.g. for a deployment
+# that wants e-mails held back by a broker outage out sooner, or for the fault tests:
+# CELERY_BEAT_INTERVALS="outbox-send-due=30,events-reminders-enqueue=600" (seconds).
+for _name, _seconds in env.dict("CELERY_BEAT_INTERVALS", default={}).items():
+    if _name not in CELERY_BEAT_SCHEDULE:
+        raise ValueError(f"CELERY_BEAT_INTERVALS: no periodic task named {_name!r}")
+    CELERY_BEAT_SCHEDULE[_name]["schedule"] = float(_seconds)
 
 # Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export
 # strip a leading "=" from any resource that does not use it.

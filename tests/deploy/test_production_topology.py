@@ -6,22 +6,13 @@ SITE_URL says: allauth's links follow it); a partner signs in and registers for 
 confirmation e-mail arrives over SMTP and its link opens; static files are served;
 ``check --deploy`` passes. Every process is stopped by its id in ``finally``."""
 
-import http.cookiejar
-import mailbox
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
-from email import policy
-from email.parser import BytesParser
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -31,90 +22,12 @@ from django.db import connection
 
 from tests.conftest import PROJECT_ROOT, _database_url
 from tests.events.factories import ConsentTextFactory, EventFactory, member
+from tests.processes import Browser, csrf, free_port, stop, wait_for_message, wait_for_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DEADLINE_SECONDS = 150  # generous: the machine that runs CI is shared and often loaded
 FAIL_LEVEL = "WARNING"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, deadline: float, name: str) -> None:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{name} exited at start (code {process.returncode}); see its log")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{name} did not listen on port {port} in time")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-class _Browser:
-    """Just enough of a browser over urllib: cookies, CSRF token, form posts, redirects."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, url: str):
-        return self._open(urllib.request.Request(self._absolute(url)))
-
-    def post(self, url: str, data: dict):
-        body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(
-            self._absolute(url), data=body, headers={"Referer": self._absolute(url)}
-        )
-        return self._open(request)
-
-    def _absolute(self, url: str) -> str:
-        return url if url.startswith("http") else self.base + url
-
-    def _open(self, request):
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return (
-                    response.status,
-                    response.geturl(),
-                    response.read().decode("utf-8", "replace"),
-                )
-        except urllib.error.HTTPError as error:
-            return error.code, error.geturl(), error.read().decode("utf-8", "replace")
-
-
-def _wait_for_message(maildir, to: str, deadline: float, worker, worker_log):
-    while time.monotonic() < deadline:
-        assert worker.poll() is None, worker_log.read_text()
-        if maildir.exists():
-            for raw in mailbox.Maildir(maildir, create=False):
-                parsed = BytesParser(policy=policy.default).parsebytes(raw.as_bytes())
-                if parsed["To"] == to:
-                    return parsed
-        time.sleep(0.3)
-    raise AssertionError(
-        f"no e-mail to {to} over SMTP; worker log:\n{worker_log.read_text()[-3000:]}"
-    )
-
-
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
 def test_production_topology_end_to_end(tmp_path):
@@ -127,7 +40,7 @@ def test_production_topology_end_to_end(tmp_path):
     user.save(update_fields=["password"])
     test_database = connection.settings_dict["NAME"]
 
-    web_port, smtp_port = _free_port(), _free_port()
+    web_port, smtp_port = free_port(), free_port()
     base = f"http://127.0.0.1:{web_port}"
     queue = f"portal-topology-{uuid.uuid4().hex[:12]}"
     maildir = tmp_path / "maildir"
@@ -185,6 +98,13 @@ def test_production_topology_end_to_end(tmp_path):
         return process
 
     deadline = time.monotonic() + DEADLINE_SECONDS
+
+    def _wait_for_message(to: str):
+        def worker_alive():
+            assert worker.poll() is None, (logs / "worker.log").read_text()
+
+        return wait_for_message(maildir, to, deadline, worker_alive)
+
     try:
         smtp = start(
             "smtp",
@@ -256,16 +176,16 @@ def test_production_topology_end_to_end(tmp_path):
                 "-",
             ],
         )
-        _wait_for_port(smtp_port, smtp, deadline, "aiosmtpd")
-        _wait_for_port(web_port, web, deadline, "gunicorn")
+        wait_for_port(smtp_port, smtp, deadline, "aiosmtpd")
+        wait_for_port(web_port, web, deadline, "gunicorn")
 
-        browser = _Browser(base)
+        browser = Browser(base)
         status, _, page = browser.get("/konto/login/")
         assert status == 200, page
         status, url, page = browser.post(
             "/konto/login/",
             {
-                "csrfmiddlewaretoken": _csrf(page),
+                "csrfmiddlewaretoken": csrf(page),
                 "login": user.email,
                 "password": "haslo-testowe-123",
             },
@@ -279,7 +199,7 @@ def test_production_topology_end_to_end(tmp_path):
         status, url, page = browser.post(
             registration_url,
             {
-                "csrfmiddlewaretoken": _csrf(page),
+                "csrfmiddlewaretoken": csrf(page),
                 "organisation": organisation.pk,
                 "participant": user.pk,
                 "clause_version": clause.group(1) if clause else "",
@@ -288,7 +208,7 @@ def test_production_topology_end_to_end(tmp_path):
         assert status == 200 and url.endswith("/wydarzenia/moje-zgloszenia/"), page[:2000]
         assert "Forum produkcyjne" in page
 
-        message = _wait_for_message(maildir, user.email, deadline, worker, logs / "worker.log")
+        message = _wait_for_message(user.email)
         assert "Forum produkcyjne" in message["Subject"]
         text = message.get_body(preferencelist=("plain",)).get_content()
         links = re.findall(rf"{re.escape(base)}/\S+", text)
@@ -301,13 +221,13 @@ def test_production_topology_end_to_end(tmp_path):
         assert status == 200 and css.strip()
 
         # A new person signs up; the verification link of the e-mail confirms the address.
-        newcomer = _Browser(base)
+        newcomer = Browser(base)
         status, _, page = newcomer.get("/konto/signup/")
         assert status == 200, page[:2000]
         status, url, page = newcomer.post(
             "/konto/signup/",
             {
-                "csrfmiddlewaretoken": _csrf(page),
+                "csrfmiddlewaretoken": csrf(page),
                 "first_name": "Zofia",
                 "last_name": "Produkcyjna",
                 "email": "zofia.produkcyjna@example.org",
@@ -316,14 +236,12 @@ def test_production_topology_end_to_end(tmp_path):
             },
         )
         assert status == 200 and "/konto/signup/" not in url, page[:2000]
-        verification = _wait_for_message(
-            maildir, "zofia.produkcyjna@example.org", deadline, worker, logs / "worker.log"
-        )
+        verification = _wait_for_message("zofia.produkcyjna@example.org")
         text = verification.get_body(preferencelist=("plain",)).get_content()
         confirm_link = re.search(rf"{re.escape(base)}/konto/confirm-email/\S+", text).group(0)
         status, _, page = newcomer.get(confirm_link)
         assert status == 200, page[:2000]
-        status, url, page = newcomer.post(confirm_link, {"csrfmiddlewaretoken": _csrf(page)})
+        status, url, page = newcomer.post(confirm_link, {"csrfmiddlewaretoken": csrf(page)})
         assert status == 200 and "confirm-email" not in url, page[:2000]
         assert EmailAddress.objects.get(email="zofia.produkcyjna@example.org").verified
 
@@ -331,4 +249,4 @@ def test_production_topology_end_to_end(tmp_path):
         assert "beat: Starting" in (logs / "beat.log").read_text()
     finally:
         for process in reversed(processes):
-            _stop(process)
+            stop(process)
