@@ -29,7 +29,7 @@ def link_institutions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0013_event_message_session"),
+        ("events", "0014_event_venue_gmina"),
     ]
 
     operations = [
