@@ -181,7 +181,7 @@ def load() -> None:
         "wizyta-studyjna-wielkopolska",
         type=T.STUDY_VISIT,
         title="Wizyta studyjna: usługi społeczne i spółdzielnie socjalne w Wielkopolsce",
-        summary="Trzy dni w gminach, które zlecają usługi społeczne spółdzielniom socjalnym i prowadzą centra usług społecznych.",
+        summary="Trzy dni w Koźminie Wielkopolskim i okolicznych gminach, które zlecają usługi społeczne spółdzielniom socjalnym i prowadzą centra usług społecznych.",
         description=(
             "Zapraszamy przedstawicieli samorządów, centrów usług społecznych i podmiotów ekonomii społecznej "
             "na trzydniowy wyjazd do Wielkopolski. Zobaczymy, jak gmina współpracuje ze spółdzielniami socjalnymi "
@@ -220,8 +220,8 @@ def load() -> None:
                 time(15, 30),
                 "Gmina, która zleca usługi: współpraca urzędu ze spółdzielniami socjalnymi",
                 "Zastępca burmistrza i kierowniczka referatu spraw społecznych",
-                "Urząd Miasta i Gminy Nowe Pole",
-                "ul. Rynek 1, 63-100 Nowe Pole",
+                "Urząd Miejski w Koźminie Wielkopolskim",
+                "ul. Rynek 1, 63-720 Koźmin Wielkopolski",
             ),
             (
                 0,
@@ -230,7 +230,7 @@ def load() -> None:
                 "Spółdzielnia Socjalna „Smaki Pola”: catering dla szkół i seniorów",
                 "Prezeska spółdzielni",
                 "Kuchnia spółdzielni",
-                "ul. Polna 12, 63-100 Nowe Pole",
+                "ul. Polna 12, 63-720 Koźmin Wielkopolski",
             ),
             (
                 0,
@@ -239,7 +239,7 @@ def load() -> None:
                 "Zakwaterowanie i kolacja",
                 "",
                 "Hotel „Pod Lipami”",
-                "ul. Lipowa 3, 63-100 Nowe Pole",
+                "ul. Lipowa 3, 63-720 Koźmin Wielkopolski",
             ),
             (
                 1,
@@ -266,7 +266,7 @@ def load() -> None:
                 "Warsztat: co przeniesiemy do naszych gmin?",
                 "Moderatorka ROPS",
                 "Sala w hotelu",
-                "ul. Lipowa 3, 63-100 Nowe Pole",
+                "ul. Lipowa 3, 63-720 Koźmin Wielkopolski",
             ),
             (
                 2,

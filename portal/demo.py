@@ -254,7 +254,7 @@ def load() -> None:
             3,
             "ruszaja-zapisy-na-wizyte-studyjna",
             "Ruszają zapisy na wizytę studyjną w Wielkopolsce",
-            "Zapraszamy przedstawicieli samorządów, PES i CUS na trzydniowy wyjazd do Wielkopolski.",
+            "Zapraszamy przedstawicieli samorządów, PES i CUS na trzydniowy wyjazd do Koźmina Wielkopolskiego: spółdzielnie socjalne, centrum usług społecznych i zakład aktywności zawodowej.",
         ),
         (
             12,

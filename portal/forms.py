@@ -163,3 +163,32 @@ class ContactForm(forms.Form):
         if not message:
             raise forms.ValidationError(_("Proszę wpisać treść wiadomości."))
         return message
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Szukana fraza"),
+        max_length=200,
+        error_messages={
+            "required": _("Proszę wpisać, czego szukać, np. nazwę miejscowości lub wydarzenia."),
+            "max_length": _(
+                "Zapytanie może mieć najwyżej %(limit_value)d znaków (ma %(show_value)d)."
+            ),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    rodzaj = forms.ChoiceField(label=_("Rodzaj wyników"), required=False, choices=())
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rodzaj"].choices = [("", _("wszystkie"))] + [
+            (kind.slug, kind.label) for kind in kinds
+        ]
+
+    def clean_q(self):
+        query = self.cleaned_data["q"]
+        if not re.search(r"\w", query):
+            raise forms.ValidationError(
+                _("Proszę wpisać co najmniej jedno słowo (litery lub cyfry).")
+            )
+        return query

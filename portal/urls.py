@@ -30,6 +30,7 @@ urlpatterns = [
     path("aktualnosci/atom.xml", feeds.NewsAtomFeed(), name="news_feed_atom"),
     path("wydarzenia/rss.xml", feeds.UpcomingEventsRssFeed(), name="events_feed_rss"),
     path("wydarzenia/atom.xml", feeds.UpcomingEventsAtomFeed(), name="events_feed_atom"),
+    path("szukaj/", views.search_results, name="search"),
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/wyslano/", views.contact_sent, name="contact_sent"),
     path("aktualnosci/", views.news_list, name="news_list"),

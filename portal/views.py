@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import antispam, selectors, services
-from .forms import AccountDeleteForm, ContactForm, ProfileForm
+from . import antispam, search, selectors, services
+from .forms import AccountDeleteForm, ContactForm, ProfileForm, SearchForm
 from .links import absolute_url
 from .personal_data import personal_data_sections
 
@@ -200,3 +201,43 @@ def contact(request):
 
 def contact_sent(request):
     return render(request, "portal/contact_sent.html")
+
+
+SEARCH_PREVIEW = 5
+SEARCH_PAGE_SIZE = 20
+
+
+def search_results(request):
+    """Site search: results grouped by kind, or one kind with pagination (?rodzaj=...)."""
+    form = SearchForm(request.GET if "q" in request.GET else None, kinds=search.KINDS)
+    context = {"form": form, "groups": [], "kind": None, "page_obj": None, "searched": False}
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        query = form.cleaned_data["q"]
+        kind = search.KINDS_BY_SLUG.get(form.cleaned_data["rodzaj"])
+        context["searched"] = True
+        context["query"] = query
+        if kind is not None:
+            page = Paginator(search.matches(kind, query), SEARCH_PAGE_SIZE).get_page(
+                request.GET.get("strona")
+            )
+            context.update(kind=kind, page_obj=page, hits=search.hits(kind, page.object_list))
+            params = request.GET.copy()
+            params.pop("strona", None)
+            context["query_string"] = params.urlencode()
+        else:
+            for each in search.KINDS:
+                found = search.matches(each, query)
+                total = found.count()
+                if total:
+                    context["groups"].append(
+                        {
+                            "kind": each,
+                            "total": total,
+                            "hits": search.hits(each, found[:SEARCH_PREVIEW]),
+                            "more_url": "?" + urlencode({"q": query, "rodzaj": each.slug}),
+                        }
+                    )
+    return render(request, "portal/search.html", context, status=status)

@@ -126,6 +126,12 @@ def seed_paths(role: str) -> list[str]:
 
     paths = ["/", reverse("events:report_list"), reverse("partners:owes_by_subregion")]
     paths.append(reverse("cooperation:group_list"))  # "Współpraca" in the main menu
+    # The header's search form and the contact form's answer page: reached by a form, not a link.
+    paths += [
+        reverse("search") + "?q=sp%C3%B3%C5%82dzielnia",
+        reverse("search") + "?q=kozmin&rodzaj=wydarzenia",
+        reverse("contact_sent"),
+    ]
     if role != "anonim":
         paths.append(reverse("account_profile"))  # "Moje dane osobowe"
         paths.append(reverse("cooperation:survey_list"))  # linked from "Współpraca"

@@ -1,0 +1,240 @@
+"""Site search across events, news, reports, pages and the partner catalogue.
+
+On PostgreSQL: full-text search with the ``portal_unaccent`` configuration (the ``simple``
+dictionary behind ``unaccent``, so "kozmin" finds "Koźmin"), every word matched as a prefix
+("spółdziel" finds "spółdzielnia"), and trigram word similarity on titles and names for typos
+("spółdzielna"). Polish has no stemmer in a stock PostgreSQL, so prefixes stand in for endings (stem_prefix).
+On SQLite (``make run`` without DATABASE_URL) a plain case-insensitive "contains" search.
+
+Only what the public may see is searched: the same selectors as the public pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.contrib.sites.models import Site
+from django.db import connection
+from django.db.models import CharField, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Report
+from partners.selectors import organisation_list_public
+
+from .models import NewsItem, Page
+
+CONFIG = "portal_unaccent"
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+# word_similarity of the typed word and the closest word of a title; 0.5 tolerates one or two
+# wrong letters in a word of eight ("spółdzielna", "kozmn") without matching unrelated words.
+TYPO_SIMILARITY = 0.5
+_HIGHLIGHT_START, _HIGHLIGHT_END = "[[[", "]]]"
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    slug: str
+    label: str
+    queryset: Callable[[], QuerySet]
+    # (field, weight); the first is the title, used for typos and as the heading of a result.
+    fields: tuple[tuple[str, str], ...]
+    snippet_field: str
+    url: Callable[[object], str]
+
+
+def _events() -> QuerySet:
+    return Event.objects.filter(state__in=(Event.State.PUBLISHED, Event.State.FINISHED))
+
+
+def _news() -> QuerySet:
+    return NewsItem.objects.filter(site=Site.objects.get_current(), is_published=True)
+
+
+def _reports() -> QuerySet:
+    return Report.objects.filter(
+        is_published=True, event__state__in=(Event.State.PUBLISHED, Event.State.FINISHED)
+    ).select_related("event")
+
+
+def _pages() -> QuerySet:
+    return Page.objects.filter(site=Site.objects.get_current())
+
+
+KINDS: tuple[SearchKind, ...] = (
+    SearchKind(
+        "wydarzenia",
+        _("Wydarzenia"),
+        _events,
+        (("title", "A"), ("summary", "B"), ("venue_city", "B"), ("description", "C")),
+        "summary",
+        lambda event: event.get_absolute_url(),
+    ),
+    SearchKind(
+        "aktualnosci",
+        _("Aktualności"),
+        _news,
+        (("title", "A"), ("lead", "B"), ("body", "C")),
+        "lead",
+        lambda item: reverse("news_detail", kwargs={"slug": item.slug}),
+    ),
+    SearchKind(
+        "relacje",
+        _("Relacje z wydarzeń"),
+        _reports,
+        (("title", "A"), ("lead", "B"), ("body", "C")),
+        "lead",
+        lambda report: report.event.get_absolute_url(),
+    ),
+    SearchKind(
+        "strony",
+        _("Strony informacyjne"),
+        _pages,
+        (("title", "A"), ("body", "B")),
+        "body",
+        lambda page: reverse("page", kwargs={"slug": page.slug}),
+    ),
+    SearchKind(
+        "partnerzy",
+        _("Partnerzy"),
+        organisation_list_public,
+        (("name", "A"), ("short_name", "A"), ("city", "B"), ("description", "C")),
+        "description",
+        lambda organisation: reverse(
+            "partners:organisation_detail", kwargs={"pk": organisation.pk}
+        ),
+    ),
+)
+KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
+
+
+@dataclass
+class SearchHit:
+    title: str
+    url: str
+    snippet: SafeString
+    obj: object
+
+
+def words_of(query: str) -> list[str]:
+    return re.findall(r"\w+", query.lower())[:MAX_WORDS]
+
+
+def stem_prefix(word: str) -> str:
+    """The part of a Polish word its inflected forms share, good enough for a prefix search.
+
+    Without a Polish stemmer in PostgreSQL, "spółdzielnia" must still find "spółdzielni" and
+    "spółdzielnię", and "koźmin" find "Koźminie": long words lose their last two letters, words
+    of six or seven their last one, never below five letters.
+    """
+    if len(word) >= 8:
+        return word[:-2]
+    if len(word) >= 6:
+        return word[:-1]
+    return word
+
+
+def _unaccent(expression):
+    return Func(expression, function="unaccent", output_field=CharField())
+
+
+def _without_tags(expression):
+    # Pages and descriptions hold sanitised HTML; the snippet is shown as plain text.
+    return Func(
+        expression,
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=CharField(),
+    )
+
+
+def _postgres_matches(kind: SearchKind, words: list[str]) -> QuerySet:
+    # Words come from \w+, so they carry no tsquery operators; each one is a prefix.
+    tsquery = SearchQuery(
+        " & ".join(f"{stem_prefix(word)}:*" for word in words), search_type="raw", config=CONFIG
+    )
+    vector = None
+    for field, weight in kind.fields:
+        part = SearchVector(field, weight=weight, config=CONFIG)
+        vector = part if vector is None else vector + part
+    title_field = kind.fields[0][0]
+    typed = _unaccent(Value(" ".join(words)))
+    return (
+        kind.queryset()
+        .annotate(
+            search_document=vector,
+            search_rank=SearchRank(vector, tsquery),
+            search_similarity=TrigramWordSimilarity(typed, _unaccent(F(title_field))),
+            search_snippet=SearchHeadline(
+                _without_tags(Coalesce(NullIf(kind.snippet_field, Value("")), title_field)),
+                tsquery,
+                config=CONFIG,
+                start_sel=_HIGHLIGHT_START,
+                stop_sel=_HIGHLIGHT_END,
+                max_words=30,
+                min_words=12,
+            ),
+        )
+        .filter(Q(search_document=tsquery) | Q(search_similarity__gte=TYPO_SIMILARITY))
+        .order_by("-search_rank", "-search_similarity", "-pk")
+    )
+
+
+def _fallback_matches(kind: SearchKind, words: list[str]) -> QuerySet:
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field, _weight in kind.fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return kind.queryset().filter(condition).order_by("-pk")
+
+
+def matches(kind: SearchKind, query: str) -> QuerySet:
+    words = words_of(query)
+    if not words:
+        return kind.queryset().none()
+    if connection.vendor == "postgresql":
+        return _postgres_matches(kind, words)
+    return _fallback_matches(kind, words)
+
+
+def _highlight(text: str) -> SafeString:
+    # The snippet is plain text from the database: escape it, then turn the markers into <mark>.
+    escaped = str(escape(text))
+    return mark_safe(  # noqa: S308 - built from escaped text and our own markers only
+        escaped.replace(_HIGHLIGHT_START, "<mark>").replace(_HIGHLIGHT_END, "</mark>")
+    )
+
+
+def hits(kind: SearchKind, objects) -> list[SearchHit]:
+    title_field = kind.fields[0][0]
+    result = []
+    for obj in objects:
+        snippet = getattr(obj, "search_snippet", None)
+        if snippet is None:
+            snippet = strip_tags(getattr(obj, kind.snippet_field, "") or "")[:240]
+        result.append(
+            SearchHit(
+                title=getattr(obj, title_field),
+                url=kind.url(obj),
+                snippet=_highlight(snippet),
+                obj=obj,
+            )
+        )
+    return result
