@@ -27,8 +27,10 @@ from django.db import connection
 from django.db.models import CharField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Report
@@ -54,6 +56,8 @@ class SearchKind:
     fields: tuple[tuple[str, str], ...]
     snippet_field: str
     url: Callable[[object], str]
+    # A short line that tells results of the same title apart (e.g. the dates of a series).
+    meta: Callable[[object], str] = lambda obj: ""
 
 
 def _events() -> QuerySet:
@@ -82,6 +86,11 @@ KINDS: tuple[SearchKind, ...] = (
         (("title", "A"), ("summary", "B"), ("venue_city", "B"), ("description", "C")),
         "summary",
         lambda event: event.get_absolute_url(),
+        lambda event: ", ".join(
+            part
+            for part in (date_format(localtime(event.starts_at), "j E Y"), event.venue_city)
+            if part
+        ),
     ),
     SearchKind(
         "aktualnosci",
@@ -90,6 +99,7 @@ KINDS: tuple[SearchKind, ...] = (
         (("title", "A"), ("lead", "B"), ("body", "C")),
         "lead",
         lambda item: reverse("news_detail", kwargs={"slug": item.slug}),
+        lambda item: date_format(localtime(item.published_at), "j E Y"),
     ),
     SearchKind(
         "relacje",
@@ -127,6 +137,7 @@ class SearchHit:
     url: str
     snippet: SafeString
     obj: object
+    meta: str = ""
 
 
 def words_of(query: str) -> list[str]:
@@ -235,6 +246,7 @@ def hits(kind: SearchKind, objects) -> list[SearchHit]:
                 url=kind.url(obj),
                 snippet=_highlight(snippet),
                 obj=obj,
+                meta=kind.meta(obj),
             )
         )
     return result
