@@ -1,4 +1,4 @@
-"""Benchmarks of reporting on a region-sized data set: the dashboard figures and the activity report.
+"""Benchmarks of reporting on a region-sized data set: dashboard figures, activity report, monitoring export.
 
 Data: 20 powiats in 4 subregions, 600 organisations, 3,000 people, 200 held events with 9,000
 attendance rows, 500 advisory cases with 1,500 consultations, 300 postulates. Query counts are
@@ -161,3 +161,18 @@ def test_activity_report_pdf_on_a_region(benchmark, region_data):
     benchmark.extra_info["queries"] = len(queries)
     benchmark.extra_info["pdf_bytes"] = size
     benchmark.pedantic(documents.report_pdf, args=(report,), rounds=3, iterations=1)
+
+
+def test_monitoring_export_on_a_region(benchmark, region_data):
+    """Both tables of the monitoring export (SL2021) and the workbook: one query per table."""
+    scope = Scope(start=PERIOD.start, end=PERIOD.end, funding_project=region_data)
+
+    def export():
+        return documents.monitoring_xlsx(documents.monitoring_tables(scope))
+
+    with CaptureQueriesContext(connection) as queries:
+        tables = documents.monitoring_tables(scope)
+    benchmark.extra_info["queries"] = len(queries)
+    benchmark.extra_info["institutions"] = len(tables["instytucje"][1])
+    benchmark.extra_info["people"] = len(tables["osoby"][1])
+    benchmark.pedantic(export, rounds=3, iterations=1)

@@ -352,16 +352,32 @@ def monitoring_tables(scope: Scope) -> dict[str, tuple[list[str], list[list]]]:
 
 
 def monitoring_xlsx(tables: dict) -> bytes:
-    """Both tables in one workbook, a sheet each; dates as date cells."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """Both tables in one workbook, a sheet each; dates as date cells (written in streaming mode)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
     titles = {"instytucje": _("Instytucje"), "osoby": _("Osoby")}
     for key, (header, rows) in tables.items():
-        sheet = _sheet(workbook, titles[key], header, rows)
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, date):
+        sheet = workbook.create_sheet(title=titles[key])
+        for index in range(len(header)):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = 24
+        bold = []
+        for label in header:
+            cell = WriteOnlyCell(sheet, value=escape_formula(str(label)))
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, date):
+                    cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = "yyyy-mm-dd"
+                    cells.append(cell)
+                else:
+                    cells.append(escape_formula(value) if isinstance(value, str) else value)
+            sheet.append(cells)
     return _to_bytes(workbook)
 
 

@@ -151,47 +151,35 @@ def report_get_for_download(*, user, pk: int) -> GeneratedReport:
 
 
 def monitoring_institutions(scope: Scope) -> list[dict]:
-    """Every organisation supported in the scope (metrics.supported_organisations), one row each.
+    """Every organisation supported in the scope (as metrics.supported_organisations), one row each.
 
-    One query: the first day of support, the forms (event types, expert advice) and the number
-    of its people present are correlated aggregates computed by PostgreSQL.
+    Three queries whatever the data size: attendance aggregated per organisation (first day,
+    event types, people), consultations aggregated per organisation (first day), and the
+    organisations' register data with the TERYT codes of their seat.
     """
     from django.contrib.postgres.aggregates import ArrayAgg
-    from django.db.models import Exists, IntegerField, Min, OuterRef, Subquery
-    from django.db.models.functions import Coalesce, Least
+    from django.db.models import Min
 
-    attended = metrics.present_attendance(scope).filter(registration__organisation=OuterRef("pk"))
-    advised = metrics.held_consultations(scope).filter(request__organisation=OuterRef("pk"))
-
-    def per_organisation(queryset, key, **aggregate):
-        (name,) = aggregate
-        return Subquery(queryset.values(key).annotate(**aggregate).values(name)[:1])
-
-    rows = (
-        metrics.supported_organisations(scope)
+    attended = {
+        row["organisation"]: row
+        for row in metrics.present_attendance(scope)
+        .values(organisation=F("registration__organisation_id"))
         .annotate(
-            first_attended=per_organisation(
-                attended, "registration__organisation", first=Min("day")
-            ),
-            first_advised=per_organisation(advised, "request__organisation", first=Min("held_on")),
-            event_types=per_organisation(
-                attended,
-                "registration__organisation",
-                types=ArrayAgg("registration__event__type", distinct=True, default=[]),
-            ),
-            people=Coalesce(
-                per_organisation(
-                    attended,
-                    "registration__organisation",
-                    people=Count("registration__participant", distinct=True),
-                ),
-                0,
-                output_field=IntegerField(),
-            ),
-            advised=Exists(advised),
+            first=Min("day"),
+            event_types=ArrayAgg("registration__event__type", distinct=True),
+            people=Count("registration__participant", distinct=True),
         )
-        .annotate(first_support=Least("first_attended", "first_advised"))
-        .values(
+    }
+    advised = {}
+    if not scope.event_type:  # an event type narrows to events only (metrics rule)
+        advised = {
+            row["organisation"]: row["first"]
+            for row in metrics.held_consultations(scope)
+            .values(organisation=F("request__organisation_id"))
+            .annotate(first=Min("held_on"))
+        }
+    rows = list(
+        Organisation.objects.filter(pk__in=attended.keys() | advised.keys()).values(
             "pk",
             "name",
             "nip",
@@ -200,10 +188,6 @@ def monitoring_institutions(scope: Scope) -> list[dict]:
             "street",
             "postal_code",
             "city",
-            "first_support",
-            "event_types",
-            "advised",
-            "people",
             gmina_name=F("seat_gmina__name"),
             gmina_teryt=F("seat_gmina__teryt"),
             powiat_name=F("seat_gmina__parent__name"),
@@ -211,9 +195,16 @@ def monitoring_institutions(scope: Scope) -> list[dict]:
             voivodeship_name=F("seat_gmina__parent__parent__name"),
             voivodeship_teryt=F("seat_gmina__parent__parent__teryt"),
         )
-        .order_by("first_support", "name", "pk")
     )
-    return list(rows)
+    for row in rows:
+        attendance = attended.get(row["pk"], {})
+        firsts = [day for day in (attendance.get("first"), advised.get(row["pk"])) if day]
+        row["first_support"] = min(firsts)
+        row["event_types"] = attendance.get("event_types", [])
+        row["people"] = attendance.get("people", 0)
+        row["advised"] = row["pk"] in advised
+    rows.sort(key=lambda row: (row["first_support"], row["name"], row["pk"]))
+    return rows
 
 
 def monitoring_people(scope: Scope) -> list[dict]:

@@ -77,7 +77,7 @@ def test_export_matches_the_hand_count(world):
     scope = Scope(start=PERIOD[0], end=PERIOD[1], funding_project=world.project)
     with CaptureQueriesContext(connection) as queries:
         tables = documents.monitoring_tables(scope)
-    assert len(queries) == 2  # one aggregate query per table
+    assert len(queries) == 4  # aggregates per table (institutions: attendance, advice, register)
 
     header, institutions = tables["instytucje"]
     assert header[:5] == ["Lp.", "Nazwa", "NIP", "REGON", "Rodzaj"]
