@@ -145,13 +145,15 @@ def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
     total, _unused = _holding_counts(event, 0)
     if total >= event.participant_capacity:
         return promoted
+    # One query here spares events without workshops a query per person in the queue.
+    has_sessions = session_rules.event_has_sessions(event)
     for registration in queue.select_related("participant", "event"):
         if total >= event.participant_capacity:
             break
         if not _has_place(event, registration.organisation_id):
             continue
         # Someone whose chosen workshop is full keeps their position too.
-        if session_rules.registration_sessions_first_full(registration) is not None:
+        if has_sessions and session_rules.registration_sessions_first_full(registration):
             continue
         _set_status(registration, _place_status(event))
         total += 1

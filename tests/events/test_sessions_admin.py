@@ -215,3 +215,25 @@ def test_walk_in_flag_is_read_only_and_filterable(coordinator_client):
         .form
     )
     assert "is_walk_in" not in form.fields
+
+
+@pytest.mark.parametrize(
+    ("role", "list_status", "can_change"),
+    [
+        (roles.ROPS_ADMINISTRATOR, 200, True),
+        (roles.EVENTS_COORDINATOR, 200, True),
+        (roles.REPORTING, 200, False),
+        (roles.REGISTRY_EDITOR, 403, False),
+        (None, 403, False),
+    ],
+)
+def test_workshop_admin_follows_the_role_matrix(client, role, list_status, can_change):
+    session = EventSessionFactory(title="Warsztat przed zmianą")
+    client.force_login(RoleUserFactory(role=role))
+    assert client.get(reverse("admin:events_eventsession_changelist")).status_code == list_status
+    client.post(
+        reverse("admin:events_eventsession_change", args=[session.pk]),
+        {"title": "Zmieniony", "capacity": 12, "host": "", "room": "", "description": ""},
+    )
+    session.refresh_from_db()
+    assert (session.title == "Zmieniony") is can_change
