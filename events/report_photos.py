@@ -55,26 +55,41 @@ def report_photos_upload(
     if errors:
         raise exceptions.PhotosRejected(errors)
     credit = strip_credit_prefix(credit) if credit.strip() else ""
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        last = report.photos.aggregate(last=Max("position"))["last"]
-        position = 0 if last is None else last + 1
-        photos = []
-        for web, thumbnail in prepared:
-            photo = ReportPhoto(report=report, position=position, credit=credit, uploaded_by=actor)
-            photo.image.save(web.name, web, save=False)
-            photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
-            photo.save()
-            photos.append(photo)
-            position += 1
-        audit_record(
-            actor=actor,
-            action="events.report.photos_upload",
-            target=report,
-            summary=_("Dodano zdjęcia do relacji (nieopublikowane): %(count)d")
-            % {"count": len(photos)},
-            changes={"photos": [photo.pk for photo in photos]},
-        )
+    stored: list = []
+    try:
+        with transaction.atomic():
+            return _store_photos(
+                report=report, prepared=prepared, credit=credit, actor=actor, stored=stored
+            )
+    except BaseException:
+        # The rows were rolled back: the files written for them must not stay behind.
+        for field_file in stored:
+            field_file.storage.delete(field_file.name)
+        raise
+
+
+def _store_photos(*, report: Report, prepared, credit: str, actor: User, stored: list):
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    last = report.photos.aggregate(last=Max("position"))["last"]
+    position = 0 if last is None else last + 1
+    photos = []
+    for web, thumbnail in prepared:
+        photo = ReportPhoto(report=report, position=position, credit=credit, uploaded_by=actor)
+        photo.image.save(web.name, web, save=False)
+        stored.append(photo.image)
+        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        stored.append(photo.thumbnail)
+        photo.save()
+        photos.append(photo)
+        position += 1
+    audit_record(
+        actor=actor,
+        action="events.report.photos_upload",
+        target=report,
+        summary=_("Dodano zdjęcia do relacji (nieopublikowane): %(count)d")
+        % {"count": len(photos)},
+        changes={"photos": [photo.pk for photo in photos]},
+    )
     return photos
 
 

@@ -194,3 +194,22 @@ def test_photo_page_permissions(client, report):
     assert client.get(url).status_code == 404
     client.force_login(RoleUserFactory(role=roles.EVENTS_COORDINATOR))
     assert client.get(url).status_code == 200
+
+
+def test_files_of_a_failed_upload_are_removed(report, media_root):
+    """The database refuses the second row (a trigger stands in for any failure mid-upload):
+    the rows roll back and the files already written for them are deleted."""
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_second_photo() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.position = 1 THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ "
+            "LANGUAGE plpgsql; CREATE TRIGGER refuse_second_photo BEFORE INSERT ON "
+            "events_reportphoto FOR EACH ROW EXECUTE FUNCTION refuse_second_photo();"
+        )
+    with pytest.raises(DatabaseError):
+        report_photos.report_photos_upload(
+            report=report, files=[jpeg("a.jpg"), jpeg("b.jpg")], actor=StaffUserFactory()
+        )
+    assert not ReportPhoto.objects.exists() and stored_files(media_root) == []
