@@ -178,3 +178,33 @@ def coverage_map_svg(rows: list[dict], *, value_key: str = "people"):
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped names only
+
+
+def coverage_map_geojson(rows: list[dict], *, value_key: str = "people") -> dict | None:
+    """The same choropleth as data for the browser map (Leaflet): a FeatureCollection, or None."""
+    by_unit = {row["unit"].pk: row for row in rows}
+    boundaries = list(Boundary.objects.filter(unit_id__in=by_unit).only("unit_id", "geometry"))
+    if not boundaries:
+        return None
+    maximum = max((by_unit[b.unit_id][value_key] for b in boundaries), default=0) or 1
+    features = []
+    for boundary in boundaries:
+        row = by_unit[boundary.unit_id]
+        value = row[value_key]
+        colour = (
+            PALETTE[0]
+            if not value
+            else PALETTE[min(len(PALETTE) - 1, 1 + int((len(PALETTE) - 2) * value / maximum))]
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": boundary.geometry,
+                "properties": {
+                    "label": f"{row['name']}: {value}",
+                    "fill": colour,
+                    "stroke": "#9b1c10" if not row["reached"] else "#33475b",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

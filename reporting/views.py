@@ -93,6 +93,7 @@ def coverage(request):
             "white_spots": [row for row in rows if not row["reached"]],
             "base_query": query.urlencode(),
             "map_svg": boundaries.coverage_map_svg(rows),
+            "map_geojson": boundaries.coverage_map_geojson(rows),
         },
     )
 

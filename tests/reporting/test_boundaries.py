@@ -64,6 +64,9 @@ def test_import_and_map(client, tmp_path):
     ).content.decode()
     assert 'class="coverage-map"' in html
     assert "<title>kartuski: 2</title>" in html and "<title>bytowski: 1</title>" in html
+    # The same choropleth as data for the Leaflet map, and the vendored library, served locally.
+    assert 'id="coverage-map-data"' in html and "kartuski: 2" in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
 
 
 @pytest.mark.parametrize(
