@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import metrics
+from . import metrics, services
 from .forms import IndicatorAdminForm
 from .models import GeneratedReport, Indicator
 
@@ -35,6 +35,18 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        services.indicator_save(
+            indicator=obj, actor=request.user, created=not change, changed_fields=form.changed_data
+        )
+
+    def delete_model(self, request, obj):
+        services.indicator_delete(indicator=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for indicator in queryset:
+            services.indicator_delete(indicator=indicator, actor=request.user)
 
     @admin.display(description=_("wartość do dziś"))
     def current_value(self, obj):

@@ -176,3 +176,30 @@ def monitoring_export(*, scope, file_format: str, actor) -> tuple[str, str, byte
             },
         )
     return name, content_type, content
+
+
+def indicator_save(*, indicator, actor, created: bool, changed_fields: list[str]):
+    """Save an indicator defined in the admin and record who set or changed its target."""
+    with transaction.atomic():
+        indicator.save()
+        audit_record(
+            actor=actor,
+            action="reporting.indicator." + ("create" if created else "update"),
+            target=indicator,
+            summary=f"{indicator.name}: {indicator.target_value} {indicator.unit} "
+            f"do {indicator.target_date}",
+            changes={"fields": list(changed_fields)},
+        )
+    return indicator
+
+
+def indicator_delete(*, indicator, actor) -> None:
+    """Delete an indicator and record it."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="reporting.indicator.delete",
+            target=indicator,
+            summary=indicator.name,
+        )
+        indicator.delete()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal import roles
+from portal.models import AuditLogEntry
 from reporting.models import Indicator, Metric
 from tests.factories import FundingProjectFactory, RoleUserFactory
 
@@ -52,7 +53,10 @@ def test_an_indicator_without_a_proper_target_gets_a_polish_message(client, chan
     assert not Indicator.objects.exists()
 
 
-def test_a_complete_indicator_is_saved(client):
+def test_a_complete_indicator_is_saved_and_recorded(client):
     response = _post(client)
     assert response.status_code == 302
-    assert Indicator.objects.get().target_value == 40
+    indicator = Indicator.objects.get()
+    assert indicator.target_value == 40
+    entry = AuditLogEntry.objects.get(action="reporting.indicator.create")
+    assert entry.object_id == str(indicator.pk) and "40" in entry.summary
