@@ -541,13 +541,17 @@ class WalkInForm(forms.Form):
         empty_label=_("— bez warsztatu —"),
     )
 
-    def __init__(self, *args, event, organisations, **kwargs):
+    def __init__(self, *args, event, organisations, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        sessions = EventSession.objects.filter(event=event).select_related("slot")
-        self.fields["session"].queryset = sessions
-        self.fields["session"].label_from_instance = lambda session: session.title
-        if not sessions.exists():
+        if sessions is None:
+            sessions = list(EventSession.objects.filter(event=event).select_related("slot"))
+        if sessions:
+            self.fields["session"].queryset = EventSession.objects.filter(event=event)
+            self.fields["session"].choices = [("", self.fields["session"].empty_label)] + [
+                (session.pk, session.title) for session in sessions
+            ]
+        else:
             del self.fields["session"]
 
     def clean(self):

@@ -366,14 +366,17 @@ def checkin_summary(*, event: Event, day, session: EventSession | None = None) -
     ``walk_ins`` counts the people present who came without registering (spoza listy zgłoszeń);
     they are included in ``present`` and ``confirmed`` too.
     """
-    confirmed = _confirmed_in(event, session)
-    marks = Attendance.objects.filter(registration__in=confirmed, day=day)
-    return {
-        "confirmed": confirmed.count(),
-        "present": marks.filter(is_present=True).count(),
-        "absent": marks.filter(is_present=False).count(),
-        "walk_ins": marks.filter(is_present=True, registration__is_walk_in=True).count(),
-    }
+    # One query: at most one attendance row per (registration, day), so counting the joined
+    # rows of that day counts people; "confirmed" counts registrations once.
+    that_day = Q(attendances__day=day)
+    present = that_day & Q(attendances__is_present=True)
+    counts = _confirmed_in(event, session).aggregate(
+        confirmed=Count("pk", distinct=True),
+        present=Count("attendances", filter=present),
+        absent=Count("attendances", filter=that_day & Q(attendances__is_present=False)),
+        walk_ins=Count("attendances", filter=present & Q(is_walk_in=True)),
+    )
+    return {name: counts[name] or 0 for name in ("confirmed", "present", "absent", "walk_ins")}
 
 
 def walk_in_candidates(*, event: Event, search: str, limit: int = 10) -> list[User]:
@@ -686,3 +689,24 @@ def walk_in_person_get(*, pk: int) -> User:
     if person is None:
         raise Http404
     return person
+
+
+def walk_in_organisations(
+    *, event: Event, search: str = "", limit: int = 30
+) -> QuerySet[Organisation]:
+    """Organisations offered in the walk-in form: those matching ``search`` (name or NIP), else
+    those of the people already registered (the register can hold thousands)."""
+    search = search.strip()
+    if search:
+        digits = "".join(ch for ch in search if ch.isdigit())
+        match = Q(name__icontains=search)
+        if len(digits) == 10:
+            match |= Q(nip=digits)
+        organisations = Organisation.objects.filter(match)
+    else:
+        organisations = Organisation.objects.filter(
+            pk__in=event.registrations.filter(status__in=Registration.ACTIVE).values(
+                "organisation_id"
+            )
+        )
+    return organisations.order_by("name", "pk")[:limit]

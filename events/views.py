@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -333,15 +334,27 @@ def _checkin_page(request, event, *, days, day, search, session, walk_in_form=No
     registrations = list(
         selectors.checkin_list(event=event, day=day, search=search, session=session)
     )
-    workshops = selectors.session_places_by_registration(registrations=registrations)
+    sessions = list(event.sessions.select_related("slot"))
+    workshops = (
+        selectors.session_places_by_registration(registrations=registrations) if sessions else {}
+    )
     for registration in registrations:
         registration.workshops = workshops.get(registration.pk, [])
+    organisation_search = (request.GET.get("organizacja") or "").strip()[:100]
+    offered = selectors.walk_in_organisations(event=event, search=organisation_search)
     if walk_in_form is None:
         walk_in_form = WalkInForm(
             event=event,
-            organisations=Organisation.objects.order_by("name"),
+            sessions=sessions,
+            organisations=offered,
             initial={"day": day, "session": session, "email": request.GET.get("dopisz", "")},
         )
+    else:
+        # Re-shown after an error: the short list again, plus the organisation chosen.
+        chosen = walk_in_form.data.get("organisation")
+        walk_in_form.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(pk__in=[o.pk for o in offered]) | Q(pk=int(chosen) if str(chosen).isdigit() else None)
+        ).order_by("name", "pk")
     return render(
         request,
         "events/checkin.html",
@@ -351,10 +364,11 @@ def _checkin_page(request, event, *, days, day, search, session, walk_in_form=No
             "day": day,
             "search": search,
             "session": session,
-            "sessions": list(event.sessions.select_related("slot")),
+            "sessions": sessions,
             "registrations": registrations,
             "summary": selectors.checkin_summary(event=event, day=day, session=session),
             "walk_in_form": walk_in_form,
+            "organisation_search": organisation_search,
             "walk_in_candidates": selectors.walk_in_candidates(event=event, search=search)
             if search
             else [],
@@ -375,9 +389,7 @@ def checkin_walk_in(request, slug: str):
     days = services.event_days(event)
     search = (request.POST.get("szukaj") or "").strip()[:100]
     session = _pick_session(event, request.POST.get("warsztat"))
-    form = WalkInForm(
-        request.POST, event=event, organisations=Organisation.objects.order_by("name")
-    )
+    form = WalkInForm(request.POST, event=event, organisations=Organisation.objects.all())
     day = _pick_day(request.POST.get("day"), days)
     if form.is_valid():
         person = None

@@ -112,6 +112,7 @@ def test_checkin_list_search_and_summary():
         "confirmed": 2,
         "present": 1,
         "absent": 0,
+        "walk_ins": 0,
     }
 
 

@@ -281,7 +281,16 @@ def _event_form_data(client, event) -> dict:
             data[name] = value.pk
         else:
             data[name] = value
-    for prefix in ("agenda_items", "speakers", "questions", "materials", "postulates", "messages"):
+    for prefix in (
+        "agenda_items",
+        "session_slots",
+        "sessions",
+        "speakers",
+        "questions",
+        "materials",
+        "postulates",
+        "messages",
+    ):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     return data
 

@@ -356,3 +356,16 @@ def test_checkin_page_per_workshop_lists_only_its_people(client, running_event, 
         },
     )
     assert f"warsztat={workshop.pk}" in response["Location"]
+
+
+def test_walk_in_form_offers_the_event_organisations_or_those_found(client, running_event, desk):
+    listed = RegistrationFactory(event=running_event)
+    OrganisationFactory(name="Stowarzyszenie Daleko")
+    found = OrganisationFactory(name="Fundacja Wspólny Dom", nip="5851001234")
+    client.force_login(desk)
+    url = reverse("events:checkin", args=[running_event.slug])
+    choices = list(client.get(url).context["walk_in_form"].fields["organisation"].queryset)
+    assert choices == [listed.organisation]
+    for search in ("wspólny", "585-100-12-34"):
+        form = client.get(url, {"organizacja": search}).context["walk_in_form"]
+        assert list(form.fields["organisation"].queryset) == [found]
