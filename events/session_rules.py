@@ -44,7 +44,9 @@ def sessions_choice_clean(
                 slot_id=session.slot_id,
             )
         chosen[session.slot_id] = session
-    for slot in SessionSlot.objects.filter(event=event).order_by("starts_at", "pk"):
+    # A slot staff have not filled with workshops yet asks nothing.
+    slots = SessionSlot.objects.filter(event=event, sessions__isnull=False).distinct()
+    for slot in slots.order_by("starts_at", "pk"):
         if slot.pk not in chosen:
             raise exceptions.SessionChoiceInvalid(
                 _("Prosimy wybrać warsztat w bloku „%(slot)s”.") % {"slot": slot}, slot_id=slot.pk
@@ -125,4 +127,4 @@ def session_places_create(
 
 
 def event_has_sessions(event: Event) -> bool:
-    return SessionSlot.objects.filter(event=event).exists()
+    return EventSession.objects.filter(event=event).exists()

@@ -288,3 +288,11 @@ def test_a_workshop_with_participants_cannot_move_to_another_slot(workshop_event
         services_sessions.session_save(
             session=session, actor=staff, created=False, changed_fields=["slot"]
         )
+
+
+def test_a_slot_without_workshops_yet_asks_nothing():
+    event = EventFactory(capacity=5)
+    SessionSlotFactory(event=event)
+    registration = register(event)
+    assert registration.status == Status.CONFIRMED
+    assert not registration.session_places.exists()
