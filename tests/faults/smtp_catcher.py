@@ -5,7 +5,8 @@
 While the file CONTROL/arm exists, the next message's RCPT TO is held (the file is removed and
 CONTROL/stalled written with the address and the client's port): the sending worker sits in the middle of its task until the test kills
 it, when the dropped connection ends the hold and nothing is stored. Every other message is
-stored once, like aiosmtpd's Mailbox handler does.
+stored once, like aiosmtpd's Mailbox handler does. While CONTROL/slow exists (it holds a number
+of seconds), the next message's RCPT TO is held that long and then taken: a slow mail server.
 """
 
 import asyncio
@@ -35,5 +36,12 @@ class StallingMailbox(Mailbox):
             # cancels this coroutine, so the message is never taken.
             await asyncio.sleep(60)
             return "451 4.3.0 Try again later"
+        slow = self.control / "slow"
+        if slow.exists():
+            # A slow server: hold this delivery for the given seconds, then take it.
+            seconds = float(slow.read_text())
+            slow.unlink()
+            (self.control / "stalled").write_text(f"{address} {session.peer[1]}")
+            await asyncio.sleep(seconds)
         envelope.rcpt_tos.append(address)
         return "250 OK"

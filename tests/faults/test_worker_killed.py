@@ -2,7 +2,8 @@
 exactly once.
 
 The SMTP catcher holds the delivery open (at RCPT TO), so the worker is inside outbox_send,
-holding the outbox row's lock, when it dies. Two crashes:
+holding the outbox row's lock, when it dies. First a slow mail server without a crash: the
+dispatcher's rounds beside the held delivery must leave its row alone. Then two crashes:
 
 1. only the pool process dies: the worker's main process sees it lost, and with
    ``task_acks_late`` + ``task_reject_on_worker_lost`` the message goes back to the queue and
@@ -76,6 +77,14 @@ def test_an_email_whose_worker_is_killed_mid_send_is_sent_exactly_once(stack_fac
     beat = stack.start_beat("beat")
     stack.wait_for_log("worker-a", "ready.", deadline)
 
+    # 0. A slow mail server holds a delivery for three dispatcher rounds, which run meanwhile in
+    # the other pool process: they must skip the row being sent (it is claimed), not send it too.
+    (stack.control / "slow").write_text(str(3 * DISPATCH_SECONDS))
+    stack.seed("emails", 1, "wolny")
+    address, _ = _wait_for_stall(stack, deadline)
+    assert address == "wolny0@faults.example.org"
+    wait_for_message(stack.maildir, "wolny0@faults.example.org", deadline)
+
     # 1. The pool process dies mid-send; the worker's main process survives.
     (stack.control / "arm").touch()
     stack.seed("emails", 1, "pula")
@@ -103,6 +112,10 @@ def test_an_email_whose_worker_is_killed_mid_send_is_sent_exactly_once(stack_fac
     # A few more dispatcher rounds: nothing arrives twice.
     time.sleep(3 * DISPATCH_SECONDS)
     received = sorted(str(message["To"]) for message in stack.messages())
-    assert received == ["calosc0@faults.example.org", "pula0@faults.example.org"], received
+    assert received == [
+        "calosc0@faults.example.org",
+        "pula0@faults.example.org",
+        "wolny0@faults.example.org",
+    ], received
     rows = stack.query("SELECT count(*) FROM portal_outboundemail WHERE sent_at IS NOT NULL")
-    assert rows[0][0] == 2
+    assert rows[0][0] == 3
