@@ -624,6 +624,10 @@ def load() -> None:
         absent=[(fillers[1], filler_org)],
         consent=consent,
     )
+    from portal.demo import link_demo_news_to_event
+
+    link_demo_news_to_event(Event.objects.get(slug="wizyta-studyjna-wielkopolska"))
+
     from . import demo_organiser, demo_sessions
 
     demo_sessions.load()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partners.models import Organisation
 from partners.selectors import organisation_list_for_member
 from portal.files import private_file_response
-from portal.selectors import region_get_current
+from portal.selectors import news_for_event, region_get_current
 
 from . import documents, exceptions, selectors, services, services_walk_ins, views_organiser
 from .filters import EventFilter
@@ -67,6 +67,7 @@ def event_detail(request, slug: str):
                 event=event, user=request.user
             ),
             "my_registrations": my_registrations,
+            "event_news": list(news_for_event(event=event)[:10]),
             "agenda_days": _agenda_by_day(event, selectors.session_slots_for_event(event=event)),
             "can_manage_registrations": selectors.user_has_perm(request.user, "view_registration"),
             "can_checkin": selectors.user_can_manage_checkin(request.user),

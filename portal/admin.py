@@ -3,12 +3,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .forms import RegionForm
+from .forms import NewsAttachmentForm, NewsItemForm, RegionForm
 from .models import (
     AuditLogEntry,
     ContactMessage,
     FundingProject,
+    NewsAttachment,
     NewsItem,
+    NewsTag,
     OutboundEmail,
     Page,
     Region,
@@ -75,12 +77,37 @@ class PageAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
+class NewsAttachmentInline(admin.TabularInline):
+    model = NewsAttachment
+    form = NewsAttachmentForm
+    extra = 1
+    fields = ["position", "title", "file", "file_type", "file_size"]
+    readonly_fields = ["file_type", "file_size"]
+
+
+@admin.register(NewsTag)
+class NewsTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(NewsItem)
 class NewsItemAdmin(admin.ModelAdmin):
+    form = NewsItemForm
     list_display = ["title", "published_at", "is_published"]
-    list_filter = ["is_published"]
+    list_filter = ["is_published", "tags"]
     search_fields = ["title", "lead"]
     prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["tags"]
+    fieldsets = [
+        (None, {"fields": ["site", "title", "slug", "lead", "body"]}),
+        (_("Zdjęcie główne"), {"fields": ["image", "image_alt"]}),
+        (_("Publikacja"), {"fields": ["is_published", "published_at"]}),
+        (_("Tagi i wydarzenie"), {"fields": ["tags", "event"]}),
+    ]
+    autocomplete_fields = ["event"]
+    inlines = [NewsAttachmentInline]
 
 
 @admin.register(ContactMessage)

@@ -5,9 +5,10 @@ from html import escape
 
 from django.conf import settings
 from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from .models import FundingProject, NewsItem, Page, Region, User
+from .models import FundingProject, NewsItem, NewsTag, Page, Region, User
 
 DEMO_STAFF_EMAIL = "staff@demo.rops.local"
 DEMO_STAFF_PASSWORD = "demo-rops-2026"
@@ -269,7 +270,7 @@ def load() -> None:
             "Gminy i powiaty mogą zgłaszać potrzeby doradcze przez portal.",
         ),
     ]:
-        NewsItem.objects.update_or_create(
+        item, _created = NewsItem.objects.update_or_create(
             site=site,
             slug=slug,
             defaults={
@@ -280,6 +281,7 @@ def load() -> None:
                 "is_published": True,
             },
         )
+        _news_media(item)
     staff = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
     if staff is None:
         staff = User.objects.create_superuser(
@@ -287,6 +289,69 @@ def load() -> None:
         )
     _verify_email(staff)
     _give_demo_totp(staff)
+
+
+# Demo news media: a generated picture (colour, caption drawn on it), its description and tags.
+DEMO_NEWS_MEDIA = {
+    "ruszaja-zapisy-na-wizyte-studyjna": (
+        (31, 111, 137),
+        "Wizyta studyjna",
+        "Grafika z napisem „Wizyta studyjna” na niebieskim tle.",
+        [
+            ("Wizyty studyjne", "wizyty-studyjne"),
+            ("Spółdzielnie socjalne", "spoldzielnie-socjalne"),
+        ],
+    ),
+    "spotkanie-owes-i-lgd": (
+        (137, 74, 31),
+        "OWES i LGD",
+        "Grafika z napisem „OWES i LGD” na brązowym tle.",
+        [("Spotkania", "spotkania"), ("Postulaty", "postulaty")],
+    ),
+    "doradztwo-dla-samorzadow": (
+        (46, 110, 60),
+        "Doradztwo",
+        "Grafika z napisem „Doradztwo” na zielonym tle.",
+        [("Doradztwo", "doradztwo"), ("Samorządy", "samorzady")],
+    ),
+}
+DEMO_STUDY_VISIT_NEWS = "ruszaja-zapisy-na-wizyte-studyjna"
+
+
+def _demo_news_picture(colour, text: str) -> ContentFile:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (900, 600), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 860, 560), outline=(255, 255, 255), width=6)
+    draw.text((80, 280), text, fill=(255, 255, 255), font_size=64)
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return ContentFile(buffer.getvalue(), name="zdjecie.jpg")
+
+
+def _news_media(item: NewsItem) -> None:
+    media = DEMO_NEWS_MEDIA.get(item.slug)
+    if media is None:
+        return
+    colour, text, alt, tags = media
+    if not item.image:
+        item.image.save("zdjecie.jpg", _demo_news_picture(colour, text), save=False)
+    item.image_alt = alt
+    item.save(update_fields=["image", "image_alt"])
+    item.tags.set(
+        [
+            NewsTag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+            for name, slug in tags
+        ]
+    )
+
+
+def link_demo_news_to_event(event) -> None:
+    """Called by events.demo once the study visit exists: the news about it links to it."""
+    NewsItem.objects.filter(slug=DEMO_STUDY_VISIT_NEWS).update(event=event)
 
 
 def _give_demo_totp(user: User) -> None:

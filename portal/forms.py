@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from . import uploads
-from .models import Region
+from .models import NewsAttachment, NewsItem, Region
 
 
 class AccountDeleteForm(forms.Form):
@@ -192,3 +192,78 @@ class SearchForm(forms.Form):
                 _("Proszę wpisać co najmniej jedno słowo (litery lub cyfry).")
             )
         return query
+
+
+NEWS_IMAGE_MAX_SIDE = 1600
+NEWS_ATTACHMENT_KINDS = (
+    uploads.PDF,
+    uploads.DOCX,
+    uploads.ODT,
+    uploads.XLSX,
+    uploads.PPTX,
+    uploads.JPEG,
+    uploads.PNG,
+)
+NEWS_IMAGE_ALT_REQUIRED = _(
+    "Proszę opisać zdjęcie (tekst alternatywny) – bez opisu nie opublikujemy go."
+)
+
+
+class NewsItemForm(forms.ModelForm):
+    """The admin form of a news item: the main image is checked, re-encoded and must be described."""
+
+    class Meta:
+        model = NewsItem
+        # The admin adds the other fields (and their language copies); these are checked here.
+        fields = ["image", "image_alt"]
+
+    def __init__(self, *args, **kwargs):
+        from events.forms import PrivateFileInput
+
+        super().__init__(*args, **kwargs)
+        if "image" in self.fields:
+            widget = PrivateFileInput()
+            widget.is_required = False
+            if self.instance.pk and self.instance.image:
+                widget.private_url = self.instance.get_image_url()
+            self.fields["image"].widget = widget
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if upload and isinstance(upload, UploadedFile):
+            uploads.validate_upload(upload, kinds=uploads.IMAGE_KINDS)
+            return uploads.image_reencode(upload, max_side=NEWS_IMAGE_MAX_SIDE)
+        return upload
+
+    def clean_image_alt(self):
+        return (self.cleaned_data.get("image_alt") or "").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("image") and "image_alt" in cleaned and not cleaned["image_alt"]:
+            self.add_error("image_alt", NEWS_IMAGE_ALT_REQUIRED)
+        return cleaned
+
+
+class NewsAttachmentForm(forms.ModelForm):
+    class Meta:
+        model = NewsAttachment
+        fields = ["title", "file", "position"]
+
+    def __init__(self, *args, **kwargs):
+        from events.forms import PrivateFileInput
+
+        super().__init__(*args, **kwargs)
+        widget = PrivateFileInput()
+        widget.is_required = self.fields["file"].required
+        if self.instance.pk and self.instance.news_id:
+            widget.private_url = self.instance.get_absolute_url()
+        self.fields["file"].widget = widget
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and isinstance(upload, UploadedFile):
+            kind = uploads.validate_upload(upload, kinds=NEWS_ATTACHMENT_KINDS)
+            self.instance.file_type = kind.label
+            self.instance.file_size = upload.size
+        return upload

@@ -1,8 +1,12 @@
 """The site's own data: accounts, the region running the installation, pages, news, e-mail outbox."""
 
+import os
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sites.models import Site
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -215,6 +219,29 @@ class Page(models.Model):
         return self.slug == self.ACCESSIBILITY_STATEMENT_SLUG
 
 
+def news_image_upload_to(instance, filename: str) -> str:
+    return f"news/images/{uuid.uuid4().hex}/{filename}"
+
+
+def news_attachment_upload_to(instance, filename: str) -> str:
+    return f"news/attachments/{uuid.uuid4().hex}/{filename}"
+
+
+class NewsTag(models.Model):
+    """A topic news items are grouped by; each tag has its own public page."""
+
+    name = models.CharField(_("nazwa"), max_length=80, unique=True)
+    slug = models.SlugField(_("adres"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("tag aktualności")
+        verbose_name_plural = _("tagi aktualności")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class NewsItem(models.Model):
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, related_name="news", verbose_name=_("witryna")
@@ -224,7 +251,38 @@ class NewsItem(models.Model):
     lead = models.TextField(_("zajawka"), blank=True)
     body = RichTextField(_("treść"))
     published_at = models.DateTimeField(_("data publikacji"), default=timezone.now)
-    is_published = models.BooleanField(_("opublikowana"), default=False)
+    is_published = models.BooleanField(
+        _("opublikowana"),
+        default=False,
+        help_text=_(
+            "Opublikowana aktualność z datą publikacji w przyszłości pokaże się dopiero o tej godzinie."
+        ),
+    )
+    image = models.ImageField(
+        _("zdjęcie główne"),
+        upload_to=news_image_upload_to,
+        max_length=300,
+        blank=True,
+        help_text=_("JPEG lub PNG; duże zdjęcia zmniejszamy do 1600 pikseli."),
+    )
+    image_alt = models.CharField(
+        _("tekst alternatywny zdjęcia"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Co widać na zdjęciu – dla osób, które go nie widzą. Wymagany, gdy jest zdjęcie."
+        ),
+    )
+    tags = models.ManyToManyField(NewsTag, blank=True, related_name="news", verbose_name=_("tagi"))
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news",
+        verbose_name=_("wydarzenie"),
+        help_text=_("Wydarzenie, którego dotyczy aktualność (pokazujemy link na obu stronach)."),
+    )
 
     class Meta:
         verbose_name = _("aktualność")
@@ -236,6 +294,40 @@ class NewsItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("news_detail", kwargs={"slug": self.slug})
+
+    def get_image_url(self) -> str:
+        return reverse("news_image", kwargs={"slug": self.slug})
+
+
+class NewsAttachment(models.Model):
+    """A file attached to a news item, served only while the item is published."""
+
+    news = models.ForeignKey(
+        NewsItem, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("aktualność")
+    )
+    title = models.CharField(_("tytuł"), max_length=250)
+    file = models.FileField(_("plik"), upload_to=news_attachment_upload_to, max_length=300)
+    file_type = models.CharField(_("typ pliku"), max_length=10, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(_("rozmiar (bajty)"), default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("załącznik aktualności")
+        verbose_name_plural = _("załączniki aktualności")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("news_attachment", kwargs={"slug": self.news.slug, "pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        return os.path.basename(self.file.name)
 
 
 class ContactMessage(models.Model):

@@ -36,7 +36,8 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Report
 from partners.selectors import organisation_list_public
 
-from .models import NewsItem, Page
+from . import selectors
+from .models import Page
 
 CONFIG = "portal_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -65,7 +66,7 @@ def _events() -> QuerySet:
 
 
 def _news() -> QuerySet:
-    return NewsItem.objects.filter(site=Site.objects.get_current(), is_published=True)
+    return selectors.news_published()
 
 
 def _reports() -> QuerySet:

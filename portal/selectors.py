@@ -1,10 +1,13 @@
 """Reads of the portal app."""
 
+from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import NewsItem, Page, Region
+from .models import NewsItem, NewsTag, Page, Region
 
 
 def region_get_current(*, request: HttpRequest | None = None) -> Region | None:
@@ -13,9 +16,36 @@ def region_get_current(*, request: HttpRequest | None = None) -> Region | None:
     return Region.objects.filter(site_id=site.pk).first()
 
 
-def news_list_published(*, request: HttpRequest) -> QuerySet[NewsItem]:
+def news_published(*, site_id: int | None = None) -> QuerySet[NewsItem]:
+    """The one rule for what the public sees: published, and its publication time has come.
+
+    An item marked published with a publication time in the future (scheduled) stays hidden from
+    every public place (list, detail, tag pages, feeds, sitemap, search, its files) until then.
+    """
+    if site_id is None:
+        site_id = Site.objects.get_current().pk
+    return NewsItem.objects.filter(
+        site_id=site_id, is_published=True, published_at__lte=timezone.now()
+    )
+
+
+def news_list_published(*, request: HttpRequest | None = None) -> QuerySet[NewsItem]:
     site = get_current_site(request)
-    return NewsItem.objects.filter(site_id=site.pk, is_published=True)
+    return news_published(site_id=site.pk).prefetch_related("tags")
+
+
+def news_get_published(*, request: HttpRequest, slug: str) -> NewsItem:
+    return get_object_or_404(
+        news_list_published(request=request).select_related("event"), slug=slug
+    )
+
+
+def news_for_tag(*, request: HttpRequest, tag: NewsTag) -> QuerySet[NewsItem]:
+    return news_list_published(request=request).filter(tags=tag)
+
+
+def news_for_event(*, event) -> QuerySet[NewsItem]:
+    return news_published().filter(event=event)
 
 
 def page_get(*, request: HttpRequest, slug: str) -> Page | None:

@@ -16,8 +16,9 @@ from cooperation.models import WorkingGroup
 from events.models import Event
 from partners.selectors import organisation_list_public
 
+from . import selectors
 from .links import site_url
-from .models import NewsItem, Page
+from .models import Page
 
 
 class PortalSitemap(Sitemap):
@@ -67,9 +68,7 @@ class NewsSitemap(PortalSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return NewsItem.objects.filter(site=Site.objects.get_current(), is_published=True).order_by(
-            "-published_at"
-        )
+        return selectors.news_published().order_by("-published_at")
 
     def location(self, item):
         return reverse("news_detail", kwargs={"slug": item.slug})

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import antispam, search, selectors, services
+from .files import private_file_response
 from .forms import AccountDeleteForm, ContactForm, ProfileForm, SearchForm
 from .links import absolute_url
+from .models import NewsTag
 from .personal_data import personal_data_sections
 
 
@@ -39,8 +41,32 @@ def news_list(request):
 
 
 def news_detail(request, slug: str):
-    item = get_object_or_404(selectors.news_list_published(request=request), slug=slug)
-    return render(request, "portal/news_detail.html", {"item": item})
+    item = selectors.news_get_published(request=request, slug=slug)
+    return render(
+        request,
+        "portal/news_detail.html",
+        {"item": item, "attachments": list(item.attachments.all())},
+    )
+
+
+def news_tag(request, slug: str):
+    tag = get_object_or_404(NewsTag, slug=slug)
+    page = Paginator(selectors.news_for_tag(request=request, tag=tag), 10).get_page(
+        request.GET.get("strona")
+    )
+    return render(request, "portal/news_tag.html", {"tag": tag, "page_obj": page})
+
+
+def news_image(request, slug: str):
+    """The main image of a published news item (hidden with the item, never a raw media URL)."""
+    item = selectors.news_get_published(request=request, slug=slug)
+    return private_file_response(item.image, inline=True)
+
+
+def news_attachment(request, slug: str, pk: int):
+    item = selectors.news_get_published(request=request, slug=slug)
+    attachment = get_object_or_404(item.attachments, pk=pk)
+    return private_file_response(attachment.file, download_name=attachment.download_name)
 
 
 def page_detail(request, slug: str):
