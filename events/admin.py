@@ -1,8 +1,10 @@
 """Staff tools: events with agenda and questions, registrations with bulk actions and export."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -119,6 +121,43 @@ def titled_filter(title):
     return TitledChoicesFilter
 
 
+class RecentEventFilter(admin.SimpleListFilter):
+    """The registrations' "event" filter: events running now, soon or lately, not every event.
+
+    Django's own filter lists every event ever held (hundreds of links in a few years); older
+    events are found with the search box or the "lista zgłoszeń" link of the event. The
+    parameter stays ``event__id__exact``, which links from the event page and the event list use.
+    """
+
+    title = _("wydarzenie")
+    parameter_name = "event__id__exact"
+    LIMIT = 30
+    RECENT = timedelta(days=60)
+
+    def lookups(self, request, model_admin):
+        events = list(
+            Event.objects.filter(ends_at__gte=timezone.now() - self.RECENT)
+            .exclude(state=Event.State.DRAFT)
+            .order_by("starts_at", "pk")
+            .values_list("pk", "title", "starts_at")[: self.LIMIT]
+        )
+        selected = self.value()
+        if selected and selected.isdigit() and int(selected) not in {pk for pk, *_ in events}:
+            events += list(
+                Event.objects.filter(pk=selected).values_list("pk", "title", "starts_at")
+            )
+        return [
+            (str(pk), f"{title} ({timezone.localtime(starts_at):%d.%m.%Y})")
+            for pk, title, starts_at in events
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(event_id=value)
+        return queryset
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 1
@@ -179,6 +218,8 @@ class EventAdmin(
     list_filter = ["state", "type", "subregions", "target_groups", "funding_project"]
     search_fields = ["title", "venue_city", "organiser"]
     date_hierarchy = "starts_at"
+    # One COUNT per page: Django's "(N total)" next to a filtered count is a second COUNT.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["target_groups", "subregions"]
     inlines = [
@@ -271,13 +312,11 @@ class EventAdmin(
         return (
             super()
             .get_queryset(request)
+            # Subqueries, not a join with GROUP BY: counted for the page's rows only, and left
+            # out of the changelist's COUNT and date-hierarchy queries (issue 12).
             .annotate(
-                places_taken=Count(
-                    "registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)
-                ),
-                waitlisted=Count(
-                    "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
-                ),
+                places_taken=selectors.places_taken_expression(),
+                waitlisted=selectors.waitlisted_expression(),
             )
         )
 
@@ -483,7 +522,7 @@ class RegistrationAdmin(
     list_filter = [
         "status",
         "is_walk_in",
-        "event",
+        RecentEventFilter,
         ("event__type", titled_filter(_("rodzaj wydarzenia"))),
         ("organisation__kind", titled_filter(_("rodzaj organizacji"))),
     ]

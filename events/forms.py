@@ -24,6 +24,7 @@ from .models import (
     SessionSlot,
     strip_credit_prefix,
 )
+from .selectors import registration_choices_resolve
 
 
 def session_slot_label(slot: SessionSlot) -> str:
@@ -56,12 +57,78 @@ def session_choice_label(session: EventSession) -> str:
     return f"{session.title} — {', '.join(details)}" if details else session.title
 
 
+class _ChoicesOnceIterator(forms.models.ModelChoiceIterator):
+    """Iterate the field's choices read once: Django reads a select's queryset twice (the
+    ``required`` attribute check and the options), a query each time."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.choice_objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.choice_objects()) + (self.field.empty_label is not None)
+
+
+class ChoicesOnceField(forms.ModelChoiceField):
+    """A model choice whose options are read in one query and at most ``choice_limit`` long.
+
+    Validation still accepts any row of the queryset, so a limited list with a search can
+    offer the rest.
+    """
+
+    iterator = _ChoicesOnceIterator
+
+    def __init__(self, *args, choice_limit: int | None = None, **kwargs):
+        self.choice_limit = choice_limit
+        self._choice_objects = None
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        self._choice_objects = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._choice_objects = None
+        return result
+
+    def to_python(self, value):
+        # A choice the form already resolved (see RegistrationForm) costs no query of its own.
+        resolved = getattr(self, "resolved", {})
+        if str(value) in resolved:
+            return resolved[str(value)]
+        return super().to_python(value)
+
+    def choice_objects(self) -> list:
+        if self._choice_objects is None:
+            rows = self.queryset
+            if self.choice_limit is None:
+                self._choice_objects = list(rows)
+            else:
+                rows = list(rows[: self.choice_limit + 1])
+                self.more = len(rows) > self.choice_limit
+                self._choice_objects = rows[: self.choice_limit]
+        return self._choice_objects
+
+    @property
+    def has_more(self) -> bool:
+        """Whether the list was cut at ``choice_limit`` (the page then offers a search)."""
+        self.choice_objects()
+        return getattr(self, "more", False)
+
+
 class RegistrationForm(forms.Form):
     """Who registers for whom, the event's own questions and the RODO consent."""
 
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organizacja"), empty_label=None)
-    participant = forms.ModelChoiceField(
+    organisation = ChoicesOnceField(queryset=None, label=_("Organizacja"), empty_label=None)
+    participant = ChoicesOnceField(
         queryset=None,
+        # An OPS may have hundreds of members: the list shows the first ones, a search the rest.
+        choice_limit=50,
         label=_("Uczestnik"),
         empty_label=None,
         help_text=_("Można zapisać siebie albo osobę z tej samej organizacji."),
@@ -79,6 +146,17 @@ class RegistrationForm(forms.Form):
         )
         if not self.is_bound:
             self.initial.setdefault("participant", user.pk)
+        else:
+            # Both choices checked in one query (each field would read its own).
+            organisation, participant = registration_choices_resolve(
+                user=user,
+                organisation_pk=self.data.get("organisation"),
+                participant_pk=self.data.get("participant"),
+            )
+            if organisation is not None:
+                self.fields["organisation"].resolved = {str(organisation.pk): organisation}
+            if participant is not None:
+                self.fields["participant"].resolved = {str(participant.pk): participant}
         self.question_fields: list[str] = []
         for question in event.questions.all():
             name = f"q_{question.pk}"
@@ -90,7 +168,8 @@ class RegistrationForm(forms.Form):
             widget=forms.HiddenInput,
             required=False,
             max_length=30,
-            initial=consent_text.version if consent_text else "",
+            # A callable: the clause is read only when the form is shown (not on a valid POST).
+            initial=lambda: consent_text.version if consent_text else "",
         )
         self.health_questions = [q for q in event.questions.all() if q.is_health_data]
         if self.health_questions:

@@ -2,7 +2,18 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -70,12 +81,34 @@ def registration_is_own(*, registration: Registration, user) -> bool:
     )
 
 
+def _registrations_counted(*statuses: str):
+    """Count the event's registrations in these statuses: a correlated subquery, so that only
+    the rows a page shows are counted (a join with GROUP BY aggregated the whole registrations
+    table before the LIMIT, and again inside every COUNT of the paginator and the admin)."""
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("event")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def places_taken_expression():
+    """Places taken (confirmed and pending registrations) of each event, for ``annotate``."""
+    return _registrations_counted(*Registration.HOLDING_PLACE)
+
+
+def waitlisted_expression():
+    """Length of each event's waitlist, for ``annotate``."""
+    return _registrations_counted(Registration.Status.WAITLISTED)
+
+
 def event_list_public() -> QuerySet[Event]:
     """Return every event the public may see (not drafts), with places taken annotated."""
     return Event.objects.filter(state__in=PUBLIC_STATES).annotate(
-        places_taken=Count(
-            "registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)
-        )
+        places_taken=places_taken_expression()
     )
 
 
@@ -98,21 +131,52 @@ def event_list_past_public() -> QuerySet[Event]:
     )
 
 
+# The public iCal feed: events of the last month and what is coming, at most this many.
+FEED_PAST_DAYS = 30
+FEED_LIMIT = 300
+
+
 def event_list_feed() -> QuerySet[Event]:
-    """Return published events for the public iCal feed (recent past and future)."""
-    since = timezone.now() - timezone.timedelta(days=90)
+    """Return published events for the public iCal feed: the last 30 days and the coming ones,
+    soonest first, at most ``FEED_LIMIT`` (calendars poll the feed often; it must not grow with
+    every event ever held)."""
+    since = timezone.now() - timezone.timedelta(days=FEED_PAST_DAYS)
     return Event.objects.filter(
         state__in=(Event.State.PUBLISHED, Event.State.FINISHED), ends_at__gte=since
-    ).order_by("starts_at", "pk")
+    ).order_by("starts_at", "pk")[:FEED_LIMIT]
+
+
+def _event_visible(*, slug: str, user) -> QuerySet[Event]:
+    states = (*PUBLIC_STATES, Event.State.DRAFT) if user_can_see_drafts(user) else PUBLIC_STATES
+    return Event.objects.filter(slug=slug, state__in=states)
 
 
 def event_get_public(*, slug: str, user) -> Event:
     """Return the event with this slug if the user may see it (drafts: ``events.view_event``), else 404."""
-    states = (*PUBLIC_STATES, Event.State.DRAFT) if user_can_see_drafts(user) else PUBLIC_STATES
+    event = _event_visible(slug=slug, user=user).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def event_get_for_page(*, slug: str, user) -> Event:
+    """Return the event for its public page, with everything the page shows read at once.
+
+    Places taken and the waitlist length are counted in the same query, and so is whether the
+    user acts for an organisation (``user_is_member``, for the registration button); the
+    report comes with the event. Registration questions are not read: the page does not show
+    them.
+    """
     event = (
-        Event.objects.filter(slug=slug, state__in=states)
-        .select_related("funding_project", "series")
-        .prefetch_related("target_groups", "subregions", "agenda_items", "questions")
+        _event_visible(slug=slug, user=user)
+        .select_related("funding_project", "series", "report")
+        .prefetch_related("target_groups", "subregions", "agenda_items")
+        .annotate(
+            places_taken=places_taken_expression(),
+            waitlisted=waitlisted_expression(),
+            material_count=_subquery_count(Material, "event"),
+            **_membership_annotation(user),
+        )
         .first()
     )
     if event is None:
@@ -120,7 +184,44 @@ def event_get_public(*, slug: str, user) -> Event:
     return event
 
 
+def event_get_for_registration(*, slug: str, user) -> Event:
+    """Return the event for the registration form: its questions, places taken, and whether
+    the user acts for an organisation, in two queries."""
+    event = (
+        _event_visible(slug=slug, user=user)
+        .prefetch_related("questions")
+        .annotate(places_taken=places_taken_expression(), **_membership_annotation(user))
+        .first()
+    )
+    if event is None:
+        raise Http404
+    return event
+
+
+def _subquery_count(model, field: str):
+    counted = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def _membership_annotation(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    return {
+        "user_is_member": Exists(
+            Membership.objects.filter(user=user, status=Membership.Status.APPROVED)
+        )
+    }
+
+
 def event_places_taken(*, event: Event) -> int:
+    if getattr(event, "places_taken", None) is not None:
+        return event.places_taken
     return event.registrations.filter(status__in=Registration.HOLDING_PLACE).count()
 
 
@@ -187,7 +288,10 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
             _("Zapisy wymagają zalogowania: można zapisać siebie lub osoby ze swojej organizacji."),
             needs_login=True,
         )
-    if not organisation_list_for_member(user=user).exists():
+    is_member = getattr(event, "user_is_member", None)
+    if is_member is None:
+        is_member = organisation_list_for_member(user=user).exists()
+    if not is_member:
         pending = (
             Membership.objects.filter(user=user, status=Membership.Status.PENDING)
             .select_related("organisation")
@@ -212,20 +316,60 @@ def event_registration_availability(*, event: Event, user, now=None) -> Registra
     return RegistrationAvailability(True)
 
 
-def colleague_list(*, user, organisations: QuerySet[Organisation] | None = None) -> QuerySet[User]:
-    """Return people with an approved membership in any organisation the user acts for."""
+def colleague_list(
+    *, user, organisations: QuerySet[Organisation] | None = None, search: str = ""
+) -> QuerySet[User]:
+    """Return people with an approved membership in any organisation the user acts for.
+
+    The user comes first; ``search`` keeps the people whose name or e-mail contains every word
+    (and the user).
+    """
     organisations = (
         organisations if organisations is not None else organisation_list_for_member(user=user)
     )
-    return (
-        User.objects.filter(
-            memberships__organisation__in=organisations,
-            memberships__status=Membership.Status.APPROVED,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
+    people = User.objects.filter(
+        memberships__organisation__in=organisations,
+        memberships__status=Membership.Status.APPROVED,
+        is_active=True,
     )
+    for word in search.split()[:5]:
+        people = people.filter(
+            Q(pk=user.pk)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return (
+        people.annotate(is_self=Case(When(pk=user.pk, then=Value(0)), default=Value(1)))
+        .distinct()
+        .order_by("is_self", "last_name", "first_name", "email")
+    )
+
+
+def registration_choices_resolve(
+    *, user, organisation_pk, participant_pk
+) -> tuple[Organisation | None, User | None]:
+    """Return the organisation and participant chosen in the registration form if the user may
+    choose them (as ``organisation_list_for_member`` and ``colleague_list`` allow), in one query."""
+    try:
+        organisation_pk, participant_pk = int(organisation_pk), int(participant_pk)
+    except (TypeError, ValueError):
+        return None, None
+    memberships = list(
+        Membership.objects.filter(
+            user_id__in={user.pk, participant_pk}, status=Membership.Status.APPROVED
+        ).select_related("organisation", "user")
+    )
+    own = {m.organisation_id: m.organisation for m in memberships if m.user_id == user.pk}
+    participant = next(
+        (
+            m.user
+            for m in memberships
+            if m.user_id == participant_pk and m.organisation_id in own and m.user.is_active
+        ),
+        None,
+    )
+    return own.get(organisation_pk), participant
 
 
 def registration_list_for_user(*, user) -> QuerySet[Registration]:
@@ -269,6 +413,45 @@ def registration_get_for_user(*, user, pk: int) -> Registration:
 def registration_active_for_event(*, event: Event, user) -> QuerySet[Registration]:
     """Return active registrations for the event that the user is the participant of or made."""
     return registration_list_for_user(user=user).filter(event=event, status__in=Registration.ACTIVE)
+
+
+@dataclass(frozen=True)
+class RegistrationPreconditions:
+    """What a registration checks before taking the event's lock, read in one query."""
+
+    consent_text: ConsentText | None
+    actor_is_member: bool
+    participant_is_member: bool
+
+
+def registration_preconditions(
+    *, actor: User, participant: User, organisation: Organisation
+) -> RegistrationPreconditions:
+    """Return the current information clause and whether the person registering and the
+    participant are approved members of the organisation, in one query."""
+    approved = Membership.objects.filter(
+        organisation=organisation, status=Membership.Status.APPROVED
+    )
+    row = (
+        ConsentText.objects.filter(is_active=True)
+        .order_by("-created_at", "-pk")
+        .annotate(
+            actor_is_member=Exists(approved.filter(user=actor)),
+            participant_is_member=Exists(approved.filter(user=participant)),
+        )
+        .first()
+    )
+    if row is None:  # no clause: registration is closed, but say first who may not register
+        return RegistrationPreconditions(
+            consent_text=None,
+            actor_is_member=approved.filter(user=actor).exists(),
+            participant_is_member=approved.filter(user=participant).exists(),
+        )
+    return RegistrationPreconditions(
+        consent_text=row,
+        actor_is_member=row.actor_is_member,
+        participant_is_member=row.participant_is_member,
+    )
 
 
 def consent_text_current() -> ConsentText | None:
@@ -489,6 +672,39 @@ def material_list_for_user(*, event: Event, user) -> QuerySet[Material]:
     if not event_user_may_download_private(event=event, user=user):
         materials = materials.filter(visibility=Material.Visibility.PUBLIC)
     return materials
+
+
+def material_list_for_page(
+    *, event: Event, user, my_registrations: list[Registration]
+) -> tuple[list[Material], int]:
+    """Return the materials the event page lists and how many it hides from this user.
+
+    Needs the ``material_count`` annotation of ``event_get_for_page``: no query for an event
+    without materials; whether the user is a confirmed participant comes from their own
+    registrations, already on the page.
+    """
+    if not getattr(event, "material_count", 1):
+        return [], 0
+    materials = list(event.materials.all())
+    may_download_private = user_has_perm(user, "download_private_material") or any(
+        registration.participant_id == user.pk
+        and registration.status == Registration.Status.CONFIRMED
+        for registration in my_registrations
+    )
+    visible = [
+        material
+        for material in materials
+        if may_download_private or material.visibility == Material.Visibility.PUBLIC
+    ]
+    return visible, len(materials) - len(visible)
+
+
+def report_for_page(*, event: Event, user) -> Report | None:
+    """Return the report read with the event (``event_get_for_page``) if the user may see it."""
+    report = getattr(event, "report", None)
+    if report is None or not (report.is_published or user_can_see_unpublished_reports(user)):
+        return None
+    return report
 
 
 def material_get_for_user(*, event: Event, user, pk: int) -> Material:

@@ -11,17 +11,24 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
-from partners.selectors import membership_is_approved
 from portal.audit import audit_record
 from portal.models import User
-from portal.services import EmailAttachment, email_build, email_enqueue, emails_bulk_create
+from portal.services import (
+    EmailAttachment,
+    RenderedEmail,
+    email_build,
+    email_enqueue_deferred,
+    email_renderer,
+    emails_bulk_create,
+)
 from reporting.models import MonitoringDetails
-from reporting.monitoring import details_for_project
+from reporting.monitoring import details_for_project, required_fields
 from reporting.services import monitoring_details_store
 
 from . import documents, exceptions, session_rules
@@ -37,7 +44,11 @@ from .models import (
     Registration,
     Report,
 )
-from .selectors import consent_text_current, registration_is_own, user_has_perm
+from .selectors import (
+    registration_is_own,
+    registration_preconditions,
+    user_has_perm,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -108,16 +119,28 @@ def _lock_event(event_id: int) -> Event:
     return Event.objects.select_for_update().get(pk=event_id)
 
 
-def _holding_counts(event: Event, organisation_id: int) -> tuple[int, int]:
-    holding = event.registrations.filter(status__in=Registration.HOLDING_PLACE)
-    return holding.count(), holding.filter(organisation_id=organisation_id).count()
+def _capacity_counts(event: Event, organisation_id: int, participant_id: int = 0) -> dict:
+    """Count, in one query, the places taken at the event and by the organisation, and the
+    participant's active registrations (event row already locked)."""
+    holding = Q(status__in=Registration.HOLDING_PLACE)
+    return event.registrations.aggregate(
+        total=Count("pk", filter=holding),
+        for_organisation=Count("pk", filter=holding & Q(organisation_id=organisation_id)),
+        participant_active=Count(
+            "pk", filter=Q(participant_id=participant_id, status__in=Registration.ACTIVE)
+        ),
+    )
+
+
+def _counts_have_place(event: Event, counts: dict) -> bool:
+    if counts["total"] >= event.participant_capacity:
+        return False
+    limit = event.per_organisation_limit
+    return limit is None or counts["for_organisation"] < limit
 
 
 def _has_place(event: Event, organisation_id: int) -> bool:
-    total, for_organisation = _holding_counts(event, organisation_id)
-    if total >= event.participant_capacity:
-        return False
-    return event.per_organisation_limit is None or for_organisation < event.per_organisation_limit
+    return _counts_have_place(event, _capacity_counts(event, organisation_id))
 
 
 def _place_status(event: Event) -> str:
@@ -137,37 +160,69 @@ def _set_status(registration: Registration, status: str, now=None) -> None:
 def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
     """Give freed places to the oldest waitlisted registrations (event row already locked).
 
-    Someone whose organisation has reached its limit is skipped but keeps their position.
-    ``actor`` is whoever freed the place (or added places); the audit entry names them.
+    Reads only as many of the queue as there are free places (LIMIT), in decision order.
+    Someone whose organisation has reached its limit, or whose chosen workshop is full, is
+    skipped but keeps their position; the next read leaves them (and a full organisation) out.
+    The event row lock serialises every change of the queue, so no row needs a lock of its
+    own. ``actor`` is whoever freed the place (or added places); the audit entry names them.
     """
     promoted: list[Registration] = []
-    queue = event.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
-    total, _unused = _holding_counts(event, 0)
-    if total >= event.participant_capacity:
+    holding = event.registrations.filter(status__in=Registration.HOLDING_PLACE)
+    free = event.participant_capacity - holding.count()
+    if free <= 0:
         return promoted
-    # One query here spares events without workshops a query per person in the queue.
-    has_sessions = session_rules.event_has_sessions(event)
-    for registration in queue.select_related("participant", "event"):
-        if total >= event.participant_capacity:
-            break
-        if not _has_place(event, registration.organisation_id):
-            continue
-        # Someone whose chosen workshop is full keeps their position too.
-        if has_sessions and session_rules.registration_sessions_first_full(registration):
-            continue
-        _set_status(registration, _place_status(event))
-        total += 1
-        promoted.append(registration)
-        _notify(registration, "promoted")
-        _status_change_record(
-            registration,
-            actor=actor,
-            verb="promote",
-            old_status=Status.WAITLISTED,
-            summary=_("Miejsce z listy rezerwowej dla: %(name)s")
-            % {"name": _person(registration.participant)},
+    limit = event.per_organisation_limit
+    taken_by_organisation: dict[int, int] = {}
+    if limit is not None:
+        taken_by_organisation = dict(
+            holding.order_by()
+            .values("organisation_id")
+            .annotate(count=Count("pk"))
+            .values_list("organisation_id", "count")
         )
+    queue = event.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    # One query here spares events without workshops a query per person promoted.
+    has_sessions = session_rules.event_has_sessions(event)
+    workshop_full: list[int] = []
+    while free > 0:
+        full = [org for org, count in taken_by_organisation.items() if count >= (limit or 0)]
+        candidates = list(
+            queue.exclude(organisation_id__in=full)
+            .exclude(pk__in=workshop_full)
+            .select_related("participant", "event")[:free]
+        )
+        if not candidates:
+            break
+        skipped = False
+        for registration in candidates:
+            taken = taken_by_organisation.get(registration.organisation_id, 0)
+            if limit is not None and taken >= limit:
+                skipped = True  # filled up earlier in this batch; read again without it
+                continue
+            if has_sessions and session_rules.registration_sessions_first_full(registration):
+                workshop_full.append(registration.pk)
+                skipped = True
+                continue
+            _promote(registration, event, actor)
+            taken_by_organisation[registration.organisation_id] = taken + 1
+            promoted.append(registration)
+            free -= 1
+        if not skipped:
+            break
     return promoted
+
+
+def _promote(registration: Registration, event: Event, actor: User | None) -> None:
+    _set_status(registration, _place_status(event))
+    _notify(registration, "promoted")
+    _status_change_record(
+        registration,
+        actor=actor,
+        verb="promote",
+        old_status=Status.WAITLISTED,
+        summary=_("Miejsce z listy rezerwowej dla: %(name)s")
+        % {"name": _person(registration.participant)},
+    )
 
 
 # --- notifications -----------------------------------------------------------------------
@@ -225,9 +280,42 @@ def _notify(
     dedup_key: str | None = None,
     actor: User | None = None,
 ) -> None:
-    """Queue one e-mail about a registration; the outbox sends it after commit, once."""
-    email_enqueue(
-        **_notify_kwargs(registration, kind, due_at=due_at, dedup_key=dedup_key, actor=actor)
+    """Queue one e-mail about a registration; the outbox sends it after commit, once.
+
+    Only the outbox row is written here (one INSERT): callers hold the event's row lock, and
+    the body and the .ics are rendered by the worker that sends it (``_registration_email``),
+    as the registration was at this decision.
+    """
+    email_enqueue_deferred(
+        to=registration.participant.email,
+        subject=str(EMAIL_SUBJECTS[kind]).format(title=registration.event.title),
+        renderer="events.registration",
+        render_args={
+            "registration": registration.pk,
+            "kind": kind,
+            "status": registration.status,
+            "actor": actor.pk if actor is not None else None,
+        },
+        dedup_key=dedup_key
+        or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
+        due_at=due_at,
+    )
+
+
+@email_renderer("events.registration")
+def _registration_email(
+    *, registration: int, kind: str, status: str, actor: int | None = None
+) -> RenderedEmail:
+    """Render an e-mail queued by ``_notify`` (in the worker, outside any event lock)."""
+    instance = Registration.objects.select_related("event", "participant", "organisation").get(
+        pk=registration
+    )
+    instance.status = status  # as decided, whatever happened to it since
+    kwargs = _notify_kwargs(
+        instance, kind, actor=User.objects.filter(pk=actor).first() if actor else None
+    )
+    return RenderedEmail(
+        template=kwargs["template"], context=kwargs["context"], attachments=kwargs["attachments"]
     )
 
 
@@ -262,22 +350,23 @@ def registration_create(
     the event and the workshop have room.
     """
     now = now or timezone.now()
-    if not membership_is_approved(user=actor, organisation=organisation):
+    # Everything that needs no lock is read before taking it, in one query.
+    checks = registration_preconditions(
+        actor=actor, participant=participant, organisation=organisation
+    )
+    if not checks.actor_is_member:
         raise exceptions.NotAMember()
-    if participant.pk != actor.pk and not membership_is_approved(
-        user=participant, organisation=organisation
-    ):
+    if participant.pk != actor.pk and not checks.participant_is_member:
         raise exceptions.ParticipantNotInOrganisation()
     if not (participant.first_name.strip() and participant.last_name.strip()):
         raise exceptions.ParticipantNameMissing()
     cleaned_answers = answers_clean(event=event, answers=answers)
-    health_questions = {
-        str(pk) for pk in event.questions.filter(is_health_data=True).values_list("pk", flat=True)
-    }
+    # .all(): the questions the view already read with the event (no query of its own).
+    health_questions = {str(q.pk) for q in event.questions.all() if q.is_health_data}
     gives_health_data = bool(health_questions & set(cleaned_answers))
     if gives_health_data and not health_data_consent:
         raise exceptions.HealthDataConsentMissing()
-    consent_text = consent_text_current()
+    consent_text = checks.consent_text
     if consent_text is None:
         raise exceptions.RegistrationClosed(
             _("Zapisy są chwilowo wstrzymane: brak obowiązującej klauzuli RODO.")
@@ -286,70 +375,90 @@ def registration_create(
         raise exceptions.InformationClauseChanged()
     monitoring_values, monitoring_errors = details_for_project(
         project=event.funding_project,
-        stored=MonitoringDetails.objects.filter(person=participant).first(),
+        # Read only when the project asks for monitoring details.
+        stored=MonitoringDetails.objects.filter(person=participant).first()
+        if required_fields(event.funding_project)
+        else None,
         given=monitoring or {},
     )
     if monitoring_errors:
         raise exceptions.MonitoringDetailsInvalid(monitoring_errors)
     chosen = session_rules.sessions_choice_clean(event=event, sessions=sessions)
 
-    with transaction.atomic():
-        locked = _lock_event(event.pk)
-        _check_open(locked, now)
-        if locked.registrations.filter(
-            participant=participant, status__in=Registration.ACTIVE
-        ).exists():
-            raise exceptions.AlreadyRegistered()
-        status = _place_status(locked) if _has_place(locked, organisation.pk) else Status.WAITLISTED
-        if chosen:
-            # Lock order: the event row (above), then the chosen sessions by primary key.
-            locked_sessions = session_rules.sessions_lock(s.pk for s in chosen.values())
-            chosen = {slot: locked_sessions[s.pk] for slot, s in chosen.items()}
-            if status != Status.WAITLISTED:
-                full = session_rules.sessions_first_full(chosen.values())
-                if full is not None:
-                    raise exceptions.SessionFull(full)
-        # Taken under the lock, so the queue order is the order in which places were decided.
-        decided_at = timezone.now()
-        try:
-            with transaction.atomic():
-                registration = Registration.objects.create(
-                    event=locked,
-                    participant=participant,
-                    organisation=organisation,
-                    registered_by=actor,
-                    status=status,
-                    answers=cleaned_answers,
-                    consent_text=consent_text,
-                    consented_at=now,
-                    health_data_consent_at=now if gives_health_data else None,
-                    created_at=decided_at,
-                    status_changed_at=decided_at,
-                    waitlisted_at=decided_at if status == Status.WAITLISTED else None,
-                )
-        except IntegrityError as error:
+    # Under the event's lock only the decision: lock, one count, the inserts. The e-mail is
+    # rendered by the worker that sends it (see _notify).
+    try:
+        with transaction.atomic():
+            locked = _lock_event(event.pk)
+            _check_open(locked, now)
+            counts = _capacity_counts(locked, organisation.pk, participant.pk)
+            if counts["participant_active"]:
+                raise exceptions.AlreadyRegistered()
+            status = (
+                _place_status(locked) if _counts_have_place(locked, counts) else Status.WAITLISTED
+            )
+            if chosen:
+                # Lock order: the event row (above), then the chosen sessions by primary key.
+                locked_sessions = session_rules.sessions_lock(s.pk for s in chosen.values())
+                chosen = {slot: locked_sessions[s.pk] for slot, s in chosen.items()}
+                if status != Status.WAITLISTED:
+                    full = session_rules.sessions_first_full(chosen.values())
+                    if full is not None:
+                        raise exceptions.SessionFull(full)
+            # The page after this counts free places from here, without a query.
+            locked.places_taken = counts["total"] + (status in Registration.HOLDING_PLACE)
+            # Taken under the lock, so the queue order is the order in which places were decided.
+            decided_at = timezone.now()
+            registration = Registration.objects.create(
+                event=locked,
+                participant=participant,
+                organisation=organisation,
+                registered_by=actor,
+                status=status,
+                answers=cleaned_answers,
+                consent_text=consent_text,
+                consented_at=now,
+                health_data_consent_at=now if gives_health_data else None,
+                created_at=decided_at,
+                status_changed_at=decided_at,
+                waitlisted_at=decided_at if status == Status.WAITLISTED else None,
+            )
+            monitoring_details_store(person=participant, values=monitoring_values, actor=actor)
+            session_rules.session_places_create(registration=registration, chosen=chosen)
+            _notify(registration, status)
+            audit_record(
+                actor=actor,
+                action="events.registration.create",
+                target=registration,
+                summary=_("Zgłoszenie: %(name)s (%(organisation)s), status: %(status)s")
+                % {
+                    "name": _person(participant),
+                    "organisation": organisation,
+                    "status": registration.get_status_display(),
+                },
+                changes={
+                    "status": [None, status],
+                    "information_clause": consent_text.version,
+                    "health_data_consent": gives_health_data,
+                    **(
+                        {"sessions": [s.pk for _slot, s in sorted(chosen.items())]}
+                        if chosen
+                        else {}
+                    ),
+                },
+            )
+    except IntegrityError as error:
+        # The partial unique constraint, the last resort against a double submit; without a
+        # savepoint of its own the whole decision is rolled back.
+        if _constraint_name(error) == "registration_one_active_per_participant":
             raise exceptions.AlreadyRegistered() from error
-        monitoring_details_store(person=participant, values=monitoring_values, actor=actor)
-        session_rules.session_places_create(registration=registration, chosen=chosen)
-        _notify(registration, status)
-        audit_record(
-            actor=actor,
-            action="events.registration.create",
-            target=registration,
-            summary=_("Zgłoszenie: %(name)s (%(organisation)s), status: %(status)s")
-            % {
-                "name": _person(participant),
-                "organisation": organisation,
-                "status": registration.get_status_display(),
-            },
-            changes={
-                "status": [None, status],
-                "information_clause": consent_text.version,
-                "health_data_consent": gives_health_data,
-                **({"sessions": [s.pk for _slot, s in sorted(chosen.items())]} if chosen else {}),
-            },
-        )
+        raise
     return registration
+
+
+def _constraint_name(error: IntegrityError) -> str | None:
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None)
 
 
 def _check_open(event: Event, now) -> None:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -46,7 +47,7 @@ def event_list(request):
 
 
 def event_detail(request, slug: str):
-    event = selectors.event_get_public(slug=slug, user=request.user)
+    event = selectors.event_get_for_page(slug=slug, user=request.user)
     my_registrations = (
         list(selectors.registration_active_for_event(event=event, user=request.user))
         if request.user.is_authenticated
@@ -62,7 +63,7 @@ def event_detail(request, slug: str):
         {
             "event": event,
             "places_free": selectors.event_places_free(event=event),
-            "waitlist_length": selectors.event_waitlist(event=event).count(),
+            "waitlist_length": event.waitlisted,
             "availability": selectors.event_registration_availability(
                 event=event, user=request.user
             ),
@@ -72,17 +73,19 @@ def event_detail(request, slug: str):
             "can_manage_registrations": selectors.user_has_perm(request.user, "view_registration"),
             "can_checkin": selectors.user_can_manage_checkin(request.user),
             **views_organiser.event_detail_context(event, request.user),
-            **_after_event_context(event, request.user),
+            **_after_event_context(event, request.user, my_registrations),
         },
     )
 
 
-def _after_event_context(event: Event, user) -> dict:
-    report = selectors.report_get_for_user(event=event, user=user)
-    materials = selectors.material_list_for_user(event=event, user=user)
+def _after_event_context(event: Event, user, my_registrations: list) -> dict:
+    report = selectors.report_for_page(event=event, user=user)
+    materials, hidden_materials = selectors.material_list_for_page(
+        event=event, user=user, my_registrations=my_registrations
+    )
     return {
         "materials": materials,
-        "hidden_materials": event.materials.count() - len(materials),
+        "hidden_materials": hidden_materials,
         "report": report,
         "postulates": selectors.postulate_list_public(event=event, report=report),
         "session_results": selectors.session_list_with_results(event=event),
@@ -105,19 +108,23 @@ def _agenda_by_day(event: Event, slots=()) -> list[tuple]:
 
 @login_required
 def registration_create(request, slug: str):
-    event = selectors.event_get_public(slug=slug, user=request.user)
+    event = selectors.event_get_for_registration(slug=slug, user=request.user)
     availability = selectors.event_registration_availability(event=event, user=request.user)
     if not availability.can_register:
         messages.error(request, availability.reason)
         return redirect(event)
     organisations = organisation_list_for_member(user=request.user)
+    colleague_search = request.GET.get("osoba", "").strip()[:100]
     form = RegistrationForm(
         request.POST or None,
         event=event,
         organisations=organisations,
-        colleagues=selectors.colleague_list(user=request.user, organisations=organisations),
+        colleagues=selectors.colleague_list(
+            user=request.user, organisations=organisations, search=colleague_search
+        ),
         user=request.user,
-        consent_text=selectors.consent_text_current(),
+        # Read when the form is shown, not on a valid POST (the service reads the clause itself).
+        consent_text=SimpleLazyObject(selectors.consent_text_current),
         slots=selectors.session_slots_for_event(event=event),
     )
     name_missing = False
@@ -170,6 +177,7 @@ def registration_create(request, slug: str):
             "places_free": selectors.event_places_free(event=event),
             "name_missing": name_missing,
             "account_url": _account_url(),
+            "colleague_search": colleague_search,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -205,9 +213,16 @@ def _registration_message(registration) -> str:
     ) % {"name": name}
 
 
+# "Moje zgłoszenia" of a colleague who registers a whole team for years grows without end.
+MY_PAGE_SIZE = 25
+
+
 @login_required
 def my_registrations(request):
-    registrations = list(selectors.registration_list_for_user(user=request.user))
+    page = Paginator(
+        selectors.registration_list_for_user(user=request.user), MY_PAGE_SIZE
+    ).get_page(request.GET.get("strona"))
+    registrations = list(page.object_list)
     now = timezone.now()
     for registration in registrations:
         registration.queue_position = selectors.waitlist_position(registration=registration)
@@ -216,7 +231,11 @@ def my_registrations(request):
             registration
         )
         registration.certificate_due = selectors.registration_certificate_eligible(registration)
-    return render(request, "events/my_registrations.html", {"registrations": registrations})
+    return render(
+        request,
+        "events/my_registrations.html",
+        {"registrations": registrations, "page_obj": page},
+    )
 
 
 @login_required

@@ -355,7 +355,7 @@ class OutboundEmail(models.Model):
     dedup_key = models.CharField(_("klucz unikalności"), max_length=255, unique=True)
     to = models.EmailField(_("odbiorca"))
     subject = models.CharField(_("temat"), max_length=255)
-    body_text = models.TextField(_("treść"))
+    body_text = models.TextField(_("treść"), blank=True)
     body_html = models.TextField(_("treść HTML"), blank=True)
     attachments = models.JSONField(_("załączniki"), default=list, blank=True)
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
@@ -363,6 +363,11 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(_("wysłano"), null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("próby"), default=0)
     last_error = models.TextField(_("ostatni błąd"), blank=True)
+    # An e-mail decided inside a short transaction (e.g. a registration holding the event's
+    # lock) is stored with only its recipient, subject and what to render; the worker renders
+    # the body when it sends it (portal.services.outbox_deliver).
+    renderer = models.CharField(_("szablon do wygenerowania"), max_length=100, blank=True)
+    render_args = models.JSONField(_("dane do wygenerowania"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("wiadomość e-mail")

@@ -1,18 +1,21 @@
 """Writes of the portal app: the e-mail outbox every app sends through."""
 
 import base64
+import json
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
@@ -31,6 +34,28 @@ class EmailAttachment:
     mimetype: str
 
 
+def _render_bodies(template: str, context: dict | None) -> tuple[str, str]:
+    # Templates write links as {{ site_url }}{% url ... %}; site_url comes from portal.links.
+    context = {**(context or {}), "site_url": site_url()}
+    body_text = render_to_string(f"email/{template}.txt", context).strip() + "\n"
+    try:
+        body_html = render_to_string(f"email/{template}.html", context)
+    except TemplateDoesNotExist:
+        body_html = ""
+    return body_text, body_html
+
+
+def _stored_attachments(attachments: Iterable[EmailAttachment]) -> list[dict]:
+    return [
+        {
+            "filename": attachment.filename,
+            "mimetype": attachment.mimetype,
+            "content_b64": base64.b64encode(attachment.content).decode("ascii"),
+        }
+        for attachment in attachments
+    ]
+
+
 def email_build(
     *,
     to: str,
@@ -45,32 +70,112 @@ def email_build(
 ) -> OutboundEmail:
     """Render an e-mail into an unsaved outbox row (for email_enqueue and bulk creation)."""
     if template is not None:
-        # Templates write links as {{ site_url }}{% url ... %}; site_url comes from portal.links.
-        context = {**(context or {}), "site_url": site_url()}
-        body_text = render_to_string(f"email/{template}.txt", context).strip() + "\n"
-        try:
-            body_html = render_to_string(f"email/{template}.html", context)
-        except TemplateDoesNotExist:
-            body_html = ""
+        body_text, body_html = _render_bodies(template, context)
     if body_text is None:
         raise ValueError("Either template or body_text is required.")
-    stored_attachments = [
-        {
-            "filename": attachment.filename,
-            "mimetype": attachment.mimetype,
-            "content_b64": base64.b64encode(attachment.content).decode("ascii"),
-        }
-        for attachment in attachments
-    ]
     return OutboundEmail(
         dedup_key=dedup_key or f"once:{uuid.uuid4()}",
         to=to,
         subject=" ".join(subject.split())[:255],
         body_text=body_text,
         body_html=body_html,
-        attachments=stored_attachments,
+        attachments=_stored_attachments(attachments),
         due_at=due_at or timezone.now(),
     )
+
+
+# --- e-mails rendered when they are sent ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """What a renderer returns: the template, its context and the attachments."""
+
+    template: str
+    context: dict
+    attachments: Iterable[EmailAttachment] = ()
+
+
+EMAIL_RENDERERS: dict[str, Callable[..., RenderedEmail]] = {}
+
+
+def email_renderer(name: str):
+    """Register a function that renders the body of deferred e-mails called ``name``.
+
+    ``name`` is ``"<app>.<what>"``; the app's ``services`` module registers it, and is imported
+    by name when a worker meets it first.
+    """
+
+    def register(function):
+        EMAIL_RENDERERS[name] = function
+        return function
+
+    return register
+
+
+def _renderer(name: str) -> Callable[..., RenderedEmail]:
+    if name not in EMAIL_RENDERERS:
+        import_module(f"{name.split('.', 1)[0]}.services")
+    return EMAIL_RENDERERS[name]
+
+
+def email_enqueue_deferred(
+    *,
+    to: str,
+    subject: str,
+    renderer: str,
+    render_args: dict,
+    dedup_key: str,
+    due_at: datetime | None = None,
+) -> int | None:
+    """Store an e-mail whose body the worker renders when it sends it: one INSERT, no rendering.
+
+    For e-mails decided under a lock (a registration holds the event's row): the row is part
+    of the caller's transaction, so it exists exactly when the decision was committed, and the
+    dedup key stores it at most once. ``render_args`` must be JSON (primary keys, not objects);
+    the active language is kept for rendering. Returns the new row's id, or None when an
+    e-mail with this key exists already.
+    """
+    table = connection.ops.quote_name(OutboundEmail._meta.db_table)
+    now = timezone.now()
+    due_at = due_at or now
+    args = {**render_args, "language": translation.get_language()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (dedup_key, {connection.ops.quote_name('to')}, subject, "
+            "body_text, body_html, attachments, created_at, due_at, attempts, last_error, "
+            "renderer, render_args) "
+            "VALUES (%s, %s, %s, '', '', '[]'::jsonb, %s, %s, 0, '', %s, %s::jsonb) "
+            "ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+            [
+                dedup_key,
+                to,
+                " ".join(subject.split())[:255],
+                now,
+                due_at,
+                renderer,
+                json.dumps(args, cls=DjangoJSONEncoder),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if due_at <= now:
+        from .tasks import enqueue_on_commit, outbox_send
+
+        enqueue_on_commit(outbox_send, row[0])
+    return row[0]
+
+
+def _outbox_render(email: OutboundEmail) -> None:
+    """Render the body of a deferred e-mail (in the sending worker) and store it on the row."""
+    args = dict(email.render_args)
+    language = args.pop("language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        rendered = _renderer(email.renderer)(**args)
+        email.body_text, email.body_html = _render_bodies(rendered.template, rendered.context)
+    email.attachments = _stored_attachments(rendered.attachments)
+    email.save(update_fields=["body_text", "body_html", "attachments"])
 
 
 def email_enqueue(
@@ -152,6 +257,16 @@ def outbox_deliver(*, email_id: int) -> bool:
         )
         if email is None:
             return False
+        if email.renderer and not email.body_text:
+            try:
+                _outbox_render(email)
+            except Exception as error:  # noqa: BLE001 - retried later like a transport error
+                logger.exception("Rendering e-mail %s failed", email.pk)
+                email.attempts += 1
+                email.last_error = f"render: {error}"[:2000]
+                email.due_at = timezone.now() + timedelta(minutes=5 * email.attempts)
+                email.save(update_fields=["attempts", "last_error", "due_at"])
+                return False
         message = EmailMultiAlternatives(
             subject=email.subject,
             body=email.body_text,
