@@ -1,12 +1,14 @@
 """Benchmark of the attendance list PDF for 1,000 people (issue 12: target ≤ 1.5 s).
 
 Renders the real template through ``portal.pdf.render_pdf`` (a tagged PDF/UA-1 table with a
-signature column). Alternatives measured for issue 12 on the 2-core machine, CPU time for
-500 rows (the same run, load ~17): the table as it is 2.07 s; without cell borders 0.96/1.03 of
-it; rows drawn by a striped background 1.04; no wrapping 0.98; collapsed borders 1.03; name and
-organisation in one cell 0.84 (drops the "Organizacja" column the tests and staff rely on);
-plain paragraphs instead of rows 0.25 (no table tags: a screen reader loses the columns).
-WeasyPrint lays out a table row in about 3 ms whatever its styling.
+signature column). Alternatives measured for issue 12 with a script on the 2-core machine (CPU
+time of the same run, 300–500 rows, relative to the table as it is, ~3.5 ms a row under load):
+no cell borders 0.93, no cell padding 0.94, no wrapping 0.98, no fixed row height 1.01,
+collapsed borders 1.03, row lines drawn by a striped background 1.05, name and organisation in
+one cell 0.84 (drops the "Organizacja" column), plain paragraphs instead of rows 0.25 (no table
+tags: a screen reader loses the columns; WeasyPrint's tagger needs a real table box for
+``<table>``, so rows cannot be restyled as blocks inside it either). Table layout and tagging
+cost WeasyPrint about 3 ms a row whatever the styling, so the list keeps its simple fixed table.
 """
 
 import pytest

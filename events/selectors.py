@@ -175,6 +175,8 @@ def event_get_for_page(*, slug: str, user) -> Event:
             places_taken=places_taken_expression(),
             waitlisted=waitlisted_expression(),
             material_count=_subquery_count(Material, "event"),
+            has_slots=Exists(SessionSlot.objects.filter(event=OuterRef("pk"))),
+            has_speakers=Exists(EventSpeaker.objects.filter(event=OuterRef("pk"))),
             **_membership_annotation(user),
         )
         .first()
@@ -185,12 +187,17 @@ def event_get_for_page(*, slug: str, user) -> Event:
 
 
 def event_get_for_registration(*, slug: str, user) -> Event:
-    """Return the event for the registration form: its questions, places taken, and whether
-    the user acts for an organisation, in two queries."""
+    """Return the event for the registration form: its questions, places taken, whether it has
+    parallel sessions and whether the user acts for an organisation, in two queries."""
     event = (
         _event_visible(slug=slug, user=user)
+        .select_related("funding_project")
         .prefetch_related("questions")
-        .annotate(places_taken=places_taken_expression(), **_membership_annotation(user))
+        .annotate(
+            places_taken=places_taken_expression(),
+            has_slots=Exists(SessionSlot.objects.filter(event=OuterRef("pk"))),
+            **_membership_annotation(user),
+        )
         .first()
     )
     if event is None:
@@ -700,10 +707,18 @@ def material_list_for_page(
 
 
 def report_for_page(*, event: Event, user) -> Report | None:
-    """Return the report read with the event (``event_get_for_page``) if the user may see it."""
+    """Return the report read with the event (``event_get_for_page``) if the user may see it,
+    with ``gallery_photos`` as ``report_get_for_user`` gives them; no query without a report."""
     report = getattr(event, "report", None)
-    if report is None or not (report.is_published or user_can_see_unpublished_reports(user)):
+    if report is None:
         return None
+    can_see_unpublished = user_can_see_unpublished_reports(user)
+    if not (report.is_published or can_see_unpublished):
+        return None
+    photos = report.photos.all()
+    if not can_see_unpublished:
+        photos = photos.filter(is_published=True)
+    report.gallery_photos = list(photos)
     return report
 
 
@@ -782,6 +797,8 @@ def postulate_list_public(*, event: Event, report: Report | None = None) -> Quer
 
 def session_slots_for_event(*, event: Event) -> list[SessionSlot]:
     """Return the event's slots with their workshops, each with ``seats_taken`` and ``seats_free``."""
+    if getattr(event, "has_slots", True) is False:  # annotated by the page's selector
+        return []
     sessions = EventSession.objects.annotate(
         seats_taken=Count("places", filter=seats_taken_filter("places__"))
     ).order_by("position", "pk")
@@ -853,6 +870,8 @@ def series_get_public(*, slug: str, user) -> tuple[EventSeries, list[Event]]:
 
 def speaker_list_for_event(*, event: Event) -> list[EventSpeaker]:
     """Return the event's speakers and guests with their accounts, organisations and agenda items."""
+    if getattr(event, "has_speakers", True) is False:  # annotated by event_get_for_page
+        return []
     return list(
         event.speakers.select_related("person", "organisation").prefetch_related("agenda_items")
     )

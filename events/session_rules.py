@@ -24,9 +24,12 @@ def sessions_choice_clean(
 ) -> dict[int, EventSession]:
     """Check a choice of workshops: one per slot of the event, every slot covered; key by slot.
 
-    An event without slots accepts only an empty choice.
+    An event without slots accepts only an empty choice. An event read with the ``has_slots``
+    annotation (the registration page) is not asked again.
     """
     chosen: dict[int, EventSession] = {}
+    if not sessions and getattr(event, "has_slots", True) is False:
+        return chosen
     for session in sessions or ():
         if session is None:
             continue

@@ -85,4 +85,4 @@ def test_a_cancellation_reads_only_as_much_of_the_waitlist_as_it_promotes(waitin
     first, second = (Registration.objects.get(pk=r.pk).status for r in queue[:2])
     assert (first, second) == (Status.CONFIRMED, Status.WAITLISTED)
     # The same statements whatever the length of the queue.
-    assert len(queries) == 15, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries) == 16, [q["sql"][:80] for q in queries.captured_queries]

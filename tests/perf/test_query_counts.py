@@ -170,6 +170,7 @@ def test_public_pages_cost_the_same_few_queries_at_1x_and_10x(client, world, pag
         "my_registrations": reverse("events:my_registrations"),
     }[page]
     counts = _at_1x_and_10x(client, world, url)
+
     assert counts[0] == counts[1] <= GET_BUDGET, counts
 
 
