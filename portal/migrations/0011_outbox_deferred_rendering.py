@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0009_contact_roles'),
+        ('portal', '0010_search'),
     ]
 
     operations = [
