@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0010_search'),
+        ('portal', '0012_news_media_roles'),
     ]
 
     operations = [
