@@ -241,6 +241,9 @@ EMAIL_SUBJECTS = {
 }
 
 
+WORKSHOP_EMAIL_KINDS = ("confirmed", "pending", "waitlisted", "promoted")
+
+
 def _notify_kwargs(
     registration: Registration,
     kind: str,
@@ -264,6 +267,10 @@ def _notify_kwargs(
             "event": event,
             "participant": registration.participant,
             "actor": actor,
+            # The workshops chosen, in the messages about the registration's own decision.
+            "workshops": session_rules.registration_workshops(registration)
+            if kind in WORKSHOP_EMAIL_KINDS
+            else [],
         },
         "dedup_key": dedup_key
         or f"events:registration:{registration.pk}:{kind}:{registration.revision}",

@@ -131,3 +131,13 @@ def session_places_create(
 
 def event_has_sessions(event: Event) -> bool:
     return EventSession.objects.filter(event=event).exists()
+
+
+def registration_workshops(registration: Registration) -> list[EventSession]:
+    """Return the workshops of a registration in slot order (for e-mails and pages)."""
+    return [
+        place.session
+        for place in SessionPlace.objects.filter(registration=registration)
+        .select_related("session")
+        .order_by("slot__starts_at", "slot_id")
+    ]

@@ -223,8 +223,10 @@ def my_registrations(request):
         selectors.registration_list_for_user(user=request.user), MY_PAGE_SIZE
     ).get_page(request.GET.get("strona"))
     registrations = list(page.object_list)
+    workshops = selectors.session_places_by_registration(registrations=registrations)
     now = timezone.now()
     for registration in registrations:
+        registration.workshops = workshops.get(registration.pk, [])
         registration.queue_position = selectors.waitlist_position(registration=registration)
         registration.can_cancel = now <= registration.event.cancellation_closes_at
         registration.certificate_available = selectors.registration_certificate_available(

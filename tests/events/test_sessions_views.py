@@ -143,3 +143,23 @@ def test_finished_event_shows_workshop_results_and_their_postulates(client, work
     assert "Uczestnicy opracowali wzór umowy o współpracy." in content
     assert "Wspólne szkolenia dla JST i PES" in content
     assert "warsztat: Zlecanie zadań PES" in content
+
+
+def test_confirmation_email_and_my_registrations_name_the_workshop(
+    client, workshops, django_capture_on_commit_callbacks, mailoutbox
+):
+    user, organisation = member()
+    client.force_login(user)
+    url = reverse("events:registration_create", args=[workshops["event"].slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "organisation": organisation.pk,
+                "participant": user.pk,
+                f"s_{workshops['slot'].pk}": workshops["b"].pk,
+            },
+        )
+    assert "Warsztat: Zlecanie zadań PES (Sala 2)" in mailoutbox[-1].body
+    content = page(client.get(reverse("events:my_registrations")))
+    assert "Warsztaty: Zlecanie zadań PES" in content
