@@ -387,6 +387,7 @@ def registration_list_for_user(*, user) -> QuerySet[Registration]:
             was_present=_was_present(),
             waitlist_ahead=_waitlist_ahead(),
             has_certificate=_has_certificate(),
+            has_workshops=Exists(SessionPlace.objects.filter(registration=OuterRef("pk"))),
         )
         .select_related("event", "organisation", "participant")
         .order_by("-event__starts_at", "-pk")

@@ -223,7 +223,10 @@ def my_registrations(request):
         selectors.registration_list_for_user(user=request.user), MY_PAGE_SIZE
     ).get_page(request.GET.get("strona"))
     registrations = list(page.object_list)
-    workshops = selectors.session_places_by_registration(registrations=registrations)
+    # No query at all when none of them chose a workshop.
+    workshops = selectors.session_places_by_registration(
+        registrations=[r for r in registrations if r.has_workshops]
+    )
     now = timezone.now()
     for registration in registrations:
         registration.workshops = workshops.get(registration.pk, [])
