@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
 from portal.audit import audit_record
-from portal.models import User
+from portal.models import OutboundEmail, User
 from portal.services import (
     EmailAttachment,
     RenderedEmail,
-    email_build,
+    email_build_deferred,
     email_enqueue_deferred,
     email_renderer,
     emails_bulk_create,
@@ -306,6 +306,22 @@ def _notify(
         dedup_key=dedup_key
         or f"events:registration:{registration.pk}:{kind}:{registration.revision}",
         due_at=due_at,
+    )
+
+
+def _notify_row(registration: Registration, kind: str, *, dedup_key: str) -> OutboundEmail:
+    """An unsaved outbox row like ``_notify``'s, for bulk creation (reminders)."""
+    return email_build_deferred(
+        to=registration.participant.email,
+        subject=str(EMAIL_SUBJECTS[kind]).format(title=registration.event.title),
+        renderer="events.registration",
+        render_args={
+            "registration": registration.pk,
+            "kind": kind,
+            "status": registration.status,
+            "actor": None,
+        },
+        dedup_key=dedup_key,
     )
 
 
@@ -866,7 +882,7 @@ def _reminders_enqueue_offset(hours: int, event_ids: list[int], *, now, chunk_si
     from django.db.models.functions import Cast, Concat
 
     from portal.audit import SYSTEM_ACTOR_LABEL
-    from portal.models import AuditLogEntry, OutboundEmail
+    from portal.models import AuditLogEntry
 
     created = 0
     suffix = reminder_dedup_suffix(hours)
@@ -902,16 +918,9 @@ def _reminders_enqueue_offset(hours: int, event_ids: list[int], *, now, chunk_si
             emails, entries = [], []
             for registration in registrations:
                 key = f"events:registration:{registration.pk}{suffix}"
-                # One participant's failure must not hold back everybody after them.
-                try:
-                    emails.append(
-                        email_build(**_notify_kwargs(registration, "reminder", dedup_key=key))
-                    )
-                except Exception:  # noqa: BLE001 - logged; the next run retries this registration
-                    logger.exception(
-                        "Reminder for registration %s could not be queued", registration.pk
-                    )
-                    continue
+                # Rendered by the worker that sends it (outbox_send_batch), not here: this run
+                # only writes the rows, in bulk, and the batches render in parallel.
+                emails.append(_notify_row(registration, "reminder", dedup_key=key))
                 entries.append(
                     AuditLogEntry(
                         actor=None,

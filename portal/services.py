@@ -167,6 +167,27 @@ def email_enqueue_deferred(
     return row[0]
 
 
+def email_build_deferred(
+    *,
+    to: str,
+    subject: str,
+    renderer: str,
+    render_args: dict,
+    dedup_key: str,
+    due_at: datetime | None = None,
+) -> OutboundEmail:
+    """An unsaved outbox row rendered when it is sent (for ``emails_bulk_create``)."""
+    return OutboundEmail(
+        dedup_key=dedup_key,
+        to=to,
+        subject=" ".join(subject.split())[:255],
+        body_text="",
+        renderer=renderer,
+        render_args={**render_args, "language": translation.get_language()},
+        due_at=due_at or timezone.now(),
+    )
+
+
 def _outbox_render(email: OutboundEmail) -> None:
     """Render the body of a deferred e-mail (in the sending worker) and store it on the row."""
     args = dict(email.render_args)
