@@ -38,6 +38,8 @@ NOT_PAGES = {
     "sitemap",
     "news_feed_rss",
     "news_feed_atom",
+    "news_image",
+    "news_attachment",
     "events_feed_rss",
     "events_feed_atom",
     "my_data_download",
