@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportActionMixin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -56,7 +57,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdvisoryTopic)
-class AdvisoryTopicAdmin(AuditedAdmin):
+class AdvisoryTopicAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["name", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "description"]

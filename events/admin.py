@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportActionMixin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.exports import FormulaSafeModelResource
@@ -158,13 +159,13 @@ class RecentEventFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(TranslationTabularInline):
     model = AgendaItem
     extra = 1
     fields = ["day", "starts_at", "ends_at", "title", "speaker", "place", "address"]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(TranslationTabularInline):
     model = Question
     extra = 1
     fields = ["position", "label", "kind", "choices", "is_required", "help_text"]
@@ -203,7 +204,7 @@ class PostulateInline(admin.StackedInline):
 
 @admin.register(Event)
 class EventAdmin(
-    EventSessionsAdminMixin, EventOrganiserAdminMixin, PermissionActionsMixin, admin.ModelAdmin
+    EventSessionsAdminMixin, EventOrganiserAdminMixin, PermissionActionsMixin, TranslationAdmin
 ):
     list_display = [
         "title",
@@ -695,7 +696,7 @@ def format_html_join_pairs(pairs):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(TranslationAdmin):
     list_display = ["version", "is_active", "created_at"]
     list_filter = ["is_active"]
 

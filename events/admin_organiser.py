@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from . import exceptions
 from . import services_organiser as organiser
@@ -212,7 +213,7 @@ class EventOrganiserAdminMixin:
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(admin.ModelAdmin):
+class EventSeriesAdmin(TranslationAdmin):
     list_display = ["title", "dates", "public_link"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}

@@ -9,6 +9,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from . import exceptions, services_sessions
 from .models import EventSession, Registration, SessionPlace, SessionSlot
@@ -21,7 +26,7 @@ def _event_id_from_request(request):
     return int(object_id) if object_id and str(object_id).isdigit() else None
 
 
-class SessionSlotInline(admin.TabularInline):
+class SessionSlotInline(TranslationTabularInline):
     model = SessionSlot
     extra = 0
     fields = ["title", "starts_at", "ends_at", "position"]
@@ -31,7 +36,7 @@ class SessionSlotInline(admin.TabularInline):
     )
 
 
-class EventSessionInline(admin.StackedInline):
+class EventSessionInline(TranslationStackedInline):
     model = EventSession
     extra = 0
     fields = [
@@ -55,7 +60,9 @@ class EventSessionInline(admin.StackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.base_fields["results"].widget = forms.Textarea(attrs={"rows": 3})
-        formset.form.base_fields["description"].widget = forms.Textarea(attrs={"rows": 2})
+        for name, field in formset.form.base_fields.items():
+            if name.startswith("description"):  # description_pl, description_en
+                field.widget = forms.Textarea(attrs={"rows": 2})
         return formset
 
     @admin.display(description=_("zajęte miejsca"))
@@ -111,7 +118,7 @@ class EventSessionsAdminMixin:
 
 
 @admin.register(EventSession)
-class EventSessionAdmin(admin.ModelAdmin):
+class EventSessionAdmin(TranslationAdmin):
     list_display = ["title", "event", "slot", "host", "room", "seats_column", "links"]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "host", "event__title"]

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .forms import NewsAttachmentForm, NewsItemForm, RegionForm
@@ -58,7 +59,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(TranslationAdmin):
     form = RegionForm
     list_display = ["name", "centre_name", "site"]
 
@@ -71,7 +72,7 @@ class FundingProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(TranslationAdmin):
     list_display = ["title", "slug", "site", "published_on", "content_updated_on", "updated_at"]
     fields = ["site", "title", "slug", "published_on", "content_updated_on", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -93,7 +94,7 @@ class NewsTagAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(admin.ModelAdmin):
+class NewsItemAdmin(TranslationAdmin):
     form = NewsItemForm
     list_display = ["title", "published_at", "is_published"]
     list_filter = ["is_published", "tags"]

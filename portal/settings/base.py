@@ -18,6 +18,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its forms show each translated field in both languages.
+    "modeltranslation",
     "portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -326,3 +328,9 @@ LOGGING = {
 # many messages one address may send per hour.
 CONTACT_FORM_MIN_SECONDS = env.int("CONTACT_FORM_MIN_SECONDS", default=3)
 CONTACT_FORM_HOURLY_LIMIT = env.int("CONTACT_FORM_HOURLY_LIMIT", default=5)
+
+# Content in two languages (django-modeltranslation, */translation.py): each translated field has
+# a Polish and an English column; an empty English text shows the Polish one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "pl"
+MODELTRANSLATION_LANGUAGES = ("pl", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("pl",)

@@ -112,11 +112,19 @@ def failed_forms(context):
 
 
 @register.simple_tag
-def content_lang():
-    """` lang="pl"` for content kept in Polish (titles, descriptions, pages, names) on a page shown
-    in another language, so that screen readers pronounce it as Polish (WCAG 3.1.2)."""
+def content_lang(obj=None, field: str = ""):
+    """` lang="pl"` for content shown in Polish on a page in another language, so that screen
+    readers pronounce it as Polish (WCAG 3.1.2).
+
+    With an object and a translated field (``{% content_lang event "title" %}``) nothing is added
+    when the field has a text in the page's language; without them the content is taken to be
+    Polish (fields that are not translated: names, addresses).
+    """
     content_language = settings.LANGUAGE_CODE
-    if (translation.get_language() or content_language).split("-")[0] == content_language:
+    language = (translation.get_language() or content_language).split("-")[0]
+    if language == content_language:
+        return ""
+    if obj is not None and field and getattr(obj, f"{field}_{language}", None):
         return ""
     return mark_safe(f' lang="{content_language}"')
 

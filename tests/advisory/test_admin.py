@@ -170,7 +170,7 @@ def test_topics_experts_and_settings_edited_in_the_admin_are_in_the_audit_trail(
     client.force_login(cases.staff)
     response = client.post(
         reverse("admin:advisory_advisorytopic_add"),
-        {"name": "Nowy temat (audyt)", "order": 5, "is_active": "on"},
+        {"name_pl": "Nowy temat (audyt)", "order": 5, "is_active": "on"},
     )
     assert response.status_code == 302
     entry = AuditLogEntry.objects.get(action="advisory.advisorytopic.create")

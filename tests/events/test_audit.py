@@ -207,7 +207,7 @@ def test_new_information_clause_added_in_the_admin_is_recorded(client):
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:events_consenttext_add"),
-        {"version": "2027-01", "text": "Nowa klauzula.", "is_active": "on"},
+        {"version": "2027-01", "text_pl": "Nowa klauzula.", "is_active": "on"},
     )
     assert response.status_code == 302
     clause = ConsentText.objects.get(version="2027-01")

@@ -249,7 +249,7 @@ def test_message_admin_is_read_only(client, coordinator):
 def test_series_admin_records_the_change(client, coordinator):
     response = client.post(
         reverse("admin:events_eventseries_add"),
-        {"title": "Wizyty 2027", "slug": "wizyty-2027", "description": ""},
+        {"title_pl": "Wizyty 2027", "slug": "wizyty-2027", "description_pl": ""},
     )
     assert response.status_code == 302
     assert AuditLogEntry.objects.filter(action="events.series.create", actor=coordinator).exists()

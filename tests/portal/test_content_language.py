@@ -83,7 +83,8 @@ def test_polish_content_is_marked_on_english_pages(client, demo_data):
             event.get_absolute_url(),
             [
                 event.title,
-                event.description.splitlines()[0][:40],
+                # The description is rich text: the first text between tags.
+                re.search(r">([^<]{5,})<", event.description).group(1)[:40],
                 event.funding_project.cofinancing_notice[:40],
             ],
         ),

@@ -97,9 +97,10 @@ def test_admin_forms_use_the_editor_and_sanitise(client):
     client.force_login(StaffUserFactory())
     event = EventFactory()
     for url, field in (
-        (reverse("admin:events_event_change", args=[event.pk]), "description"),
+        (reverse("admin:events_event_change", args=[event.pk]), "description_pl"),
+        (reverse("admin:events_event_change", args=[event.pk]), "description_en"),
         (reverse("admin:events_report_add"), "body"),
-        (reverse("admin:portal_newsitem_add"), "body"),
+        (reverse("admin:portal_newsitem_add"), "body_pl"),
     ):
         response = client.get(url)
         assert response.status_code == 200
@@ -112,10 +113,10 @@ def test_admin_forms_use_the_editor_and_sanitise(client):
         reverse("admin:portal_newsitem_add"),
         {
             "site": Site.objects.get_current().pk,
-            "title": "Nabór",
+            "title_pl": "Nabór",
             "slug": "nabor",
-            "lead": "",
-            "body": '<h2 onclick="x()">Nabór</h2><script>alert(1)</script><ul><li>punkt</li></ul>',
+            "lead_pl": "",
+            "body_pl": '<h2 onclick="x()">Nabór</h2><script>alert(1)</script><ul><li>punkt</li></ul>',
             "published_at_0": "2026-01-10",
             "published_at_1": "10:00",
             # the news item's attachments inline (issue 14)

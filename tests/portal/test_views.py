@@ -23,12 +23,20 @@ def test_home_page_shows_region_and_demo_news(client):
     assert "współfinansowanego przez Unię Europejską" in html
 
 
-@pytest.mark.parametrize("slug", ["deklaracja-dostepnosci", "rodo", "kontakt"])
+@pytest.mark.parametrize("slug", ["deklaracja-dostepnosci", "rodo"])
 def test_footer_pages_exist_and_are_linked(client, slug):
     demo.load()
     url = reverse("page", args=[slug])
     assert url in client.get("/").content.decode()
     assert client.get(url).status_code == 200
+
+
+def test_footer_links_the_contact_page_with_the_kontakt_page_text(client):
+    demo.load()
+    assert reverse("contact") in client.get("/").content.decode()
+    response = client.get(reverse("contact"))
+    assert response.status_code == 200
+    assert response.context["intro"].slug == "kontakt"
 
 
 def test_unknown_page_is_404_not_500(client):

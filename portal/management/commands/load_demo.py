@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "advisory.demo",
     "reporting.demo",
     "cooperation.demo",
+    "portal.demo_english",
 ]
 
 
