@@ -17,7 +17,7 @@ def copy_polish(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0010_search'),
+        ('portal', '0013_outbox_deferred_rendering'),
     ]
 
     operations = [

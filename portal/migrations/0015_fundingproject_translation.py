@@ -12,7 +12,7 @@ def copy_polish(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0011_translations'),
+        ('portal', '0014_translations'),
     ]
 
     operations = [
