@@ -705,7 +705,7 @@ class ConsentTextAdmin(TranslationAdmin):
             super().save_model(request, obj, form, change)
             return
         created = services.consent_text_create(
-            version=obj.version, text=obj.text, actor=request.user
+            version=obj.version, text=obj.text_pl, text_en=obj.text_en, actor=request.user
         )
         obj.pk, obj.created_at = created.pk, created.created_at
         if not obj.is_active:
@@ -714,7 +714,7 @@ class ConsentTextAdmin(TranslationAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A version someone agreed to must never change: add a new version instead.
         if obj is not None and obj.registrations.exists():
-            return ["version", "text"]
+            return ["version", "text_pl", "text_en"]
         return []
 
 

@@ -945,10 +945,17 @@ def _reminders_enqueue_offset(hours: int, event_ids: list[int], *, now, chunk_si
 REMINDERS_LOCK_ID = 712_001
 
 
-def consent_text_create(*, version: str, text: str, actor: User | None) -> ConsentText:
-    """Add a new version of the information clause; new registrations show it from now on."""
+def consent_text_create(
+    *, version: str, text: str, actor: User | None, text_en: str = ""
+) -> ConsentText:
+    """Add a new version of the information clause; new registrations show it from now on.
+
+    ``text`` is the Polish clause; ``text_en`` its English version (empty: the Polish one is shown).
+    """
     with transaction.atomic():
-        consent_text = ConsentText.objects.create(version=version, text=text, is_active=True)
+        consent_text = ConsentText.objects.create(
+            version=version, text_pl=text, text_en=text_en or None, is_active=True
+        )
         audit_record(
             actor=actor,
             action="events.consenttext.create",
