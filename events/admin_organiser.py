@@ -6,6 +6,7 @@ Everything goes through ``services_organiser`` like the site does.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -220,9 +221,12 @@ class EventSeriesAdmin(TranslationAdmin):
     fields = ["title", "slug", "description", "events_list"]
     readonly_fields = ["events_list"]
 
-    @admin.display(description=_("terminy"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(dates_total=Count("events"))
+
+    @admin.display(description=_("terminy"), ordering="dates_total")
     def dates(self, obj):
-        return obj.events.count()
+        return obj.dates_total
 
     @admin.display(description=_("wydarzenia w cyklu"))
     def events_list(self, obj):
