@@ -37,9 +37,10 @@ class EventSpeakerForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        person = cleaned.get("person")
         if (
             not cleaned.get("DELETE")
-            and not cleaned.get("person")
+            and not (person and person.get_full_name().strip())
             and not (cleaned.get("name") or "").strip()
         ):
             self.add_error("name", str(exceptions.SpeakerInvalid.default_message))

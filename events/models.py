@@ -971,7 +971,8 @@ class EventSpeaker(models.Model):
         if self.name:
             return self.name
         if self.person_id:
-            return self.person.get_full_name() or self.person.email
+            # Never the e-mail address: this name is shown on the public event page.
+            return self.person.get_full_name()
         return ""
 
     @property

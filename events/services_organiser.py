@@ -62,7 +62,8 @@ def speaker_save(
 ) -> EventSpeaker:
     """Add or change a speaker or guest; a ticked "takes a place" goes through the capacity rule."""
     _require(actor, "add_eventspeaker" if created else "change_eventspeaker")
-    if speaker.person_id is None and not speaker.name.strip():
+    if not speaker.display_name.strip():
+        # An account without a first and last name needs the name typed in (the page shows it).
         raise exceptions.SpeakerInvalid()
     with transaction.atomic():
         _lock_event(speaker.event_id)

@@ -123,7 +123,7 @@ def _view_name(path: str) -> str | None:
 
 def seed_paths(role: str) -> list[str]:
     """Pages linked only from the admin (or from nowhere a crawl starts) for this role."""
-    from events.models import Event
+    from events.models import Event, EventSeries
     from events.services import event_days
 
     paths = ["/", reverse("events:report_list"), reverse("partners:owes_by_subregion")]
@@ -133,6 +133,11 @@ def seed_paths(role: str) -> list[str]:
         reverse("search") + "?q=sp%C3%B3%C5%82dzielnia",
         reverse("search") + "?q=kozmin&rodzaj=wydarzenia",
         reverse("contact_sent"),
+    ]
+    # Series pages (linked from each event of the series, deep in the crawl's queue).
+    paths += [
+        s.get_absolute_url()
+        for s in EventSeries.objects.filter(events__state="published").distinct()
     ]
     if role != "anonim":
         paths.append(reverse("account_profile"))  # "Moje dane osobowe"

@@ -547,3 +547,23 @@ def test_message_to_the_participants_of_one_workshop(coordinator):
             body="Y",
             actor=coordinator,
         )
+
+
+def test_a_speaker_account_without_a_name_needs_the_name_typed_in(coordinator):
+    """The public page shows the speaker's name, never the account's e-mail address."""
+    from tests.factories import UserFactory
+
+    event = EventFactory()
+    nameless = UserFactory(first_name="", last_name="", email="prelegent@example.org")
+    with pytest.raises(exceptions.SpeakerInvalid):
+        organiser.speaker_save(
+            speaker=EventSpeaker(event=event, person=nameless), actor=coordinator, created=True
+        )
+    speaker = organiser.speaker_save(
+        speaker=EventSpeaker(event=event, person=nameless, name="Dr Anna Prelegent"),
+        actor=coordinator,
+        created=True,
+    )
+    assert speaker.display_name == "Dr Anna Prelegent"
+    named = UserFactory(first_name="Jan", last_name="Kos")
+    assert EventSpeaker(event=event, person=named).display_name == "Jan Kos"

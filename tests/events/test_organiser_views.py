@@ -258,7 +258,8 @@ def test_series_admin_records_the_change(client, coordinator):
 def _event_form_data(client, event) -> dict:
     """The admin change form of the event as it stands, with empty inlines."""
     url = reverse("admin:events_event_change", args=[event.pk])
-    form = client.get(url).context["adminform"].form
+    page = client.get(url)
+    form = page.context["adminform"].form
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
@@ -281,16 +282,8 @@ def _event_form_data(client, event) -> dict:
             data[name] = value.pk
         else:
             data[name] = value
-    for prefix in (
-        "agenda_items",
-        "session_slots",
-        "sessions",
-        "speakers",
-        "questions",
-        "materials",
-        "postulates",
-        "messages",
-    ):
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     return data
 
