@@ -90,6 +90,9 @@ class AdvisorySettingsAdmin(AuditedAdmin):
     )
 
     def has_add_permission(self, request):
+        # Asked by the admin's side menu on every admin page; the queue has read the row already.
+        if hasattr(request, "_advisory_settings"):
+            return False
         return not AdvisorySettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
@@ -196,6 +199,17 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+def _advisory_settings(request) -> AdvisorySettings:
+    """The one AdvisorySettings row, read once per request."""
+    if not hasattr(request, "_advisory_settings"):
+        request._advisory_settings = AdvisorySettings.load()
+    return request._advisory_settings
+
+
+def _deadline_bounds(request):
+    return selectors.deadline_bounds(settings_row=_advisory_settings(request))
+
+
 class DeadlineFilter(admin.SimpleListFilter):
     title = _("termin")
     parameter_name = "termin"
@@ -208,7 +222,9 @@ class DeadlineFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today, horizon = selectors.deadline_bounds()
+        if not self.value():
+            return queryset
+        today, horizon = _deadline_bounds(request)
         open_cases = queryset.filter(status__in=AdvisoryRequest.OPEN_STATUSES, due_on__isnull=False)
         if self.value() == "po":
             return open_cases.filter(due_on__lt=today)
@@ -388,8 +404,9 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        # The deadline horizon comes from AdvisorySettings: read it once per queryset, not per row.
-        today, horizon = selectors.deadline_bounds()
+        # The deadline horizon comes from AdvisorySettings: read it once per request (the
+        # changelist and its filters each ask for the queryset), never per row.
+        today, horizon = _deadline_bounds(request)
         return (
             super()
             .get_queryset(request)

@@ -181,10 +181,12 @@ def attachment_get_for_user(*, user, request_pk: int, pk: int) -> CaseAttachment
     return attachment
 
 
-def deadline_bounds(*, today: date | None = None) -> tuple[date, date]:
+def deadline_bounds(
+    *, today: date | None = None, settings_row: AdvisorySettings | None = None
+) -> tuple[date, date]:
     """Return (today, the last day that counts as 'near the deadline')."""
     today = today or timezone.localdate()
-    settings_row = AdvisorySettings.load()
+    settings_row = settings_row or AdvisorySettings.load()
     return today, add_working_days(today, settings_row.warning_working_days)
 
 

@@ -197,7 +197,7 @@ def test_export_of_cases_is_recorded(client, cases):
     assert entry.actor == cases.staff and entry.changes["cases"] == [case.number]
 
 
-def test_queue_changelist_costs_the_same_queries_at_1x_and_5x(client, cases):
+def test_queue_changelist_costs_the_same_queries_at_1x_and_10x(client, cases):
     """Issue 12: AdvisorySettings was read once per row and the COUNT ran twice."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -206,7 +206,7 @@ def test_queue_changelist_costs_the_same_queries_at_1x_and_5x(client, cases):
     changelist = reverse("admin:advisory_advisoryrequest_changelist")
     client.get(changelist)  # warm caches (content types, session) outside the measurement
     counts = []
-    for total in (2, 10):
+    for total in (2, 20):  # 1x and 10x
         while AdvisoryRequest.objects.exclude(status=Status.DRAFT).count() < total:
             cases.at(Status.SUBMITTED)
         with CaptureQueriesContext(connection) as queries:
@@ -216,6 +216,6 @@ def test_queue_changelist_costs_the_same_queries_at_1x_and_5x(client, cases):
         settings_reads = [
             q for q in queries.captured_queries if "advisory_advisorysettings" in q["sql"]
         ]
-        # The deadline filter, the queue and the admin sidebar: never once per row.
-        assert len(settings_reads) <= 3, settings_reads
-    assert counts[0] == counts[1], counts
+        # Once for the whole page (the queue and its deadline filter), never once per row.
+        assert len(settings_reads) <= 2, settings_reads
+    assert counts[0] == counts[1] <= 13, counts
