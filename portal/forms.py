@@ -235,13 +235,20 @@ class NewsItemForm(forms.ModelForm):
             return uploads.image_reencode(upload, max_side=NEWS_IMAGE_MAX_SIDE)
         return upload
 
-    def clean_image_alt(self):
-        return (self.cleaned_data.get("image_alt") or "").strip()
-
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("image") and "image_alt" in cleaned and not cleaned["image_alt"]:
-            self.add_error("image_alt", NEWS_IMAGE_ALT_REQUIRED)
+        # With django-modeltranslation the admin shows image_alt_pl / image_alt_en instead of
+        # image_alt: the description in the default language (Polish) is the required one.
+        alt_field = next(
+            (name for name in ("image_alt_pl", "image_alt") if name in self.fields), None
+        )
+        if alt_field is None:
+            return cleaned
+        for name in (alt_field, "image_alt_en"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        if cleaned.get("image") and alt_field in cleaned and not cleaned[alt_field]:
+            self.add_error(alt_field, NEWS_IMAGE_ALT_REQUIRED)
         return cleaned
 
 
