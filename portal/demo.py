@@ -339,8 +339,9 @@ def _news_media(item: NewsItem) -> None:
     colour, text, alt, tags = media
     if not item.image:
         item.image.save("zdjecie.jpg", _demo_news_picture(colour, text), save=False)
-    item.image_alt = alt
-    item.save(update_fields=["image", "image_alt"])
+    # The Polish column explicitly: whatever language is active while the demo loads.
+    item.image_alt_pl = alt
+    item.save(update_fields=["image", "image_alt_pl"])
     item.tags.set(
         [
             NewsTag.objects.get_or_create(slug=slug, defaults={"name": name})[0]

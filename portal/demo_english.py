@@ -37,6 +37,12 @@ PAGES = {
     ),
 }
 
+NEWS_IMAGE_ALT = {
+    "ruszaja-zapisy-na-wizyte-studyjna": "A graphic reading “Wizyta studyjna” (study visit) on a blue background.",
+    "spotkanie-owes-i-lgd": "A graphic reading “OWES i LGD” on a brown background.",
+    "doradztwo-dla-samorzadow": "A graphic reading “Doradztwo” (advice) on a green background.",
+}
+
 NEWS = {
     "ruszaja-zapisy-na-wizyte-studyjna": (
         "Registration opens for the study visit to Greater Poland",
@@ -135,7 +141,9 @@ def load() -> None:
             fields["body_en"] = body
         Page.objects.filter(site=site, slug=slug).update(**fields)
     for slug, (title, lead) in NEWS.items():
-        NewsItem.objects.filter(site=site, slug=slug).update(title_en=title, lead_en=lead)
+        NewsItem.objects.filter(site=site, slug=slug).update(
+            title_en=title, lead_en=lead, image_alt_en=NEWS_IMAGE_ALT.get(slug, "")
+        )
     for slug, (title, summary, description) in EVENTS.items():
         # A series repeats the event under slugs that start the same (…-2, …-3).
         events = Event.objects.filter(slug__startswith=slug)

@@ -12,7 +12,7 @@ class PageTranslation(TranslationOptions):
 
 @register(NewsItem)
 class NewsItemTranslation(TranslationOptions):
-    fields = ("title", "lead", "body")
+    fields = ("title", "lead", "body", "image_alt")
 
 
 @register(Region)

@@ -204,12 +204,12 @@ def test_main_journeys_with_the_keyboard_only(page, demo_data):
     keys.tab_to(lambda info: info["tag"] == "button" and info["text"] == "English", "English")
     keys.shot("language-button")
     page.keyboard.press("Space")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith(path)
     _fresh_page(keys)
     keys.tab_to(lambda info: info["tag"] == "button" and info["text"] == "Polski", "Polski")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.documentElement.lang === 'pl'")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
     assert page.url.endswith(path)
 
     elapsed = time.monotonic() - started

@@ -31,7 +31,15 @@ def demo_data(settings, tmp_path):
 
 
 def _image_loaded(page, selector):
-    return page.eval_on_selector(selector, "img => img.complete && img.naturalWidth > 0")
+    import time
+
+    page.locator(selector).first.scroll_into_view_if_needed()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if page.eval_on_selector(selector, "img => img.complete && img.naturalWidth > 0"):
+            return True
+        page.wait_for_timeout(100)
+    return False
 
 
 @pytest.mark.parametrize("width", [1280, 360])
