@@ -35,6 +35,10 @@ SKIPPED_PATH = re.compile(
 NOT_PAGES = {
     "region_image",
     "robots_txt",
+    "events:checkin_walk_in",  # POST only: the walk-in form lives on the check-in page
+    "events:photo_thumbnail",
+    "events:postulate_register_export",
+    "reporting:monitoring_download",
     "sitemap",
     "news_feed_rss",
     "news_feed_atom",
@@ -123,7 +127,7 @@ def _view_name(path: str) -> str | None:
 
 def seed_paths(role: str) -> list[str]:
     """Pages linked only from the admin (or from nowhere a crawl starts) for this role."""
-    from events.models import Event, EventSeries
+    from events.models import Event, EventSeries, Report
     from events.services import event_days
 
     paths = ["/", reverse("events:report_list"), reverse("partners:owes_by_subregion")]
@@ -144,6 +148,10 @@ def seed_paths(role: str) -> list[str]:
         paths.append(reverse("cooperation:survey_list"))  # linked from "Współpraca"
     if role == "pracownik-rops":
         paths.append(reverse("cooperation:plan_list"))  # linked from "Współpraca"
+        paths.append(reverse("events:postulate_register"))  # linked from the admin start page
+        report = Report.objects.select_related("event").order_by("pk").first()
+        if report is not None:  # "Zdjęcia relacji", linked from the report's admin page
+            paths.append(reverse("events:report_photos", args=[report.event.slug]))
         # linked from the admin's start page
         paths += [
             reverse(f"reporting:{name}")
