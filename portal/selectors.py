@@ -40,6 +40,15 @@ def news_get_published(*, request: HttpRequest, slug: str) -> NewsItem:
     )
 
 
+def news_get_for_files(*, request: HttpRequest, slug: str) -> NewsItem:
+    """The item whose image or attachment is asked for: public items for everybody, every item
+    of the site for staff who may see news in the admin (to check a draft's files)."""
+    if request.user.has_perm("portal.view_newsitem"):
+        site = get_current_site(request)
+        return get_object_or_404(NewsItem, site_id=site.pk, slug=slug)
+    return news_get_published(request=request, slug=slug)
+
+
 def news_for_tag(*, request: HttpRequest, tag: NewsTag) -> QuerySet[NewsItem]:
     return news_list_published(request=request).filter(tags=tag)
 

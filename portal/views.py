@@ -59,12 +59,12 @@ def news_tag(request, slug: str):
 
 def news_image(request, slug: str):
     """The main image of a published news item (hidden with the item, never a raw media URL)."""
-    item = selectors.news_get_published(request=request, slug=slug)
+    item = selectors.news_get_for_files(request=request, slug=slug)
     return private_file_response(item.image, inline=True)
 
 
 def news_attachment(request, slug: str, pk: int):
-    item = selectors.news_get_published(request=request, slug=slug)
+    item = selectors.news_get_for_files(request=request, slug=slug)
     attachment = get_object_or_404(item.attachments, pk=pk)
     return private_file_response(attachment.file, download_name=attachment.download_name)
 

@@ -160,6 +160,10 @@ def test_image_with_alt_and_attachment_accepted_and_shown(client, editor, media_
         assert max(stored.size) == 1600  # re-encoded, scaled down
     attachment = item.attachments.get()
     assert attachment.file_type == "PDF" and attachment.file_size > 0
+    # The admin links the stored files through the views, never through a media URL.
+    change = client.get(reverse("admin:portal_newsitem_change", args=[item.pk])).content.decode()
+    assert f'href="{item.get_image_url()}"' in change
+    assert f'href="{attachment.get_absolute_url()}"' in change
 
     client.logout()
     detail = client.get(reverse("news_detail", args=[item.slug])).content.decode()
@@ -191,6 +195,17 @@ def test_files_of_unpublished_or_scheduled_news_are_404(client, state):
     assert client.get(reverse("news_detail", args=[item.slug])).status_code == 404
     assert client.get(reverse("news_image", args=[item.slug])).status_code == 404
     assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_staff_who_edit_news_see_a_drafts_files(client):
+    item = _news("szkic", published=False)
+    attachment = _with_media(item)
+    client.force_login(RoleUserFactory(role=roles.REGISTRY_EDITOR))  # no news permission
+    assert client.get(reverse("news_image", args=[item.slug])).status_code == 404
+    client.force_login(RoleUserFactory(role=roles.EVENTS_COORDINATOR))
+    assert client.get(reverse("news_image", args=[item.slug])).status_code == 200
+    assert client.get(attachment.get_absolute_url()).status_code == 200
+    assert client.get(reverse("news_detail", args=[item.slug])).status_code == 404
 
 
 def test_attachment_of_another_item_is_404(client):
