@@ -118,7 +118,7 @@ def test_staff_check_in_then_participant_downloads_certificate(page, finished_fo
     assert_accessible(page, "events-checkin")
 
     page.get_by_label("Szukaj uczestnika").fill("zawadz")
-    page.get_by_role("button", name="Szukaj").click()
+    page.locator("#tresc").get_by_role("button", name="Szukaj", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(1)
     page.get_by_role("button", name="Obecność: Anna Zawadzka", exact=True).click()
     expect(page.get_by_text("Anna Zawadzka: obecność zapisana.")).to_be_visible()

@@ -57,9 +57,10 @@ def test_partner_goes_from_home_to_a_confirmed_study_visit_place(page, demo_data
     started = time.monotonic()
     page.goto("/")
     page.get_by_role("link", name="Zobacz kalendarz wydarzeń").click()
+    # The study visit is a series of three dates with the same title: the first is the soonest.
     page.get_by_role(
         "link", name="Wizyta studyjna: usługi społeczne i spółdzielnie socjalne w Wielkopolsce"
-    ).click()
+    ).first.click()
     assert_accessible(page, "journey-events-detail")
     page.get_by_role("link", name="Zapisz się").click()
     # The demo project reports sex and year of birth to the monitoring system (asked once).

@@ -27,10 +27,10 @@ def test_staff_format_an_event_description_in_the_editor(page):
     )
     login(page, staff)
     page.goto(f"/admin/events/event/{event.pk}/change/")
-    editor = page.get_by_role("textbox", name="Opis")
+    editor = page.get_by_role("textbox", name="Opis [pl]")
     expect(editor).to_be_visible()
-    expect(page.locator("textarea[name=description]")).to_be_hidden()
-    toolbar = page.get_by_role("toolbar", name="Formatowanie tekstu: Opis")
+    expect(page.locator("textarea[name=description_pl]")).to_be_hidden()
+    toolbar = page.get_by_role("toolbar", name="Formatowanie tekstu: Opis [pl]")
 
     editor.click()
     toolbar.get_by_role("button", name="Nagłówek 2").click()
@@ -79,8 +79,8 @@ def test_editor_toolbar_table_and_link(page):
     event = EventFactory(slug="tabela", description="<p>Plan</p>")
     login(page, StaffUserFactory())
     page.goto(f"/admin/events/event/{event.pk}/change/")
-    editor = page.get_by_role("textbox", name="Opis")
-    toolbar = page.get_by_role("toolbar", name="Formatowanie tekstu: Opis")
+    editor = page.get_by_role("textbox", name="Opis [pl]")
+    toolbar = page.get_by_role("toolbar", name="Formatowanie tekstu: Opis [pl]")
     expect(toolbar.get_by_role("button", name="Usuń tabelę")).to_have_attribute(
         "aria-disabled", "true"
     )
@@ -123,7 +123,7 @@ def test_without_javascript_the_textarea_takes_html(chromium, live_server):
     try:
         login(page, staff)
         page.goto(f"/admin/events/event/{event.pk}/change/")
-        textarea = page.locator("textarea[name=description]")
+        textarea = page.locator("textarea[name=description_pl]")
         expect(textarea).to_be_visible()
         expect(page.get_by_role("toolbar")).to_have_count(0)
         textarea.fill('<h3 onclick="x()">Nowy</h3><script>alert(1)</script><p>opis</p>')

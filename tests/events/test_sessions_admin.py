@@ -233,7 +233,7 @@ def test_workshop_admin_follows_the_role_matrix(client, role, list_status, can_c
     assert client.get(reverse("admin:events_eventsession_changelist")).status_code == list_status
     client.post(
         reverse("admin:events_eventsession_change", args=[session.pk]),
-        {"title": "Zmieniony", "capacity": 12, "host": "", "room": "", "description": ""},
+        {"title_pl": "Zmieniony", "capacity": 12, "host": "", "room": "", "description_pl": ""},
     )
     session.refresh_from_db()
     assert (session.title == "Zmieniony") is can_change
