@@ -93,7 +93,8 @@ def account_menu_flags(*, user) -> tuple[bool, bool]:
         .first()
     )
     is_jst, is_expert = row or (False, False)
-    reads_all = (user.is_staff or user.is_superuser) and user_reads_all_cases(user=user)
+    # Free for accounts without a role: the permission backend reads nothing for them.
+    reads_all = user_reads_all_cases(user=user)
     return bool(is_jst), bool(reads_all or is_expert)
 
 
