@@ -14,7 +14,8 @@
 6. 9x more data, the query counts again (10x).
 7. BENCHMARKS.md and bench/results/latest.json.
 
-``python -m bench.region.run [--scale 1] [--rounds 3] [--duration 8] [--skip-10x] [--keep-db]``
+``python -m bench.region.run [--scale 1] [--rounds 3] [--duration 8] [--skip-10x] [--keep-db]
+[--only queries,rounds,attendance,reminders]``
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 REPORT = ROOT / "BENCHMARKS.md"
+PHASES = ("queries", "rounds", "attendance", "reminders")
 ANALYSIS_START, ANALYSIS_END = "<!-- analysis:start -->", "<!-- analysis:end -->"
 
 
@@ -740,16 +742,20 @@ class Bench:
             self.prepare()
             s = self.scenario
             people = s["signed_in_people"]
-            self.results["queries"] = {
-                "1x": self.query_counts("1x", people[2][0], [tuple(p) for p in people[3:5]])
-            }
+            if self.wants("queries"):
+                self.results["queries"] = {
+                    "1x": self.query_counts("1x", people[2][0], [tuple(p) for p in people[3:5]])
+                }
             self.start_stack()
             self.drain_outbox()
-            self.rounds()
-            self.attendance_list()
-            self.reminders()
+            if self.wants("rounds"):
+                self.rounds()
+            if self.wants("attendance"):
+                self.attendance_list()
+            if self.wants("reminders"):
+                self.reminders()
             self.stop_all()
-            if not self.args.skip_10x:
+            if self.wants("queries") and not self.args.skip_10x:
                 self.grow()
                 self.results["queries"]["10x"] = self.query_counts(
                     "10x", people[2][0], [tuple(p) for p in people[5:7]]
@@ -768,10 +774,19 @@ class Bench:
                 recreate_database(self.maintenance_url, self.db_name, drop_only=True)
             self.write()
 
+    def wants(self, phase: str) -> bool:
+        return not self.args.only or phase in self.args.only
+
     def write(self) -> None:
         from bench.region import report
 
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        if self.args.only:
+            # A partial run (while working on one figure) never replaces the full report.
+            partial = RESULTS.with_name(f"only-{'-'.join(sorted(self.args.only))}.json")
+            partial.write_text(json.dumps(self.results, indent=1, ensure_ascii=False) + "\n")
+            log(f"wrote {partial.relative_to(ROOT)}")
+            return
         RESULTS.write_text(json.dumps(self.results, indent=1, ensure_ascii=False) + "\n")
         report.write(self.results, REPORT)
         log(f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
@@ -787,7 +802,17 @@ def main(argv=None) -> None:
     parser.add_argument("--database", default="", help="default: <DATABASE_URL name>_region")
     parser.add_argument("--skip-10x", action="store_true")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--only",
+        type=lambda value: set(value.split(",")),
+        default=set(),
+        help="comma-separated phases of "
+        + ", ".join(PHASES)
+        + " (writes bench/results/only-*.json, not BENCHMARKS.md)",
+    )
     args = parser.parse_args(argv)
+    if args.only - set(PHASES):
+        parser.error(f"--only takes {', '.join(PHASES)}")
     started = time.monotonic()
     bench = Bench(args)
     bench.started = started
