@@ -313,10 +313,20 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
         "submitted_at",
     ]
     list_display_links = ["number"]
-    list_filter = [StatusFilter, "topics", PowiatFilter, "expert", DeadlineFilter, "preferred_form"]
+    # Submission date as a filter (today, last 7 days, this month, this year), not a
+    # date_hierarchy: the hierarchy costs two queries on every queue page (MIN/MAX and the
+    # distinct years) for what the filter gives without any (issue 12).
+    list_filter = [
+        StatusFilter,
+        "topics",
+        PowiatFilter,
+        "expert",
+        DeadlineFilter,
+        "preferred_form",
+        ("submitted_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["organisation__seat_gmina__parent", "expert"]
     search_fields = ["number", "organisation__name", "contact_name", "contact_email", "description"]
-    date_hierarchy = "submitted_at"
     ordering = ["due_on", "-submitted_at"]
     actions = ["accept_requests", "reject_requests", "assign_expert", "close_cases"]
     change_form_template = "advisory/admin/advisoryrequest_change_form.html"
