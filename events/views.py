@@ -8,6 +8,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_format
+from django.template.defaultfilters import striptags, truncatechars
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -16,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.models import Organisation
 from partners.selectors import organisation_list_for_member
+from portal import fragments
 from portal.files import private_file_response
 from portal.selectors import news_for_event, region_get_current
 
@@ -24,9 +28,32 @@ from .filters import EventFilter
 from .forms import CheckInForm, RegistrationForm, WalkInForm
 from .models import Event, Registration
 
+# How long a visitor's calendar is kept: "upcoming" changes by itself as events start.
+CALENDAR_KEPT_SECONDS = 60
+# The longest an event page is kept for visitors (it is replaced on every change of its data).
+EVENT_PAGE_KEPT_SECONDS = 600
+
 
 def event_list(request):
     past = request.GET.get("okres") == "archiwum"
+    fragment = fragments.cached_for_visitors(
+        request,
+        namespaces=("events",),
+        parts=("calendar", sorted(request.GET.lists())),
+        build=lambda: _event_list_page(request, past),
+    )
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "past": past,
+            "fragment": fragment,
+            "page_obj": fragments.PagePosition(**fragment["position"]),
+        },
+    )
+
+
+def _event_list_page(request, past: bool) -> tuple[dict, int]:
     base = selectors.event_list_past_public() if past else selectors.event_list_upcoming_public()
     event_filter = EventFilter(
         request.GET or None, queryset=base.prefetch_related("target_groups"), past=past
@@ -39,14 +66,31 @@ def event_list(request):
     page = Paginator(events, 12).get_page(request.GET.get("strona"))
     query = request.GET.copy()
     query.pop("strona", None)
-    return render(
-        request,
-        "events/event_list.html",
-        {"filter": event_filter, "page_obj": page, "past": past, "query_string": query.urlencode()},
-    )
+    context = {
+        "filter": event_filter,
+        "page_obj": page,
+        "past": past,
+        "query_string": query.urlencode(),
+    }
+    content = render_to_string("events/_event_list_content.html", context, request=request)
+    return {
+        "content": content,
+        "error_summary": fragments.error_summary(context),
+        "position": fragments.PagePosition.of(page),
+    }, CALENDAR_KEPT_SECONDS
 
 
 def event_detail(request, slug: str):
+    fragment = fragments.cached_for_visitors(
+        request,
+        namespaces=("events",),
+        parts=("event", slug),
+        build=lambda: _event_detail_page(request, slug),
+    )
+    return render(request, "events/event_detail.html", {"fragment": fragment})
+
+
+def _event_detail_page(request, slug: str) -> tuple[dict, int]:
     event = selectors.event_get_for_page(slug=slug, user=request.user)
     my_registrations = (
         list(selectors.registration_active_for_event(event=event, user=request.user))
@@ -57,9 +101,8 @@ def event_detail(request, slug: str):
         registration.certificate_available = selectors.registration_certificate_available(
             registration
         )
-    return render(
-        request,
-        "events/event_detail.html",
+    content = render_to_string(
+        "events/_event_detail_content.html",
         {
             "event": event,
             "places_free": selectors.event_places_free(event=event),
@@ -75,7 +118,25 @@ def event_detail(request, slug: str):
             **views_organiser.event_detail_context(event, request.user),
             **_after_event_context(event, request.user, my_registrations),
         },
+        request=request,
     )
+    text = striptags(event.summary or event.description)
+    city = f", {event.venue_city}" if event.venue_city else ""
+    parts = {
+        "title": event.title,
+        "meta_description": f"{date_format(timezone.localtime(event.starts_at), 'j E Y')}{city}. "
+        f"{truncatechars(text, 180)}",
+        "og_description": truncatechars(text, 200),
+        "content": content,
+    }
+    # Kept until the page would change by itself: registration opening or closing, the start
+    # (registration ends), the end (the report and materials appear).
+    kept = fragments.seconds_until_next(
+        (event.registration_opens_at, event.registration_closes_at, event.starts_at, event.ends_at),
+        now=timezone.now(),
+        longest=EVENT_PAGE_KEPT_SECONDS,
+    )
+    return parts, kept
 
 
 def _after_event_context(event: Event, user, my_registrations: list) -> dict:

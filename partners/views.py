@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from portal import fragments
 
 from . import selectors, services
 from .exceptions import PartnersError
@@ -29,7 +32,25 @@ def _post_data(request):
     return request.POST if request.method == "POST" else None
 
 
+# How long a visitor's catalogue page is kept (it is replaced on every change of partner data).
+CATALOGUE_KEPT_SECONDS = 600
+
+
 def organisation_list(request):
+    fragment = fragments.cached_for_visitors(
+        request,
+        namespaces=("partners",),
+        parts=("catalogue", sorted(request.GET.lists())),
+        build=lambda: _organisation_list_page(request),
+    )
+    return render(
+        request,
+        "partners/organisation_list.html",
+        {"fragment": fragment, "page_obj": fragments.PagePosition(**fragment["position"])},
+    )
+
+
+def _organisation_list_page(request) -> tuple[dict, int]:
     filterset = OrganisationCatalogueFilter(
         request.GET or None, queryset=selectors.organisation_list_public()
     )
@@ -37,16 +58,18 @@ def organisation_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("strona"))
     query = request.GET.copy()
     query.pop("strona", None)
-    return render(
-        request,
-        "partners/organisation_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "query_string": query.urlencode(),
-            "is_filtered": any(v for k, v in request.GET.items() if k != "strona"),
-        },
-    )
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "query_string": query.urlencode(),
+        "is_filtered": any(v for k, v in request.GET.items() if k != "strona"),
+    }
+    content = render_to_string("partners/_organisation_list_content.html", context, request=request)
+    return {
+        "content": content,
+        "error_summary": fragments.error_summary(context),
+        "position": fragments.PagePosition.of(page),
+    }, CATALOGUE_KEPT_SECONDS
 
 
 def owes_by_subregion(request):

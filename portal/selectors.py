@@ -11,9 +11,18 @@ from .models import NewsItem, NewsTag, Page, Region
 
 
 def region_get_current(*, request: HttpRequest | None = None) -> Region | None:
-    """Return the region that runs the current site, or None before it is configured."""
+    """Return the region that runs the current site, or None before it is configured.
+
+    Read once per request: the layout and the parts of a page rendered on their own (kept for
+    visitors, see portal.fragments) all show it.
+    """
+    if request is not None and hasattr(request, "_portal_region"):
+        return request._portal_region
     site = get_current_site(request)
-    return Region.objects.filter(site_id=site.pk).first()
+    region = Region.objects.filter(site_id=site.pk).first()
+    if request is not None:
+        request._portal_region = region
+    return region
 
 
 def news_published(*, site_id: int | None = None) -> QuerySet[NewsItem]:

@@ -60,6 +60,17 @@ Client.force_login = _force_login_with_second_factor
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_fragments_from_earlier_tests():
+    """Each test's database starts empty again, the cache does not: start with new versions, so
+    no page kept for visitors by an earlier test is served (see portal.fragments)."""
+    from django.core.cache import cache
+
+    from portal.fragments import VERSION_KEY
+
+    cache.delete_many([VERSION_KEY.format(namespace) for namespace in ("events", "partners")])
+
+
+@pytest.fixture(autouse=True)
 def _polish_by_default():
     """Start every test in the site's default language, whatever an earlier request activated."""
     translation.activate(settings.LANGUAGE_CODE)

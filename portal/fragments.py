@@ -1,0 +1,142 @@
+"""Rendered parts of the busiest public pages, kept in the cache for visitors who are not signed in.
+
+Issue 12: the event page, the calendar and the partner catalogue spent most of their time
+rendering templates whose output changes only when their data changes (an event, a registration,
+an organisation). For a visitor who is not signed in the rendered part is the same for everyone,
+so it is rendered once and kept, under a key that carries:
+
+- a version per namespace ("events", "partners"), replaced whenever a model watched by that
+  namespace is saved or deleted, or its many-to-many relations change (``watch``). It is replaced
+  at once and again when the transaction commits, so a page rendered from data read just before
+  the commit is never kept under the version readers use afterwards;
+- the language and whatever the page depends on (the slug, the query string);
+- a timeout: writes that send no signal (``QuerySet.update``, ``bulk_create``) and the passing of
+  time (registration closing, an event starting) are seen at the latest when it runs out.
+
+Signed-in people always get a fresh render: what they see depends on who they are (their
+registrations, their permissions, forms with their CSRF token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template import Context
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "fragments:version:{}"
+_namespaces_of: dict[type, set[str]] = {}
+
+
+def watch(namespace: str, models: Iterable[type]) -> None:
+    """Replace ``namespace``'s version whenever one of ``models`` changes."""
+    for model in models:
+        _namespaces_of.setdefault(model, set()).add(namespace)
+
+
+def version_replace(namespace: str) -> None:
+    """Drop every fragment of ``namespace`` now and again when the current transaction commits."""
+    key = VERSION_KEY.format(namespace)
+    cache.set(key, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+
+
+def _on_change(sender, instance=None, **kwargs) -> None:
+    for model in (sender, type(instance)):
+        for namespace in _namespaces_of.get(model, ()):
+            version_replace(namespace)
+
+
+post_save.connect(_on_change, dispatch_uid="portal.fragments.post_save")
+post_delete.connect(_on_change, dispatch_uid="portal.fragments.post_delete")
+
+
+def _on_m2m_change(sender, instance=None, action="", **kwargs) -> None:
+    if action.startswith("post_"):
+        _on_change(type(instance), instance)
+
+
+m2m_changed.connect(_on_m2m_change, dispatch_uid="portal.fragments.m2m_changed")
+
+
+def _versions(namespaces: tuple[str, ...]) -> str:
+    keys = [VERSION_KEY.format(namespace) for namespace in namespaces]
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            # A version never seen before (first use, or Redis lost it): never an older one,
+            # whose fragments may still be in the cache.
+            cache.add(key, uuid.uuid4().hex, None)
+            found[key] = cache.get(key) or uuid.uuid4().hex
+    return ".".join(found[key] for key in keys)
+
+
+def cached_for_visitors(
+    request,
+    *,
+    namespaces: tuple[str, ...],
+    parts: tuple,
+    build: Callable[[], tuple[dict, int]],
+) -> dict:
+    """Return the page parts ``build()`` renders (a dict of strings), kept for visitors.
+
+    ``build`` returns the parts and how many seconds they may be kept. Exceptions it raises
+    (e.g. Http404) pass through and nothing is kept.
+    """
+    if request.user.is_authenticated:
+        return build()[0]
+    digest = hashlib.sha256(repr((get_language(), *parts)).encode()).hexdigest()[:40]
+    key = f"fragments:{'+'.join(namespaces)}:{_versions(namespaces)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value, timeout = build()
+        if any("csrfmiddlewaretoken" in str(part) for part in value.values()):
+            # A form with the visitor's own CSRF token must never be shown to anyone else.
+            logger.warning("Not caching %s: it contains a CSRF token", parts)
+        elif timeout > 0:
+            cache.set(key, value, timeout)
+    return value
+
+
+def seconds_until_next(moments: Iterable, *, now, longest: int) -> int:
+    """Seconds until the earliest of ``moments`` after ``now`` (when the page changes by itself),
+    at most ``longest``."""
+    ahead = [(moment - now).total_seconds() for moment in moments if moment and moment > now]
+    return int(max(min([longest, *ahead]), 0))
+
+
+class PagePosition:
+    """What the layout's title needs of a page of results ("strona 2 z 5") kept with a fragment:
+    the page number and the number of pages, without the results."""
+
+    def __init__(self, number: int, num_pages: int):
+        self.number = number
+        self.num_pages = num_pages
+
+    @property
+    def paginator(self) -> PagePosition:
+        return self
+
+    @classmethod
+    def of(cls, page) -> dict:
+        return {"number": page.number, "num_pages": page.paginator.num_pages}
+
+
+def error_summary(context: dict) -> str:
+    """The layout's error summary for the failed forms in a fragment's context, rendered with it
+    (the layout itself no longer sees those forms when the fragment comes from the cache)."""
+    from portal.form_rendering import failed_forms_in
+
+    failed = failed_forms_in(Context(context))
+    if not failed:
+        return ""
+    return render_to_string("portal/_error_summary.html", {"failed_forms": failed})
