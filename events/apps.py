@@ -19,5 +19,6 @@ class EventsConfig(AppConfig):
                 apps.get_model("portal", "Region"),
                 apps.get_model("portal", "FundingProject"),
                 apps.get_model("partners", "Organisation"),
+                apps.get_model("partners", "Subregion"),
             ],
         )
