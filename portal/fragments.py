@@ -38,22 +38,46 @@ _namespaces_of: dict[type, set[str]] = {}
 
 
 def watch(namespace: str, models: Iterable[type]) -> None:
-    """Replace ``namespace``'s version whenever one of ``models`` changes."""
+    """Replace ``namespace``'s version whenever one of ``models`` changes (their history
+    records, saved with them, are left out)."""
     for model in models:
+        if getattr(model._meta, "simple_history_model", False) or model.__name__.startswith(
+            "Historical"
+        ):
+            continue
         _namespaces_of.setdefault(model, set()).add(namespace)
 
 
+class _ReplaceAtCommit:
+    def __init__(self, namespace: str):
+        self.namespace = namespace
+
+    def __call__(self) -> None:
+        cache.set(VERSION_KEY.format(self.namespace), uuid.uuid4().hex, None)
+
+
 def version_replace(namespace: str) -> None:
-    """Drop every fragment of ``namespace`` now and again when the current transaction commits."""
-    key = VERSION_KEY.format(namespace)
-    cache.set(key, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+    """Drop every fragment of ``namespace`` now and again when the current transaction commits.
+
+    Once per transaction: a registration saves several watched rows, each would cost a round
+    trip to Redis.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "namespace", None) == namespace
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+    cache.set(VERSION_KEY.format(namespace), uuid.uuid4().hex, None)
+    transaction.on_commit(_ReplaceAtCommit(namespace))
 
 
 def _on_change(sender, instance=None, **kwargs) -> None:
+    namespaces = set()
     for model in (sender, type(instance)):
-        for namespace in _namespaces_of.get(model, ()):
-            version_replace(namespace)
+        namespaces |= _namespaces_of.get(model, set())
+    for namespace in namespaces:
+        version_replace(namespace)
 
 
 post_save.connect(_on_change, dispatch_uid="portal.fragments.post_save")
