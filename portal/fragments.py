@@ -5,10 +5,9 @@ rendering templates whose output changes only when their data changes (an event,
 an organisation). For a visitor who is not signed in the rendered part is the same for everyone,
 so it is rendered once and kept, under a key that carries:
 
-- a version per namespace ("events", "partners"), replaced whenever a model watched by that
-  namespace is saved or deleted, or its many-to-many relations change (``watch``). It is replaced
-  at once and again when the transaction commits, so a page rendered from data read just before
-  the commit is never kept under the version readers use afterwards;
+- a version per namespace ("events", "partners"), replaced when a transaction that saved or
+  deleted a model watched by that namespace, or changed its many-to-many relations, commits
+  (``watch``);
 - the language and whatever the page depends on (the slug, the query string);
 - a timeout: writes that send no signal (``QuerySet.update``, ``bulk_create``) and the passing of
   time (registration closing, an event starting) are seen at the latest when it runs out.
@@ -24,6 +23,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -57,18 +57,21 @@ class _ReplaceAtCommit:
 
 
 def version_replace(namespace: str) -> None:
-    """Drop every fragment of ``namespace`` now and again when the current transaction commits.
+    """Drop every fragment of ``namespace`` when the current transaction commits (at once outside
+    a transaction), once per transaction: a registration saves several watched rows.
 
-    Once per transaction: a registration saves several watched rows, each would cost a round
-    trip to Redis.
+    A page read and kept under the old version while the transaction runs is never served
+    again: readers take the new version from the moment the data is visible to them.
     """
     connection = transaction.get_connection()
+    if settings.FRAGMENTS_REPLACE_BEFORE_COMMIT:
+        # The test suite's transactions never commit (see portal/settings/test.py).
+        cache.set(VERSION_KEY.format(namespace), uuid.uuid4().hex, None)
     if connection.in_atomic_block and any(
         getattr(callback, "namespace", None) == namespace
         for _savepoints, callback, _robust in connection.run_on_commit
     ):
         return
-    cache.set(VERSION_KEY.format(namespace), uuid.uuid4().hex, None)
     transaction.on_commit(_ReplaceAtCommit(namespace))
 
 

@@ -114,6 +114,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# portal.fragments replaces a version when the transaction commits; the test suite sets this,
+# because its tests run inside transactions that are rolled back, never committed.
+FRAGMENTS_REPLACE_BEFORE_COMMIT = False
+
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     # Django's model backend reading permissions in one query, none for non-staff (issue 12).

@@ -33,3 +33,7 @@ CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405
 # logs in many accounts from 127.0.0.1 within seconds, so limits would make e-mail assertions
 # depend on timing. Production keeps allauth's default limits.
 ACCOUNT_RATE_LIMITS = False
+
+# Tests run in transactions that are rolled back: replace the visitors' page versions at every
+# change too (tests/portal/test_fragments.py checks the commit-time path with this off).
+FRAGMENTS_REPLACE_BEFORE_COMMIT = True

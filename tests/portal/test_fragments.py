@@ -19,6 +19,13 @@ from tests.partners.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def commit_time_replacement(settings):
+    """Production's path: versions replaced only when a transaction commits (these tests commit
+    for real: ``transaction=True``)."""
+    settings.FRAGMENTS_REPLACE_BEFORE_COMMIT = False
+
+
 def test_a_visitor_is_served_the_kept_event_page_without_reading_the_event(client):
     event = EventFactory(capacity=3)
     first = client.get(event.get_absolute_url()).content.decode()
@@ -29,7 +36,10 @@ def test_a_visitor_is_served_the_kept_event_page_without_reading_the_event(clien
     assert not [q for q in queries.captured_queries if "events_event" in q["sql"]]
 
 
-def test_a_registration_shows_at_once_on_the_visitors_event_page_and_calendar(client):
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_shows_at_once_on_the_visitors_event_page_and_calendar(
+    client, commit_time_replacement
+):
     ConsentTextFactory()
     event = EventFactory(capacity=3)
     assert "3 wolne miejsca" in client.get(event.get_absolute_url()).content.decode()
@@ -42,7 +52,8 @@ def test_a_registration_shows_at_once_on_the_visitors_event_page_and_calendar(cl
     assert "2 wolne miejsca" in client.get(reverse("events:event_list")).content.decode()
 
 
-def test_an_event_taken_back_to_draft_is_gone_for_visitors_at_once(client):
+@pytest.mark.django_db(transaction=True)
+def test_an_event_taken_back_to_draft_is_gone_for_visitors_at_once(client, commit_time_replacement):
     event = EventFactory()
     assert client.get(event.get_absolute_url()).status_code == 200
     event.state = Event.State.DRAFT
@@ -70,7 +81,8 @@ def test_polish_and_english_are_kept_apart(client):
     assert "Network meeting" in english and "Spotkanie sieci" not in english
 
 
-def test_a_renamed_organisation_shows_at_once_in_the_catalogue(client):
+@pytest.mark.django_db(transaction=True)
+def test_a_renamed_organisation_shows_at_once_in_the_catalogue(client, commit_time_replacement):
     organisation = OrganisationFactory(
         name="Spółdzielnia Socjalna Pierwsza", is_public=True, is_verified=True
     )
