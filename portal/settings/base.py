@@ -298,6 +298,9 @@ for _name, _seconds in env.dict("CELERY_BEAT_INTERVALS", default={}).items():
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis) and written through to the database: a signed-in
+# request reads its session without a query (issue 12), and a session outlives a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4) in every environment, so the tests see what production
