@@ -1,7 +1,13 @@
 """Renderers of the events app: iCalendar files and the attendance list PDF (context in, bytes out)."""
 
+import functools
+import hashlib
+import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.contrib.staticfiles import finders
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -92,16 +98,17 @@ def events_feed_ics(events, name: str) -> bytes:
     return calendar.to_ical()
 
 
-def attendance_list_pdf(
-    *, event, registrations, region=None, days=(), present_days=None, session=None
-) -> bytes:
-    """Return the attendance list of an event as a PDF: one list per day, each on new pages.
+ATTENDANCE_LIST_TEMPLATE = "pdf/events_attendance_list.html"
 
-    Each list has a row per confirmed participant with a signature cell and, once anyone was
-    marked at check-in that day, what was recorded: present, absent or not marked. The
-    ``present_days`` argument is kept for callers; the marks are read here, absences included.
-    With ``session`` the list is that workshop's (its title, host and room in the heading).
-    People who came without registering are marked "spoza listy zgłoszeń" and counted apart.
+
+def attendance_list_context(*, event, registrations, region=None, days=(), session=None) -> dict:
+    """Return what the attendance list shows, except the time it is generated at.
+
+    One list per day, each on new pages, with a row per confirmed participant and a signature
+    cell and, once anyone was marked at check-in that day, what was recorded: present, absent
+    or not marked. With ``session`` the list is that workshop's (its title, host and room in
+    the heading). People who came without registering are marked "spoza listy zgłoszeń" and
+    counted apart.
     """
     registrations = list(registrations)
     days = list(days) or [timezone.localdate(event.starts_at)]
@@ -143,23 +150,82 @@ def attendance_list_pdf(
             }
         )
     project = event.funding_project
-    logos = region_images(region)
+    return {
+        "event": event,
+        "session": session,
+        "walk_ins": walk_ins,
+        "day_lists": day_lists,
+        "region": region,
+        "logos": region_images(region),
+        "project": project,
+        "cofinancing_notice": (project.cofinancing_notice if project else "")
+        or (region.cofinancing_notice if region else ""),
+        "page_numbers": page_numbers_css(),
+    }
+
+
+@functools.cache
+def _attendance_list_layout_digest() -> str:
+    """The template and stylesheet as deployed: a new layout must not be served from old files."""
+    template = get_template(ATTENDANCE_LIST_TEMPLATE).template.source
+    stylesheet = Path(finders.find("css/pdf.css")).read_bytes()
+    return hashlib.sha256(template.encode() + b"\0" + stylesheet).hexdigest()
+
+
+def attendance_list_fingerprint(context: dict) -> str:
+    """Return a digest of everything the list prints, so a stored PDF is served only while
+    it would come out the same (the generation time aside)."""
+    event, session, region, project = (
+        context["event"],
+        context["session"],
+        context["region"],
+        context["project"],
+    )
+    inputs = [
+        _attendance_list_layout_digest(),
+        translation.get_language(),
+        [event.pk, event.title, event.get_type_display(), event.starts_at, event.ends_at],
+        [event.venue_address, event.organiser],
+        session and [session.pk, session.title, session.host, session.room],
+        region and region.centre_name,
+        [[logo.src, logo.alt] for logo in context["logos"]],
+        project
+        and [
+            project.title,
+            project.programme,
+            project.priority_axis,
+            project.measure,
+            project.sub_measure,
+        ],
+        context["cofinancing_notice"],
+        context["walk_ins"],
+        context["day_lists"],
+        str(context["page_numbers"]),
+    ]
+    return hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()[:32]
+
+
+def attendance_list_render(context: dict) -> bytes:
+    """Render the context of ``attendance_list_context`` to a tagged PDF (PDF/UA-1)."""
     return render_pdf(
-        "pdf/events_attendance_list.html",
-        {
-            "event": event,
-            "session": session,
-            "walk_ins": walk_ins,
-            "day_lists": day_lists,
-            "region": region,
-            "logos": logos,
-            "project": project,
-            "cofinancing_notice": (project.cofinancing_notice if project else "")
-            or (region.cofinancing_notice if region else ""),
-            "page_numbers": page_numbers_css(),
-            "generated_at": timezone.now(),
-        },
-        images=logos,
+        ATTENDANCE_LIST_TEMPLATE,
+        {**context, "generated_at": timezone.now()},
+        images=context["logos"],
+    )
+
+
+def attendance_list_pdf(
+    *, event, registrations, region=None, days=(), present_days=None, session=None
+) -> bytes:
+    """Return the attendance list of an event as a PDF (see ``attendance_list_context``).
+
+    The ``present_days`` argument is kept for callers; the marks are read here, absences
+    included.
+    """
+    return attendance_list_render(
+        attendance_list_context(
+            event=event, registrations=registrations, region=region, days=days, session=session
+        )
     )
 
 

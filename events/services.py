@@ -49,6 +49,7 @@ from .selectors import (
     registration_preconditions,
     user_has_perm,
 )
+from .services_attendance_list import attendance_list_prerender_soon
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,7 @@ def _set_status(registration: Registration, status: str, now=None) -> None:
     if status == Status.WAITLISTED:
         registration.waitlisted_at = now
     registration.save(update_fields=["status", "status_changed_at", "revision", "waitlisted_at"])
+    attendance_list_prerender_soon(event_id=registration.event_id)
 
 
 def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
@@ -449,6 +451,8 @@ def registration_create(
             monitoring_details_store(person=participant, values=monitoring_values, actor=actor)
             session_rules.session_places_create(registration=registration, chosen=chosen)
             _notify(registration, status)
+            if status == Status.CONFIRMED:
+                attendance_list_prerender_soon(event_id=locked.pk)
             audit_record(
                 actor=actor,
                 action="events.registration.create",
@@ -1013,6 +1017,7 @@ def attendance_mark(
             # Marked from the paper list after the event ended: the certificate follows at once.
             _certificate_issue(registration=registration, actor=actor)
         if old != is_present:
+            attendance_list_prerender_soon(event_id=registration.event_id)
             audit_record(
                 actor=actor,
                 action="events.attendance.mark",

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import services, services_attendance_list
 
 
 @shared_task(name="events.tasks.reminders_enqueue")
@@ -13,3 +13,11 @@ def reminders_enqueue() -> int:
 def events_finish_ended() -> int:
     """Mark published events whose end has passed as finished."""
     return len(services.events_finish_ended())
+
+
+@shared_task(name="events.tasks.attendance_list_prerender", ignore_result=True)
+def attendance_list_prerender(event_id: int, session_id: int | None = None) -> bool:
+    """Store the event's attendance list PDF ahead of its download (large events only)."""
+    return services_attendance_list.attendance_list_prerender(
+        event_id=event_id, session_id=session_id
+    )

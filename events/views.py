@@ -23,10 +23,18 @@ from portal import fragments
 from portal.files import private_file_response
 from portal.selectors import news_for_event, region_get_current
 
-from . import documents, exceptions, selectors, services, services_walk_ins, views_organiser
+from . import (
+    documents,
+    exceptions,
+    selectors,
+    services,
+    services_attendance_list,
+    services_walk_ins,
+    views_organiser,
+)
 from .filters import EventFilter
 from .forms import CheckInForm, RegistrationForm, WalkInForm
-from .models import Event, Registration
+from .models import Event
 
 # How long a visitor's calendar is kept: "upcoming" changes by itself as events start.
 CALENDAR_KEPT_SECONDS = 60
@@ -546,19 +554,8 @@ def attendance_list_pdf(request, slug: str):
 
 
 def _attendance_pdf_response(request, event, session=None):
-    registrations = event.registrations.filter(status=Registration.Status.CONFIRMED)
-    if session is not None:
-        registrations = registrations.filter(session_places__session=session)
-    registrations = registrations.select_related("participant", "organisation").order_by(
-        "participant__last_name", "participant__first_name"
-    )
-    pdf = documents.attendance_list_pdf(
-        event=event,
-        registrations=registrations,
-        region=region_get_current(request=request),
-        days=services.event_days(event),
-        present_days=selectors.attendance_days_by_registration(event=event),
-        session=session,
+    pdf = services_attendance_list.attendance_list_get(
+        event=event, session=session, region=region_get_current(request=request)
     )
     name = f"lista-obecnosci-{event.slug}" + (f"-warsztat-{session.pk}" if session else "")
     response = HttpResponse(pdf, content_type="application/pdf")
