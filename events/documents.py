@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -165,11 +166,16 @@ def attendance_list_context(*, event, registrations, region=None, days=(), sessi
 
 
 @functools.cache
-def _attendance_list_layout_digest() -> str:
-    """The template and stylesheet as deployed: a new layout must not be served from old files."""
-    template = get_template(ATTENDANCE_LIST_TEMPLATE).template.source
-    stylesheet = Path(finders.find("css/pdf.css")).read_bytes()
-    return hashlib.sha256(template.encode() + b"\0" + stylesheet).hexdigest()
+def _attendance_list_layout_digest(language: str | None) -> str:
+    """The template, stylesheet and translations as deployed: a new layout or wording must not
+    be served from files stored before it."""
+    digest = hashlib.sha256(get_template(ATTENDANCE_LIST_TEMPLATE).template.source.encode())
+    digest.update(Path(finders.find("css/pdf.css")).read_bytes())
+    for locale_path in settings.LOCALE_PATHS:
+        messages = Path(locale_path) / translation.to_locale(language or "") / "LC_MESSAGES"
+        if (messages / "django.mo").exists():
+            digest.update((messages / "django.mo").read_bytes())
+    return digest.hexdigest()
 
 
 def attendance_list_fingerprint(context: dict) -> str:
@@ -182,7 +188,7 @@ def attendance_list_fingerprint(context: dict) -> str:
         context["project"],
     )
     inputs = [
-        _attendance_list_layout_digest(),
+        _attendance_list_layout_digest(translation.get_language()),
         translation.get_language(),
         [event.pk, event.title, event.get_type_display(), event.starts_at, event.ends_at],
         [event.venue_address, event.organiser],

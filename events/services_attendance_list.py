@@ -86,11 +86,12 @@ def attendance_list_get(*, event: Event, session: EventSession | None = None, re
         session=session,
     )
     name = _stored_name(event, session, documents.attendance_list_fingerprint(context))
-    try:
-        with default_storage.open(name, "rb") as file:
-            return file.read()
-    except FileNotFoundError:
-        pass
+    if default_storage.exists(name):
+        try:
+            with default_storage.open(name, "rb") as file:
+                return file.read()
+        except FileNotFoundError:  # replaced by a newer list meanwhile
+            pass
     pdf = documents.attendance_list_render(context)
     _store(event, session, name, pdf)
     return pdf

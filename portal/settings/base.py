@@ -225,6 +225,7 @@ CELERY_TASK_ROUTES = (
             "advisory.tasks.advisory_card_generate",
             "cooperation.tasks.plan_pdf_generate",
             "cooperation.tasks.plan_pdfs_render_stale",
+            "events.tasks.attendance_list_prerender",
         )
     }
     if CELERY_PDF_QUEUE
