@@ -76,7 +76,7 @@ def attendance_list_get(*, event: Event, session: EventSession | None = None, re
 
     ``session`` narrows it to one workshop's participants.
     """
-    from .services import event_days
+    from .services import event_days  # services imports this module for its triggers
 
     context = documents.attendance_list_context(
         event=event,
@@ -101,7 +101,7 @@ def attendance_list_prerender(*, event_id: int, session_id: int | None = None) -
     """Render and store the list of a large event unless the stored one is current.
 
     Returns whether the event was large enough to keep a file for. Idempotent: a second run
-    with unchanged data only reads the stored file's name.
+    with unchanged data renders nothing.
     """
     event = Event.objects.select_related("funding_project").filter(pk=event_id).first()
     session = (
