@@ -31,7 +31,7 @@ from reporting.models import MonitoringDetails
 from reporting.monitoring import details_for_project, required_fields
 from reporting.services import monitoring_details_store
 
-from . import documents, exceptions, session_rules
+from . import documents, exceptions, services_attendance_list, session_rules
 from .models import (
     DEFAULT_REMINDER_HOURS,
     Attendance,
@@ -49,7 +49,6 @@ from .selectors import (
     registration_preconditions,
     user_has_perm,
 )
-from .services_attendance_list import attendance_list_prerender_soon
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +155,7 @@ def _set_status(registration: Registration, status: str, now=None) -> None:
     if status == Status.WAITLISTED:
         registration.waitlisted_at = now
     registration.save(update_fields=["status", "status_changed_at", "revision", "waitlisted_at"])
-    attendance_list_prerender_soon(event_id=registration.event_id)
+    services_attendance_list.attendance_list_prerender_soon(event_id=registration.event_id)
 
 
 def _waitlist_promote(event: Event, actor: User | None) -> list[Registration]:
@@ -451,8 +450,11 @@ def registration_create(
             monitoring_details_store(person=participant, values=monitoring_values, actor=actor)
             session_rules.session_places_create(registration=registration, chosen=chosen)
             _notify(registration, status)
-            if status == Status.CONFIRMED:
-                attendance_list_prerender_soon(event_id=locked.pk)
+            if (
+                status == Status.CONFIRMED
+                and locked.places_taken >= services_attendance_list.PRERENDER_MIN_PEOPLE
+            ):
+                services_attendance_list.attendance_list_prerender_soon(event_id=locked.pk)
             audit_record(
                 actor=actor,
                 action="events.registration.create",
@@ -1017,7 +1019,7 @@ def attendance_mark(
             # Marked from the paper list after the event ended: the certificate follows at once.
             _certificate_issue(registration=registration, actor=actor)
         if old != is_present:
-            attendance_list_prerender_soon(event_id=registration.event_id)
+            services_attendance_list.attendance_list_prerender_soon(event_id=registration.event_id)
             audit_record(
                 actor=actor,
                 action="events.attendance.mark",
