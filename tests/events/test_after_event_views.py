@@ -344,7 +344,8 @@ def test_postulates_shown_once_event_finished(client):
     )
     event = postulate.event
     assert "Regionalna platforma" not in client.get(event.get_absolute_url()).content.decode()
-    Event.objects.filter(pk=event.pk).update(state=Event.State.FINISHED)
+    event.state = Event.State.FINISHED
+    event.save()
     content = client.get(event.get_absolute_url()).content.decode()
     assert (
         "Postulaty ze spotkania" in content
