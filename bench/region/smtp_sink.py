@@ -4,7 +4,12 @@ subject) appended to a file, so the harness counts what really left the outbox.
 ``python -m aiosmtpd -n -l 127.0.0.1:PORT -c bench.region.smtp_sink.Recorder FILE``
 """
 
-from email import message_from_bytes, policy
+from email import policy
+from email.parser import BytesParser
+
+# Only the headers: parsing each whole message (the .ics included) with the modern policy cost
+# the sink ~0.9 ms CPU per message, taken from the same two cores as the worker being measured.
+HEADERS = BytesParser(policy=policy.default)
 
 
 class Recorder:
@@ -16,7 +21,7 @@ class Recorder:
         return cls(*args)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        message = HEADERS.parsebytes(envelope.original_content, headersonly=True)
         subject = " ".join(str(message.get("Subject", "")).split())
         for recipient in envelope.rcpt_tos:
             self.file.write(f"{recipient}\t{subject}\n")
