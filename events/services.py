@@ -6,10 +6,13 @@ place, so staff approval never overbooks. The partial unique constraint
 ``registration_one_active_per_participant`` stops a double submit as a last resort.
 """
 
+import copy
+import json
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -22,10 +25,9 @@ from portal.models import OutboundEmail, User
 from portal.services import (
     EmailAttachment,
     RenderedEmail,
-    email_build_deferred,
     email_enqueue_deferred,
     email_renderer,
-    emails_bulk_create,
+    outbox_publish_batches,
 )
 from reporting.models import MonitoringDetails
 from reporting.monitoring import details_for_project, required_fields
@@ -310,37 +312,38 @@ def _notify(
     )
 
 
-def _notify_row(registration: Registration, kind: str, *, dedup_key: str) -> OutboundEmail:
-    """An unsaved outbox row like ``_notify``'s, for bulk creation (reminders)."""
-    return email_build_deferred(
-        to=registration.participant.email,
-        subject=str(EMAIL_SUBJECTS[kind]).format(title=registration.event.title),
-        renderer="events.registration",
-        render_args={
-            "registration": registration.pk,
-            "kind": kind,
-            "status": registration.status,
-            "actor": None,
-        },
-        dedup_key=dedup_key,
-    )
-
-
 @email_renderer("events.registration")
-def _registration_email(
-    *, registration: int, kind: str, status: str, actor: int | None = None
-) -> RenderedEmail:
-    """Render an e-mail queued by ``_notify`` (in the worker, outside any event lock)."""
-    instance = Registration.objects.select_related("event", "participant", "organisation").get(
-        pk=registration
-    )
-    instance.status = status  # as decided, whatever happened to it since
-    kwargs = _notify_kwargs(
-        instance, kind, actor=User.objects.filter(pk=actor).first() if actor else None
-    )
-    return RenderedEmail(
-        template=kwargs["template"], context=kwargs["context"], attachments=kwargs["attachments"]
-    )
+def _registration_emails(batch: list[dict]) -> list[RenderedEmail | Exception]:
+    """Render e-mails queued by ``_notify`` (in the worker, outside any event lock), a batch of
+    them with one query for their registrations."""
+    registrations = Registration.objects.select_related(
+        "event", "participant", "organisation"
+    ).in_bulk([args["registration"] for args in batch])
+    actor_ids = {args["actor"] for args in batch if args.get("actor")}
+    actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
+    rendered: list[RenderedEmail | Exception] = []
+    for args in batch:
+        found = registrations.get(args["registration"])
+        if found is None:
+            rendered.append(Registration.DoesNotExist(f"registration {args['registration']}"))
+            continue
+        # A copy: one batch may hold two e-mails about the same registration (confirmed, then
+        # cancelled), each as decided, whatever happened to it since.
+        instance = copy.copy(found)
+        instance.status = args["status"]
+        try:
+            kwargs = _notify_kwargs(instance, args["kind"], actor=actors.get(args.get("actor")))
+        except Exception as error:  # noqa: BLE001 - recorded on this e-mail's row
+            rendered.append(error)
+            continue
+        rendered.append(
+            RenderedEmail(
+                template=kwargs["template"],
+                context=kwargs["context"],
+                attachments=kwargs["attachments"],
+            )
+        )
+    return rendered
 
 
 # --- registration ------------------------------------------------------------------------
@@ -854,97 +857,112 @@ def reminder_hours_clean(value) -> list[int]:
     return sorted(hours, reverse=True)
 
 
-def reminders_enqueue(*, now=None, chunk_size: int = 500) -> int:
+def reminders_enqueue(*, now=None) -> int:
     """Queue the reminders due now for confirmed participants of published events.
 
     Each event has its own offsets (``Event.reminder_hours``, e.g. 168 and 24 hours before; by
     default 48). The dedup key per (registration, offset) makes this safe to run as often as we
-    like: each configured reminder goes out once. Rows are created in bulk, chunk by chunk, and
-    sent by the workers in parallel batches; a transaction level advisory lock makes concurrent
-    runs (two beat dispatchers) take turns, so the second sees the first one's rows and counts
-    nothing twice.
+    like: each configured reminder goes out once. The rows are written by one INSERT ... SELECT
+    per offset due now, unrendered (the worker that sends a batch renders it), and published
+    in batches that the workers send in parallel. A transaction level advisory lock makes
+    concurrent runs (two beat dispatchers) take turns, so the second sees the first one's rows
+    and counts nothing twice; the unique dedup key would stop a duplicate even without it.
     """
     now = now or timezone.now()
-    by_offset: dict[int, list[int]] = {}
+    by_offset: dict[int, list[Event]] = {}
     upcoming = Event.objects.filter(
         state=Event.State.PUBLISHED,
         starts_at__gt=now,
         starts_at__lte=now + timedelta(hours=MAX_REMINDER_HOURS),
-    ).only("pk", "starts_at", "reminder_hours")
+    ).only("pk", "starts_at", "reminder_hours", "title")
     for event in upcoming:
         hours = reminder_due_hours(event, now)
         if hours is not None:
-            by_offset.setdefault(hours, []).append(event.pk)
+            by_offset.setdefault(hours, []).append(event)
     return sum(
-        _reminders_enqueue_offset(hours, event_ids, now=now, chunk_size=chunk_size)
-        for hours, event_ids in sorted(by_offset.items())
+        _reminders_enqueue_offset(hours, events, now=now)
+        for hours, events in sorted(by_offset.items())
     )
 
 
-def _reminders_enqueue_offset(hours: int, event_ids: list[int], *, now, chunk_size: int) -> int:
+def _reminders_enqueue_offset(hours: int, events: list[Event], *, now) -> int:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
-    from django.db.models import CharField, Exists, OuterRef, Value
-    from django.db.models.functions import Cast, Concat
+    from django.utils import translation
 
     from portal.audit import SYSTEM_ACTOR_LABEL
     from portal.models import AuditLogEntry
 
-    created = 0
-    suffix = reminder_dedup_suffix(hours)
-    content_type = ContentType.objects.get_for_model(Registration)
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    # What differs per event is computed here, once per event, and joined in as arrays.
+    subjects = [
+        " ".join(str(EMAIL_SUBJECTS["reminder"]).format(title=event.title).split())[:255]
+        for event in events
+    ]
     summary = _("Zaplanowano przypomnienie o wydarzeniu (%(hours)d h przed początkiem)") % {
         "hours": hours
     }
-    while True:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDERS_LOCK_ID])
-            reminded = OutboundEmail.objects.filter(
-                dedup_key=Concat(
-                    Value("events:registration:"),
-                    Cast(OuterRef("pk"), CharField()),
-                    Value(suffix),
-                    output_field=CharField(),
-                )
+    sql = f"""
+        WITH due AS (
+            SELECT r.id, r.status, u.email, event.subject,
+                   COALESCE(NULLIF(BTRIM(u.first_name || ' ' || u.last_name), ''), u.email)
+                       || ' – ' || event.title AS repr
+            FROM {table(Registration)} r
+            JOIN unnest(%(event_ids)s::bigint[], %(subjects)s::text[], %(titles)s::text[])
+                AS event(id, subject, title) ON event.id = r.event_id
+            JOIN {table(Event)} e ON e.id = r.event_id
+            JOIN {table(User)} u ON u.id = r.participant_id
+            WHERE r.status = %(confirmed)s AND e.state = %(published)s AND e.starts_at > %(now)s
+        ),
+        inserted AS (
+            INSERT INTO {table(OutboundEmail)} AS outbox (dedup_key, "to", subject, body_text,
+                body_html, attachments, created_at, due_at, attempts, last_error, renderer,
+                render_args)
+            SELECT 'events:registration:' || due.id || %(suffix)s, due.email, due.subject, '',
+                '', '[]'::jsonb, %(created)s, %(created)s, 0, '', 'events.registration',
+                jsonb_build_object('registration', due.id, 'kind', 'reminder',
+                    'status', due.status, 'actor', NULL, 'language', %(language)s::text)
+            FROM due ORDER BY due.id
+            ON CONFLICT (dedup_key) DO NOTHING
+            RETURNING outbox.id, (outbox.render_args ->> 'registration')::bigint AS registration
+        ),
+        audited AS (
+            INSERT INTO {table(AuditLogEntry)} (created_at, actor_id, actor_label, action,
+                content_type_id, object_id, object_repr, summary, changes)
+            SELECT %(created)s, NULL, %(system)s, 'events.registration.remind', %(content_type)s,
+                due.id::text, LEFT(due.repr, 300), %(summary)s, %(changes)s::jsonb
+            FROM inserted JOIN due ON due.id = inserted.registration
+        )
+        SELECT id FROM inserted ORDER BY id
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDERS_LOCK_ID])
+            cursor.execute(
+                sql,
+                {
+                    "event_ids": [event.pk for event in events],
+                    "subjects": subjects,
+                    "titles": [str(event.title) for event in events],
+                    "confirmed": Status.CONFIRMED,
+                    "published": Event.State.PUBLISHED,
+                    "now": now,
+                    # Stored and due at the real time: ``now`` may be a run's simulated moment.
+                    "created": timezone.now(),
+                    "suffix": reminder_dedup_suffix(hours),
+                    "language": translation.get_language() or settings.LANGUAGE_CODE,
+                    "system": SYSTEM_ACTOR_LABEL,
+                    "content_type": ContentType.objects.get_for_model(Registration).pk,
+                    "summary": str(summary),
+                    "changes": json.dumps({"hours_before": hours}),
+                },
             )
-            registrations = list(
-                Registration.objects.filter(
-                    status=Status.CONFIRMED,
-                    event_id__in=event_ids,
-                    event__state=Event.State.PUBLISHED,
-                    event__starts_at__gt=now,
-                )
-                .exclude(Exists(reminded))
-                .select_related("event", "participant", "organisation")
-                .order_by("pk")[:chunk_size]
-            )
-            if not registrations:
-                return created
-            emails, entries = [], []
-            for registration in registrations:
-                key = f"events:registration:{registration.pk}{suffix}"
-                # Rendered by the worker that sends it (outbox_send_batch), not here: this run
-                # only writes the rows, in bulk, and the batches render in parallel.
-                emails.append(_notify_row(registration, "reminder", dedup_key=key))
-                entries.append(
-                    AuditLogEntry(
-                        actor=None,
-                        actor_label=SYSTEM_ACTOR_LABEL,
-                        action="events.registration.remind",
-                        content_type=content_type,
-                        object_id=str(registration.pk),
-                        object_repr=str(registration)[:300],
-                        summary=str(summary),
-                        changes={"hours_before": hours},
-                    )
-                )
-            emails_bulk_create(emails)
-            AuditLogEntry.objects.bulk_create(entries)
-            created += len(emails)
-            if len(emails) < len(registrations) or len(registrations) < chunk_size:
-                # Failed ones stay for the next run; do not loop over them again now.
-                return created
+            email_ids = [row[0] for row in cursor.fetchall()]
+        # Sent by the workers in parallel batches, each over one SMTP connection.
+        outbox_publish_batches(email_ids)
+    return len(email_ids)
 
 
 # Key of the PostgreSQL advisory lock that serialises concurrent reminder runs.

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
@@ -89,31 +89,35 @@ def email_build(
 
 @dataclass(frozen=True)
 class RenderedEmail:
-    """What a renderer returns: the template, its context and the attachments."""
+    """What a renderer returns for one e-mail: the template, its context and the attachments."""
 
     template: str
     context: dict
     attachments: Iterable[EmailAttachment] = ()
 
 
-EMAIL_RENDERERS: dict[str, Callable[..., RenderedEmail]] = {}
+# A renderer takes the render_args of several e-mails (a batch being sent) and returns, in the
+# same order, each one's RenderedEmail or the exception that kept it from being rendered: one
+# batch reads its rows in one query instead of one query per e-mail.
+BatchRenderer = Callable[[list[dict]], list["RenderedEmail | Exception"]]
+EMAIL_RENDERERS: dict[str, BatchRenderer] = {}
 
 
 def email_renderer(name: str):
-    """Register a function that renders the body of deferred e-mails called ``name``.
+    """Register the function that renders deferred e-mails called ``name``, a batch at a time.
 
     ``name`` is ``"<app>.<what>"``; the app's ``services`` module registers it, and is imported
     by name when a worker meets it first.
     """
 
-    def register(function):
+    def register(function: BatchRenderer) -> BatchRenderer:
         EMAIL_RENDERERS[name] = function
         return function
 
     return register
 
 
-def _renderer(name: str) -> Callable[..., RenderedEmail]:
+def _renderer(name: str) -> BatchRenderer:
     if name not in EMAIL_RENDERERS:
         import_module(f"{name.split('.', 1)[0]}.services")
     return EMAIL_RENDERERS[name]
@@ -167,38 +171,6 @@ def email_enqueue_deferred(
     return row[0]
 
 
-def email_build_deferred(
-    *,
-    to: str,
-    subject: str,
-    renderer: str,
-    render_args: dict,
-    dedup_key: str,
-    due_at: datetime | None = None,
-) -> OutboundEmail:
-    """An unsaved outbox row rendered when it is sent (for ``emails_bulk_create``)."""
-    return OutboundEmail(
-        dedup_key=dedup_key,
-        to=to,
-        subject=" ".join(subject.split())[:255],
-        body_text="",
-        renderer=renderer,
-        render_args={**render_args, "language": translation.get_language()},
-        due_at=due_at or timezone.now(),
-    )
-
-
-def _outbox_render(email: OutboundEmail) -> None:
-    """Render the body of a deferred e-mail (in the sending worker) and store it on the row."""
-    args = dict(email.render_args)
-    language = args.pop("language", None) or settings.LANGUAGE_CODE
-    with translation.override(language):
-        rendered = _renderer(email.renderer)(**args)
-        email.body_text, email.body_html = _render_bodies(rendered.template, rendered.context)
-    email.attachments = _stored_attachments(rendered.attachments)
-    email.save(update_fields=["body_text", "body_html", "attachments"])
-
-
 def email_enqueue(
     *,
     to: str,
@@ -246,7 +218,26 @@ def email_enqueue(
     return email
 
 
-def emails_bulk_create(emails: list[OutboundEmail], *, batch_size: int = 100) -> list[int]:
+# How many e-mails one outbox_send_batch task sends over its SMTP connection: small enough that
+# the batches of a large run spread over every worker process, large enough that connecting,
+# the task's own overhead and the batch's queries are shared by many e-mails.
+OUTBOX_BATCH_SIZE = 100
+
+
+def outbox_publish_batches(email_ids: list[int], *, batch_size: int = OUTBOX_BATCH_SIZE) -> None:
+    """Publish the sending of these outbox rows, a batch per task, once the transaction commits.
+
+    A batch the broker cannot take is not lost: the rows stay due for the beat scan.
+    """
+    from .tasks import enqueue_on_commit, outbox_send_batch
+
+    for start in range(0, len(email_ids), batch_size):
+        enqueue_on_commit(outbox_send_batch, email_ids[start : start + batch_size])
+
+
+def emails_bulk_create(
+    emails: list[OutboundEmail], *, batch_size: int = OUTBOX_BATCH_SIZE
+) -> list[int]:
     """Store built e-mails at once (rows whose dedup_key exists are skipped) and publish their
     sending in batches after commit; return the ids of the unsent rows with these keys."""
     if not emails:
@@ -259,61 +250,192 @@ def emails_bulk_create(emails: list[OutboundEmail], *, batch_size: int = 100) ->
                 dedup_key__in=[email.dedup_key for email in emails],
                 sent_at__isnull=True,
                 due_at__lte=now,
-            ).values_list("pk", flat=True)
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        from .tasks import enqueue_on_commit, outbox_send_batch
-
-        for start in range(0, len(ids), batch_size):
-            enqueue_on_commit(outbox_send_batch, ids[start : start + batch_size])
+        outbox_publish_batches(ids, batch_size=batch_size)
     return ids
 
 
 def outbox_deliver(*, email_id: int) -> bool:
     """Send one stored e-mail unless it was sent already; return whether it was sent now."""
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, sent_at__isnull=True)
-            .first()
-        )
-        if email is None:
-            return False
-        if email.renderer and not email.body_text:
+    return outbox_deliver_batch(email_ids=[email_id]) == 1
+
+
+@dataclass
+class _Outgoing:
+    """An outbox row on its way out: the row as read, and what rendering it gave."""
+
+    email: OutboundEmail
+    rendered_fields: dict | None = None  # body_text, body_html, attachments to store
+    attachments: list[tuple[str, bytes, str]] | None = None
+    render_error: Exception | None = None
+
+
+def outbox_deliver_batch(*, email_ids: Iterable[int]) -> int:
+    """Send stored e-mails over one SMTP connection, each at most once; return how many went now.
+
+    The rows are read and the deferred ones rendered together (one query per renderer, not per
+    e-mail), outside any transaction. Then each e-mail is claimed, sent and marked sent in a
+    transaction of its own (SELECT ... FOR UPDATE SKIP LOCKED, unsent only): a row another
+    worker is sending or has sent is skipped, and a worker killed mid-batch leaves the e-mails
+    it sent marked sent and the rest unsent for the next delivery. Only the message in flight
+    when a worker dies can go out twice (SMTP cannot make that one exactly once); none is lost.
+    """
+    emails = list(
+        OutboundEmail.objects.filter(pk__in=list(email_ids), sent_at__isnull=True).order_by("pk")
+    )
+    if not emails:
+        return 0
+    outgoing = _outbox_render_many(emails)
+    mail_connection = get_connection()
+    opened = False
+    sent = 0
+    try:
+        for item in outgoing:
+            with transaction.atomic():
+                if not _outbox_claim(item.email.pk):
+                    continue  # sent meanwhile, or being sent by another worker
+                if item.render_error is not None:
+                    logger.error(
+                        "Rendering e-mail %s failed", item.email.pk, exc_info=item.render_error
+                    )
+                    _outbox_record_failure(item, f"render: {item.render_error}")
+                    continue
+                try:
+                    if not opened:
+                        mail_connection.open()
+                        opened = True
+                    mail_connection.send_messages([_outbox_message(item)])
+                except Exception as error:  # noqa: BLE001 - any transport error is retried later
+                    logger.warning("Sending e-mail %s failed: %s", item.email.pk, error)
+                    _outbox_record_failure(item, str(error))
+                    if not opened:
+                        break  # the server cannot be reached: the rest wait for the beat scan
+                    _close_quietly(mail_connection)
+                    opened = False  # the next e-mail tries a new connection
+                    continue
+                _outbox_record_sent(item)
+                sent += 1
+    finally:
+        if opened:
+            _close_quietly(mail_connection)
+    return sent
+
+
+def _outbox_render_many(emails: list[OutboundEmail]) -> list[_Outgoing]:
+    """Render the deferred e-mails of a batch, by renderer and language, in the sending worker."""
+    outgoing = [_Outgoing(email=email) for email in emails]
+    groups: dict[tuple[str, str], list[_Outgoing]] = {}
+    for item in outgoing:
+        if item.email.renderer and not item.email.body_text:
+            language = item.email.render_args.get("language") or settings.LANGUAGE_CODE
+            groups.setdefault((item.email.renderer, language), []).append(item)
+    for (name, language), items in groups.items():
+        arguments = [
+            {k: v for k, v in item.email.render_args.items() if k != "language"} for item in items
+        ]
+        with translation.override(language):
             try:
-                _outbox_render(email)
-            except Exception as error:  # noqa: BLE001 - retried later like a transport error
-                logger.exception("Rendering e-mail %s failed", email.pk)
-                email.attempts += 1
-                email.last_error = f"render: {error}"[:2000]
-                email.due_at = timezone.now() + timedelta(minutes=5 * email.attempts)
-                email.save(update_fields=["attempts", "last_error", "due_at"])
-                return False
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
+                results = _renderer(name)(arguments)
+            except Exception as error:  # noqa: BLE001 - recorded on each row, retried later
+                results = [error] * len(items)
+            for item, result in zip(items, results, strict=True):
+                if isinstance(result, Exception):
+                    item.render_error = result
+                    continue
+                try:
+                    body_text, body_html = _render_bodies(result.template, result.context)
+                except Exception as error:  # noqa: BLE001 - recorded on the row, retried later
+                    item.render_error = error
+                    continue
+                attachments = list(result.attachments)
+                item.attachments = [(a.filename, a.content, a.mimetype) for a in attachments]
+                item.rendered_fields = {
+                    "body_text": body_text,
+                    "body_html": body_html,
+                    "attachments": _stored_attachments(attachments),
+                }
+    return outgoing
+
+
+def _outbox_claim(email_id: int) -> bool:
+    """Lock an unsent row for this transaction; False if it is sent or another worker has it."""
+    table = connection.ops.quote_name(OutboundEmail._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id = %s AND sent_at IS NULL FOR UPDATE SKIP LOCKED",
+            [email_id],
         )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
+        return cursor.fetchone() is not None
+
+
+def _outbox_message(item: _Outgoing) -> EmailMultiAlternatives:
+    email = item.email
+    fields = item.rendered_fields or {}
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=fields.get("body_text", email.body_text),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+    )
+    body_html = fields.get("body_html", email.body_html)
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
+    if item.attachments is not None:
+        for filename, content, mimetype in item.attachments:
+            message.attach(filename, content, mimetype)
+    else:
         for attachment in email.attachments:
             message.attach(
                 attachment["filename"],
                 base64.b64decode(attachment["content_b64"]),
                 attachment["mimetype"],
             )
-        email.attempts += 1
-        try:
-            message.send()
-        except Exception as error:  # noqa: BLE001 - any transport error is retried later
-            logger.warning("Sending e-mail %s failed: %s", email.pk, error)
-            email.last_error = str(error)[:2000]
-            email.due_at = timezone.now() + timedelta(minutes=5 * email.attempts)
-            email.save(update_fields=["attempts", "last_error", "due_at"])
-            return False
-        email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "sent_at"])
-        return True
+    return message
+
+
+def _outbox_update(email_id: int, assignments: dict) -> None:
+    """UPDATE one row with plain SQL: this runs once per e-mail sent, ORM compiling included."""
+    table = connection.ops.quote_name(OutboundEmail._meta.db_table)
+    columns, values = [], []
+    for column, value in assignments.items():
+        if column == "attachments":
+            columns.append(f"{column} = %s::jsonb")
+            values.append(json.dumps(value))
+        else:
+            columns.append(f"{column} = %s")
+            values.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET attempts = attempts + 1, {', '.join(columns)} WHERE id = %s",
+            [*values, email_id],
+        )
+
+
+def _outbox_record_sent(item: _Outgoing) -> None:
+    # The rendered body is kept with the row: the record of what was sent.
+    _outbox_update(item.email.pk, {"sent_at": timezone.now(), **(item.rendered_fields or {})})
+
+
+def _outbox_record_failure(item: _Outgoing, error: str) -> None:
+    attempts = item.email.attempts + 1
+    _outbox_update(
+        item.email.pk,
+        {
+            "last_error": error[:2000],
+            "due_at": timezone.now() + timedelta(minutes=5 * attempts),
+            **(item.rendered_fields or {}),
+        },
+    )
+
+
+def _close_quietly(mail_connection) -> None:
+    try:
+        mail_connection.close()
+    except Exception:  # noqa: BLE001 - a connection that broke has nothing left to close
+        logger.debug("Closing the mail connection failed", exc_info=True)
 
 
 def outbox_send_due(*, limit: int = 500) -> int:
@@ -325,7 +447,10 @@ def outbox_send_due(*, limit: int = 500) -> int:
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(outbox_deliver(email_id=email_id) for email_id in due_ids)
+    return sum(
+        outbox_deliver_batch(email_ids=due_ids[start : start + OUTBOX_BATCH_SIZE])
+        for start in range(0, len(due_ids), OUTBOX_BATCH_SIZE)
+    )
 
 
 def user_anonymise(*, user, actor) -> None:

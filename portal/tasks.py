@@ -47,8 +47,8 @@ def outbox_send(email_id: int) -> bool:
 
 @shared_task(name="portal.tasks.outbox_send_batch", ignore_result=True)
 def outbox_send_batch(email_ids: list[int]) -> int:
-    """Send a batch of stored e-mails (each at most once; see outbox_deliver)."""
-    return sum(services.outbox_deliver(email_id=email_id) for email_id in email_ids)
+    """Send a batch of stored e-mails over one SMTP connection, each at most once."""
+    return services.outbox_deliver_batch(email_ids=email_ids)
 
 
 @shared_task(name="portal.tasks.outbox_send_due", ignore_result=True)
