@@ -34,14 +34,22 @@ class EmailAttachment:
     mimetype: str
 
 
+# E-mail templates without an HTML version, as found in this process. Looking for the missing
+# file again raised and copied a TemplateDoesNotExist each time, a third of the time rendering a
+# reminder took; the file set is fixed for a process's life (a new template needs a restart).
+_NO_HTML_VERSION: set[str] = set()
+
+
 def _render_bodies(template: str, context: dict | None) -> tuple[str, str]:
     # Templates write links as {{ site_url }}{% url ... %}; site_url comes from portal.links.
     context = {**(context or {}), "site_url": site_url()}
     body_text = render_to_string(f"email/{template}.txt", context).strip() + "\n"
-    try:
-        body_html = render_to_string(f"email/{template}.html", context)
-    except TemplateDoesNotExist:
-        body_html = ""
+    body_html = ""
+    if template not in _NO_HTML_VERSION:
+        try:
+            body_html = render_to_string(f"email/{template}.html", context)
+        except TemplateDoesNotExist:
+            _NO_HTML_VERSION.add(template)
     return body_text, body_html
 
 
