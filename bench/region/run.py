@@ -5,7 +5,7 @@
 2. Query counts in-process (Django's test client and CaptureQueriesContext on that database,
    production settings) for the pages of the table.
 3. The portal as in production: gunicorn with 3 sync workers and ``portal.settings.production``,
-   a Celery worker (2 processes, as docker-compose.yml), an SMTP server that records each
+   a Celery worker (4 processes, as docker-compose.yml), an SMTP server that records each
    message; the load generator (bench/region/load.py) in another process.
 4. Three rounds, ratios within a round: the trivial page, event detail, calendar and catalogue at
    20 concurrent users; 500 signed-in people registering at once for one event of 100 places,
@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 REPORT = ROOT / "BENCHMARKS.md"
 PHASES = ("queries", "rounds", "attendance", "reminders")
+# As docker-compose.yml's worker.
+WORKER_CONCURRENCY = 4
 ANALYSIS_START, ANALYSIS_END = "<!-- analysis:start -->", "<!-- analysis:end -->"
 
 
@@ -169,7 +171,7 @@ class Bench:
                 "duration_s": args.duration,
                 "concurrency": args.concurrency,
                 "gunicorn_workers": 3,
-                "celery_concurrency": 2,
+                "celery_concurrency": WORKER_CONCURRENCY,
                 "django_settings": "portal.settings.production",
                 "database": self.db_name,
             },
@@ -254,7 +256,7 @@ class Bench:
                 "-Q",
                 self.queue,
                 "--concurrency",
-                "2",
+                str(WORKER_CONCURRENCY),
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
