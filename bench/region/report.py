@@ -325,6 +325,7 @@ def render(results: dict, analysis: str = "") -> str:
     ]
     for name, p50, p95, errors, cpu in latency_rows(results):
         lines.append(f"| {name} | {p50} | {p95} | {errors} | {cpu} |")
+    lines += _stack_cpu_lines(results)
     queries = results.get("queries", {})
     if queries:
         lines += [
@@ -392,3 +393,38 @@ def _attendance_paths(attendance: dict) -> str:
             f"; rendered ahead by the worker in {ahead['seconds']} s, {ahead['worker_cpu_s']} s CPU"
         )
     return text
+
+
+def _stack_cpu_lines(results: dict) -> list[str]:
+    """CPU per registration POST of each part of the stack (median of the rounds), e-mails
+    included: where a burst's time goes on the two shared cores."""
+    rounds = results.get("rounds", [])
+    names = [name for name in ("storm", "spread") if any(r.get(name) for r in rounds)]
+    samples = {
+        name: [
+            r[name]["stack_cpu_ms_per_request"]
+            for r in rounds
+            if r.get(name, {}).get("stack_cpu_ms_per_request")
+        ]
+        for name in names
+    }
+    if not any(samples.values()):
+        return []
+    parts = list(next(iter(v for v in samples.values() if v))[0])
+    lines = [
+        "",
+        "## CPU per registration POST, by part of the stack (ms, median of the rounds)",
+        "",
+        "From the burst until the worker has sent its e-mails; all on the same two cores.",
+        "",
+        "| burst | " + " | ".join(parts) + " | all |",
+        "|---|" + "---|" * (len(parts) + 1),
+    ]
+    for name, values in samples.items():
+        if not values:
+            continue
+        medians = [statistics.median(v[part] for v in values) for part in parts]
+        lines.append(
+            f"| {name} | " + " | ".join(f"{m:.1f}" for m in medians) + f" | {sum(medians):.1f} |"
+        )
+    return lines

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import platform
+import resource
 import secrets
 import signal
 import socket
@@ -99,6 +100,30 @@ def cpu_seconds(pid: int) -> float:
         except (OSError, IndexError, ValueError):
             continue
     return total
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """CPU time of one process and of its children that have exited (for PostgreSQL: the
+    postmaster reaps the backends that closed, the live ones are counted themselves)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def pids_of(command: str) -> list[int]:
+    """Processes of this machine whose command name is ``command`` (e.g. every PostgreSQL
+    backend)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == command:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 def machine() -> dict:
@@ -230,7 +255,7 @@ class Bench:
 
     def start_stack(self) -> None:
         python = sys.executable
-        smtp = self.start(
+        smtp = self.smtp = self.start(
             "smtp",
             [
                 python,
@@ -427,13 +452,28 @@ class Bench:
 
     # --- load -------------------------------------------------------------------------------
 
+    def cpu_by_process(self) -> dict[str, float]:
+        """CPU seconds so far of each part of the stack on this machine (the load generator is
+        counted from the children this process has waited for)."""
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return {
+            "gunicorn": cpu_seconds(self.web.pid),
+            "worker": cpu_seconds(self.worker.pid),
+            "postgresql": sum(own_cpu_seconds(pid) for pid in pids_of("postgres")),
+            "redis": sum(own_cpu_seconds(pid) for pid in pids_of("redis-server")),
+            "smtp sink": cpu_seconds(self.smtp.pid),
+            "load generator": children.ru_utime + children.ru_stime,
+        }
+
     def load(self, phases: list[dict]) -> list[dict]:
         """Run each phase in the load generator's own process; add the CPU time the gunicorn
-        workers spent per request (independent of how busy the shared machine is)."""
+        workers spent per request (independent of how busy the shared machine is), and for the
+        registration bursts the CPU each part of the stack spent per request."""
         out = []
         for phase in phases:
             spec = self.tmp / f"spec-{uuid.uuid4().hex[:6]}.json"
             spec.write_text(json.dumps({"port": self.web_port, "phases": [phase]}))
+            stack_before = self.cpu_by_process() if phase["kind"] == "burst" else None
             before = cpu_seconds(self.web.pid)
             done = subprocess.run(
                 [sys.executable, "-m", "bench.region.load", str(spec)],
@@ -453,6 +493,15 @@ class Bench:
             result["gunicorn_cpu_ms_per_request"] = (
                 round(1000 * used / counted, 2) if counted else None
             )
+            if stack_before is not None and counted:
+                # The e-mails of the burst are sent meanwhile: wait for them, so that the
+                # worker's share of each registration is in.
+                self.drain_outbox()
+                after = self.cpu_by_process()
+                result["stack_cpu_ms_per_request"] = {
+                    name: round(1000 * (after[name] - stack_before[name]) / counted, 2)
+                    for name in after
+                }
             out.append(result)
         return out
 
