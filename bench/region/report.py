@@ -202,7 +202,13 @@ def evaluate(results: dict) -> list[dict]:
                 + f" (in the outbox after {reminders['seconds_until_all_in_outbox']} s); "
                 f"outbox rows {reminders['outbox_rows']:,}, sent {reminders['sent_rows']:,}, "
                 f"received by SMTP {reminders['received_by_smtp']:,}; worker CPU "
-                f"{reminders.get('worker_cpu_s')} s",
+                f"{reminders.get('worker_cpu_s')} s"
+                + (
+                    "; CPU s by part: "
+                    + ", ".join(f"{k} {v}" for k, v in reminders["stack_cpu_s"].items())
+                    if reminders.get("stack_cpu_s")
+                    else ""
+                ),
                 "target": f"≤ 20 s, exactly {reminders['due']:,}",
                 "ok": seconds is not None and seconds <= 20 and reminders["exact"],
             }
