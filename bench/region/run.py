@@ -126,6 +126,15 @@ def pids_of(command: str) -> list[int]:
     return found
 
 
+def is_backend(pid: int) -> bool:
+    """A PostgreSQL process serving a client connection ("postgres: user db host(port) ...")."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return False
+    return "(" in title and ")" in title and title.startswith("postgres: ")
+
+
 def machine() -> dict:
     model = ""
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -449,7 +458,13 @@ class Bench:
         return {
             "gunicorn": cpu_seconds(self.web.pid),
             "worker": cpu_seconds(self.worker.pid),
-            "postgresql": sum(own_cpu_seconds(pid) for pid in pids_of("postgres")),
+            "postgresql queries": sum(
+                own_cpu_seconds(pid) for pid in pids_of("postgres") if is_backend(pid)
+            ),
+            # Autovacuum, checkpointer, WAL writer, the postmaster (with the backends it reaped).
+            "postgresql background": sum(
+                own_cpu_seconds(pid) for pid in pids_of("postgres") if not is_backend(pid)
+            ),
             "redis": sum(own_cpu_seconds(pid) for pid in pids_of("redis-server")),
             "smtp sink": cpu_seconds(self.smtp.pid),
             "load generator": children.ru_utime + children.ru_stime,

@@ -234,6 +234,9 @@ CELERY_TASK_ROUTES = (
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Celery's Django fixup would close the database connections around every task; portal/celery.py
+# closes them as Django does around requests instead (CONN_MAX_AGE, health checks).
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -63,3 +63,31 @@ def test_outbox_tasks_store_no_celery_result_in_redis(celery_worker):
     for _ in range(15):
         assert not any(redis.exists(key) for key in keys)
         time.sleep(0.2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_keep_database_connections_as_requests_do(settings):
+    """Celery's Django fixup closed every connection around every task (a new PostgreSQL
+    backend per e-mail sent); the portal leaves it to Django's rule (CONN_MAX_AGE, health
+    checks), as around web requests."""
+    from celery.fixups.django import DjangoWorkerFixup
+    from django.db import connection
+
+    from portal.celery import _close_old_database_connections, app
+
+    fixup = DjangoWorkerFixup(app)
+    connection.ensure_connection()
+    kept = connection.connection
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 600
+    connection.settings_dict["CONN_MAX_AGE"] = 600
+    connection.close_at = time.monotonic() + 600
+    try:
+        for _ in range(3):  # what the worker runs around each task
+            fixup.close_database()
+            _close_old_database_connections()
+        assert connection.connection is kept
+        connection.close_at = time.monotonic() - 1  # older than CONN_MAX_AGE: replaced
+        _close_old_database_connections()
+        assert connection.connection is None
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = 0
