@@ -19,7 +19,10 @@ app.autodiscover_tasks()
 # ~10 ms of PostgreSQL CPU for each e-mail sent (issue 12).
 @task_prerun.connect
 @task_postrun.connect
-def _close_old_database_connections(**kwargs) -> None:
+def _close_old_database_connections(task=None, **kwargs) -> None:
+    # A task run eagerly (inside a request or a test) shares its caller's connection.
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
     from django.db import close_old_connections
 
     close_old_connections()
