@@ -30,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from simple_history.models import HistoricalChanges
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +42,8 @@ def watch(namespace: str, models: Iterable[type]) -> None:
     """Replace ``namespace``'s version whenever one of ``models`` changes (their history
     records, saved with them, are left out)."""
     for model in models:
-        if getattr(model._meta, "simple_history_model", False) or model.__name__.startswith(
-            "Historical"
-        ):
-            continue
-        _namespaces_of.setdefault(model, set()).add(namespace)
+        if not issubclass(model, HistoricalChanges):
+            _namespaces_of.setdefault(model, set()).add(namespace)
 
 
 class _ReplaceAtCommit:
