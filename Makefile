@@ -38,7 +38,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 ## Benchmarks against the real PostgreSQL and Redis: the pytest-benchmark micro-benchmarks, then
-## the region-scale run of issue 12 (gunicorn + worker with production settings, a load generator;
+## the region-scale run (gunicorn + worker with production settings, a load generator;
 ## writes BENCHMARKS.md and bench/results/latest.json; about 15 minutes). BENCH_ARGS passes options.
 bench: install-test
 	@services=$$(scripts/ensure-services.sh) || exit 1; eval "$$services"; \

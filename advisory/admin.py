@@ -315,7 +315,7 @@ class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
     list_display_links = ["number"]
     # Submission date as a filter (today, last 7 days, this month, this year), not a
     # date_hierarchy: the hierarchy costs two queries on every queue page (MIN/MAX and the
-    # distinct years) for what the filter gives without any (issue 12).
+    # distinct years) for what the filter gives without any.
     list_filter = [
         StatusFilter,
         "topics",

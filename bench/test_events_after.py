@@ -113,7 +113,7 @@ def test_certificate_download(benchmark):
         )
     registration = RegistrationFactory(event=event)
     AttendanceFactory(registration=registration)
-    # A download never issues a certificate (issue 13): staff or the end-of-event task do.
+    # A download never issues a certificate: staff or the end-of-event task do.
     services.certificate_issue(registration=registration, actor=None)
     client = Client()
     client.force_login(registration.participant)

@@ -1,7 +1,7 @@
-"""Benchmark of the attendance list PDF for 1,000 people (issue 12: target ≤ 1.5 s).
+"""Benchmark of the attendance list PDF for 1,000 people (target ≤ 1.5 s).
 
 Renders the real template through ``portal.pdf.render_pdf`` (a tagged PDF/UA-1 table with a
-signature column). Alternatives measured for issue 12 with a script on the 2-core machine (CPU
+signature column). Alternatives measured with a script on the 2-core machine (CPU
 time of the same run, 300–500 rows, relative to the table as it is, ~3.5 ms a row under load):
 no cell borders 0.93, no cell padding 0.94, no wrapping 0.98, no fixed row height 1.01,
 collapsed borders 1.03, row lines drawn by a striped background 1.05, name and organisation in

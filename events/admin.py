@@ -314,7 +314,7 @@ class EventAdmin(
             super()
             .get_queryset(request)
             # Subqueries, not a join with GROUP BY: counted for the page's rows only, and left
-            # out of the changelist's COUNT and date-hierarchy queries (issue 12).
+            # out of the changelist's COUNT and date-hierarchy queries.
             .annotate(
                 places_taken=selectors.places_taken_expression(),
                 waitlisted=selectors.waitlisted_expression(),

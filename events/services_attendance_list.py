@@ -1,4 +1,4 @@
-"""The attendance list PDF, rendered ahead and stored privately (issue 12).
+"""The attendance list PDF, rendered ahead and stored privately.
 
 WeasyPrint needs about 3 ms of CPU per row of the tagged table (a list of 1,000 people: ~3 s,
 measured in bench/test_events_attendance.py), more than a download may take. So the worker

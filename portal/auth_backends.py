@@ -1,4 +1,4 @@
-"""Authentication backend: Django's model backend with a cheaper permission lookup (issue 12)."""
+"""Authentication backend: Django's model backend with a cheaper permission lookup."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission

@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 # and checked before reuse (CONN_HEALTH_CHECKS), closed after an error. Celery's own Django
 # fixup closes every connection before and after each task unless CELERY_DB_REUSE_MAX is set
 # (portal/settings/base.py sets it out of the way): a new PostgreSQL backend per task cost
-# ~10 ms of PostgreSQL CPU for each e-mail sent (issue 12).
+# ~10 ms of PostgreSQL CPU for each e-mail sent.
 @task_prerun.connect
 @task_postrun.connect
 def _close_old_database_connections(task=None, **kwargs) -> None:

@@ -1,6 +1,6 @@
 """Rendered parts of the busiest public pages, kept in the cache for visitors who are not signed in.
 
-Issue 12: the event page, the calendar and the partner catalogue spent most of their time
+The event page, the calendar and the partner catalogue spent most of their time
 rendering templates whose output changes only when their data changes (an event, a registration,
 an organisation). For a visitor who is not signed in the rendered part is the same for everyone,
 so it is rendered once and kept, under a key that carries:

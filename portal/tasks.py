@@ -39,7 +39,7 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
 
 
 # Fire-and-forget: nobody reads these results, and storing one per e-mail filled Redis with
-# tens of thousands of celery-task-meta-* keys per reminder run (issue 12).
+# tens of thousands of celery-task-meta-* keys per reminder run.
 @shared_task(name="portal.tasks.outbox_send", ignore_result=True)
 def outbox_send(email_id: int) -> bool:
     return services.outbox_deliver(email_id=email_id)

@@ -1,4 +1,4 @@
-"""`make bench` at region scale (issue 12): a data generator, the portal on gunicorn with
+"""`make bench` at region scale: a data generator, the portal on gunicorn with
 production settings, a load generator in another process, and BENCHMARKS.md.
 
 Entry point: ``python -m bench.region.run`` (see bench/region/run.py).

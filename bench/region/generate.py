@@ -670,7 +670,7 @@ def _base(rng, *, batch: int, scale: float, fixture_counts: dict, log) -> dict:
 
 
 def fixture_sizes(scale: float, rounds: int) -> dict:
-    """Sizes of the scenario fixtures; at scale 1 exactly what issue 12 measures."""
+    """Sizes of the scenario fixtures; at scale 1 exactly what the targets were set for."""
 
     def scaled(value: int, minimum: int = 1) -> int:
         return max(minimum, round(value * min(scale, 1.0)))

@@ -274,7 +274,7 @@ def render(results: dict, analysis: str = "") -> str:
     m = results["machine"]
     s = results["settings"]
     lines = [
-        "# Benchmarks at region scale (issue 12)",
+        "# Benchmarks at region scale",
         "",
         f"Written by `{results['command']}` (bench/region/run.py) on {results['date']}, commit "
         f"`{results.get('commit', '?')}`; whole run {results.get('total_minutes', '?')} min.",
@@ -313,7 +313,7 @@ def render(results: dict, analysis: str = "") -> str:
         lines += ["", f"**The run stopped early: {results['error']}** (figures below are partial)."]
     lines += [
         "",
-        "## The table of issue 12",
+        "## The targets",
         "",
         "| measure | figure | target | verdict |",
         "|---|---|---|---|",

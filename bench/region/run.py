@@ -1,4 +1,4 @@
-"""`make bench` at region scale (issue 12): every figure of the issue's table, beside its target.
+"""`make bench` at region scale: every figure of the issue's table, beside its target.
 
 1. A database of its own (``<DATABASE_URL's name>_region``; dropped and created here): migrate,
    the demo data, then ``bench.region.generate`` to region scale.

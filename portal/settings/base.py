@@ -92,7 +92,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: a new PostgreSQL connection per request costs more than the page
-# itself (issue 12). Health checks drop a connection the server closed (e.g. after a restart)
+# itself. Health checks drop a connection the server closed (e.g. after a restart)
 # before it is reused, so the next request succeeds without restarting the portal.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -120,7 +120,7 @@ FRAGMENTS_REPLACE_BEFORE_COMMIT = False
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    # Django's model backend reading permissions in one query, none for non-staff (issue 12).
+    # Django's model backend reading permissions in one query, none for non-staff.
     "portal.auth_backends.PermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -303,7 +303,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the cache (Redis) and written through to the database: a signed-in
-# request reads its session without a query (issue 12), and a session outlives a Redis restart.
+# request reads its session without a query, and a session outlives a Redis restart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 

@@ -198,7 +198,7 @@ def test_export_of_cases_is_recorded(client, cases):
 
 
 def test_queue_changelist_costs_the_same_queries_at_1x_and_10x(client, cases):
-    """Issue 12: AdvisorySettings was read once per row and the COUNT ran twice."""
+    """AdvisorySettings was read once per row and the COUNT ran twice."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -29,7 +29,7 @@ def test_demo_loads_twice_without_duplicates():
 
 
 def test_demo_cases_tell_a_consistent_story_and_only_a_really_late_one_is_overdue():
-    """A case submitted today was shown overdue (issue 9): deadlines now follow the submission day."""
+    """A case submitted today was shown overdue: deadlines now follow the submission day."""
     from django.utils import timezone
 
     from advisory import selectors

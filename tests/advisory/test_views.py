@@ -135,7 +135,7 @@ def test_submit_with_missing_fields_shows_errors_next_to_fields(client):
 
 
 def test_failed_submit_keeps_the_attached_file_in_a_draft_and_says_so(client):
-    """The file was dropped while the banner said nothing was lost (issue 16)."""
+    """The file was dropped while the banner said nothing was lost."""
     user = jst_member()
     client.force_login(user)
     topic = AdvisoryTopicFactory()

@@ -1,5 +1,5 @@
 """The "Moje konto" menu at 200 % zoom (640 CSS px): a disclosure that fits, closes on Esc and
-when focus leaves it (issue 16.4, WCAG 1.4.4, 1.4.10, 2.1.1)."""
+when focus leaves it (WCAG 1.4.4, 1.4.10, 2.1.1)."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""The cooperation pages on the demo data (issue 15): every page each role reaches passes axe-core
+"""The cooperation pages on the demo data: every page each role reaches passes axe-core
 and reflows at 360 px, and the "done when" of the issue is walked through in Chromium."""
 
 import io
@@ -105,7 +105,7 @@ def test_every_cooperation_page_of_every_role_passes_axe_and_reflows(
 def test_demo_partner_answers_the_demo_survey_and_it_is_in_the_staff_export(
     chromium, live_server, demo_data
 ):
-    """Issue 15, done when: the platform with members, two meetings and open tasks is shown to its
+    """The platform with members, two meetings and open tasks is shown to its
     members; the survey sent to the region's OWES is answered by the demo partner in the browser and
     appears in the staff export; the action plan shows its progress."""
     from cooperation.models import SurveyResponse

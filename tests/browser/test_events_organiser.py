@@ -1,4 +1,4 @@
-"""Issue 13 in Chromium: staff write to participants (compose → preview with the count → send),
+"""In Chromium: staff write to participants (compose → preview with the count → send),
 the series page with dates and free places, speakers on the event page; axe-core and 360 px."""
 
 from datetime import timedelta

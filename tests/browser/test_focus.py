@@ -1,4 +1,4 @@
-"""Focus is visible on every control in every state (WCAG 2.4.7, 1.4.11; issue 16.2).
+"""Focus is visible on every control in every state (WCAG 2.4.7, 1.4.11).
 
 Tabbing through key pages, each control's box is photographed focused and again after focus has
 moved on: the two pictures must differ, and the focused control must carry a real outline whose

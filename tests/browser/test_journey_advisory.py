@@ -1,4 +1,4 @@
-"""Issue 5 end to end on the demo data: a JST request becomes a completed case with an advisory card (QA)."""
+"""End to end on the demo data: a JST request becomes a completed case with an advisory card (QA)."""
 
 import io
 import re

@@ -1,4 +1,4 @@
-"""Issue 3 end to end on the demo data: sign up, find the OWES of a powiat, join it, get approved;
+"""End to end on the demo data: sign up, find the OWES of a powiat, join it, get approved;
 staff preview a 1,000-row organisation CSV with bad rows in the Django admin and nothing is written."""
 
 import csv

@@ -1,4 +1,4 @@
-"""The main journeys with the keyboard only (issue 14, item 6; WCAG 2.1.1 and 2.4.7).
+"""The main journeys with the keyboard only (WCAG 2.1.1 and 2.4.7).
 
 A signed-in person finds the study visit from the home page, registers for it, searches with the
 header search box and switches the language, pressing only Tab, Shift+Tab, Enter, Space, arrows

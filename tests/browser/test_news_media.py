@@ -1,4 +1,4 @@
-"""News with media in Chromium (issue 14, item 2): the demo news list, a news page with its image,
+"""News with media in Chromium: the demo news list, a news page with its image,
 tags, attachment and event link, a tag page and the event page listing its news; axe and 1280/360 px."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Whole-site layout checks in Chromium: every page of every role on the demo data (issue 9.4, 16)."""
+"""Whole-site layout checks in Chromium: every page of every role on the demo data."""
 
 import pytest
 

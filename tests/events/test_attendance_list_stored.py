@@ -1,4 +1,4 @@
-"""The attendance list rendered ahead and stored privately (issue 12): served only while current."""
+"""The attendance list rendered ahead and stored privately: served only while current."""
 
 import pytest
 from django.core.cache import cache

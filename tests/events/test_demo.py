@@ -69,7 +69,7 @@ def test_demo_finished_forum_has_materials_report_postulates_and_certificates(se
 
 @pytest.mark.django_db
 def test_demo_study_visit_is_a_three_date_series_with_speakers(settings, tmp_path, client):
-    """Issue 13: the series page shows the three dates with free places; speakers are listed."""
+    """The series page shows the three dates with free places; speakers are listed."""
     import html
 
     from django.urls import reverse
@@ -103,7 +103,7 @@ def test_demo_study_visit_is_a_three_date_series_with_speakers(settings, tmp_pat
 
 @pytest.mark.django_db
 def test_demo_working_meeting_has_three_parallel_workshops_of_ten(settings, tmp_path, client):
-    """Issue 13: one slot, three workshops of 10 places; demo registrations each have one."""
+    """One slot, three workshops of 10 places; demo registrations each have one."""
     import html
 
     from events.models import EventSession, SessionPlace, SessionSlot

@@ -1,4 +1,4 @@
-"""Issue 13, the organiser's side: speakers and guests, copies and series, messages, reminders."""
+"""Speakers and guests, copies and series, messages, reminders."""
 
 from datetime import date, datetime, time, timedelta
 

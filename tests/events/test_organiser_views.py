@@ -1,4 +1,4 @@
-"""Issue 13 pages: series, speakers on the event page, messages (staff, two steps), copy in the admin."""
+"""The organiser's pages: series, speakers on the event page, messages (staff, two steps), copy in the admin."""
 
 import html
 from datetime import timedelta

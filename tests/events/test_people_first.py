@@ -1,4 +1,4 @@
-"""Issue 9 in the events app: names before registration, the RODO clause and health-data consent,
+"""In the events app: names before registration, the RODO clause and health-data consent,
 confirmation before cancelling and e-mails worded for who acted, the month filter, photo credits
 and demo texts that agree with their own dates."""
 

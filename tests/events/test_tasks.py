@@ -148,7 +148,7 @@ def test_two_finish_runs_at_once_finish_each_event_exactly_once():
 def test_reminders_two_concurrent_runs_create_exactly_one_row_each_in_bulk(
     count, django_assert_max_num_queries
 ):
-    """Issue 12: due reminders are created in bulk (a fixed number of statements at 1x and 5x)
+    """Due reminders are created in bulk (a fixed number of statements at 1x and 5x)
     and two dispatchers running at once never create one twice."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -180,7 +180,7 @@ def test_reminders_two_concurrent_runs_create_exactly_one_row_each_in_bulk(
     statements = [q["sql"] for q in queries.captured_queries]
     # The enqueue transaction (the eager sending after commit follows it in this process).
     enqueue = statements[: statements.index("COMMIT") + 1]
-    # The first statement reads the upcoming events and their reminder offsets (issue 13); one
+    # The first statement reads the upcoming events and their reminder offsets; one
     # chunk per distinct offset due now, not per event or per registration.
     assert len(enqueue) <= 10, "\n".join(sql[:150] for sql in enqueue)
     assert (

@@ -1,4 +1,4 @@
-"""Issue 12: pages that grew with the data are bounded (filters, lists, feeds, dropdowns)."""
+"""Pages that grew with the data are bounded (filters, lists, feeds, dropdowns)."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Issue 12: under the event's row lock only the decision; e-mails rendered by the sender."""
+"""Under the event's row lock only the decision; e-mails rendered by the sender."""
 
 import pytest
 from django.db import connection

@@ -1,4 +1,4 @@
-"""Issue 12: every page of the performance table costs a fixed number of queries.
+"""Every page of the performance table costs a fixed number of queries.
 
 Each test measures the page at two data sizes (1x and 10x) and pins the count: the same at
 both sizes, and within the budget of the issue (≤ 10 per GET page, ≤ 12 statements in the

@@ -1,4 +1,4 @@
-"""The account menu on every page costs at most one query (issue 12)."""
+"""The account menu on every page costs at most one query."""
 
 import pytest
 from django.db import connection

@@ -1,4 +1,4 @@
-"""After confirming an e-mail address, and allauth's pages in our formal Polish (issue 9, item 9)."""
+"""After confirming an e-mail address, and allauth's pages in our formal Polish."""
 
 import re
 

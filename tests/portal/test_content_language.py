@@ -1,4 +1,4 @@
-"""Language of parts (WCAG 3.1.2, issue 16.3): on the English site, content kept in Polish is marked
+"""Language of parts (WCAG 3.1.2): on the English site, content kept in Polish is marked
 lang="pl"; on the Polish site nothing needs marking."""
 
 import re

@@ -1,4 +1,4 @@
-"""Every link in every e-mail points at the configured site address (issue 9, item 2).
+"""Every link in every e-mail points at the configured site address.
 
 The portal ran on another port than 8000 and the e-mails still sent people to
 http://127.0.0.1:8000. Here the site runs at http://localhost:8123 while requests arrive for

@@ -1,4 +1,4 @@
-"""The site's icon: /favicon.ico answers with an icon and every page links it (issue 9.9)."""
+"""The site's icon: /favicon.ico answers with an icon and every page links it."""
 
 import pytest
 

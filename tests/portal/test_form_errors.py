@@ -1,4 +1,4 @@
-"""Errors people can find (issue 16.5, WCAG 1.3.1, 3.3.1).
+"""Errors people can find (WCAG 1.3.1, 3.3.1).
 
 Every page of every role on the demo data, and every form on it submitted empty (or, for GET
 filters, with values that cannot be valid): no aria-describedby / aria-labelledby / label[for]

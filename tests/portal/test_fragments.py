@@ -1,4 +1,4 @@
-"""Parts of the public pages kept for visitors (portal.fragments, issue 12): served from the
+"""Parts of the public pages kept for visitors (portal.fragments): served from the
 cache without reading the database, and never older than the data they show."""
 
 from datetime import timedelta

@@ -33,7 +33,7 @@ OFFICIAL_IDS = [
 ]
 
 
-# --- the sanitiser (issue 16, item 8) ---------------------------------------------------------
+# --- the sanitiser ---------------------------------------------------------
 
 
 def test_sanitiser_keeps_what_the_official_statement_template_needs():
@@ -130,7 +130,7 @@ def test_admin_lets_staff_set_the_dates(client):
     assert 'name="content_updated_on"' in html
 
 
-# --- what the texts contain (issue 9, item 8) -------------------------------------------------
+# --- what the texts contain -------------------------------------------------
 
 
 def _text(client, slug: str) -> str:

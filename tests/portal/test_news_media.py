@@ -1,4 +1,4 @@
-"""News with media (issue 14, item 2): main image with required alt text, attachments, tags,
+"""News with media: main image with required alt text, attachments, tags,
 scheduled publishing (one rule everywhere) and the link to an event."""
 
 import xml.etree.ElementTree as ET

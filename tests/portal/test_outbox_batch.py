@@ -1,4 +1,4 @@
-"""Issue 12: the outbox sends a batch over one SMTP connection, each e-mail exactly once, also
+"""The outbox sends a batch over one SMTP connection, each e-mail exactly once, also
 with two workers on the same rows and with a worker that dies in the middle of a batch.
 
 The mail server is a real one (aiosmtpd in a thread of the test) that records, per message,

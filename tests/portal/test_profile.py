@@ -1,4 +1,4 @@
-"""Names at sign-up and the "Moje dane osobowe" page (issue 9, item 1)."""
+"""Names at sign-up and the "Moje dane osobowe" page."""
 
 import pytest
 from django.urls import reverse

@@ -20,8 +20,6 @@ INFORMAL = re.compile(
     r"[Zz]apomniałeś|[Cc]hcesz|[Kk]liknij|[Zz]ignoruj|zostaniesz|[Pp]amiętasz)\b"
     r"|\w+(łem|łam)/\w*|\w+łeś\(-?aś\)|\w+ł\(a\)ś",
 )
-# Files rewritten at the same time by other work on issue 9 (none left).
-PENDING: set[str] = set()
 
 
 def _sources():
@@ -37,8 +35,6 @@ def test_no_informal_address_in_templates_and_strings():
     found = []
     for path in _sources():
         relative = path.relative_to(ROOT).as_posix()
-        if relative in PENDING:
-            continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if INFORMAL.search(line):
                 found.append(f"{relative}:{number}: {line.strip()[:120]}")

@@ -119,7 +119,7 @@ def test_admin_forms_use_the_editor_and_sanitise(client):
             "body_pl": '<h2 onclick="x()">Nabór</h2><script>alert(1)</script><ul><li>punkt</li></ul>',
             "published_at_0": "2026-01-10",
             "published_at_1": "10:00",
-            # the news item's attachments inline (issue 14)
+            # the news item's attachments inline
             "attachments-TOTAL_FORMS": "0",
             "attachments-INITIAL_FORMS": "0",
         },

@@ -1,4 +1,4 @@
-"""Smaller accessibility fixes (issue 16.7): autofill purposes and phone fields, required markers,
+"""Smaller accessibility fixes: autofill purposes and phone fields, required markers,
 distinct page titles for list pages and check-in days, the e-mail page's radio group."""
 
 import re

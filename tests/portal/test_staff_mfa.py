@@ -1,4 +1,4 @@
-"""Staff sign in through allauth with a second factor before any admin page opens (issue 8, item 4)."""
+"""Staff sign in through allauth with a second factor before any admin page opens."""
 
 import pytest
 from allauth.mfa.models import Authenticator

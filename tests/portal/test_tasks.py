@@ -39,7 +39,7 @@ def test_email_is_sent_by_the_worker_only_after_commit(celery_worker):
 
 @pytest.mark.django_db(transaction=True)
 def test_outbox_tasks_store_no_celery_result_in_redis(celery_worker):
-    """Issue 12: every outbox_send used to leave a celery-task-meta-* key behind."""
+    """Every outbox_send used to leave a celery-task-meta-* key behind."""
     from portal.celery import app as celery_app
     from portal.tasks import outbox_send, outbox_send_due
 

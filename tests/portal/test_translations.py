@@ -1,4 +1,4 @@
-"""Content in two languages (issue 14, item 5): English texts where staff wrote them, Polish
+"""Content in two languages: English texts where staff wrote them, Polish
 otherwise (marked lang="pl"), and the language switch keeps the person on the same page."""
 
 import io

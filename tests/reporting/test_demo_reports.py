@@ -1,4 +1,4 @@
-"""Issue 10 "done when": on the demo data, the half-year reports in one click each, hand-counted.
+"""On the demo data, the half-year reports in one click each, hand-counted.
 
 The demo is loaded on 15 May 2026 (its dates are relative to the day it is loaded), so the
 current half-year is 1 January – 30 June 2026. Hand count from events/demo.py, advisory/demo.py
