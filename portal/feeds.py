@@ -2,15 +2,22 @@
 
 Every address in a feed is absolute and built from ``SITE_URL`` (portal.links), like the links in
 e-mails: a feed reader fetches the feed from wherever, but must be sent to the public site.
+
+RSS ``<description>`` and Atom ``<summary type="html">`` hold HTML: a reader renders what it
+finds there. Leads and summaries are plain text, so they are escaped as HTML before the feed
+generator escapes them again for XML; otherwise a lead typed as ``<b>`` or ``<script>`` would
+reach the reader as live markup.
 """
 
 from __future__ import annotations
+
+from html import unescape
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
 from events.selectors import event_list_upcoming_public
@@ -19,6 +26,16 @@ from . import selectors
 from .links import absolute_url
 
 FEED_LENGTH = 30
+EXCERPT_LENGTH = 500
+
+
+def _text_as_html(text: str) -> str:
+    return escape(text)
+
+
+def _html_excerpt(html: str) -> str:
+    """The first characters of rich text as plain text, then as HTML showing that text."""
+    return _text_as_html(unescape(strip_tags(html))[:EXCERPT_LENGTH])
 
 
 def _portal_title(request) -> str:
@@ -50,7 +67,7 @@ class NewsRssFeed(Feed):
         return item.title
 
     def item_description(self, item) -> str:
-        return item.lead or strip_tags(item.body)[:500]
+        return _text_as_html(item.lead) if item.lead else _html_excerpt(item.body)
 
     def item_link(self, item) -> str:
         return absolute_url(reverse("news_detail", kwargs={"slug": item.slug}))
@@ -100,7 +117,7 @@ class UpcomingEventsRssFeed(Feed):
         return f"{event.title} ({starts:%d.%m.%Y})"
 
     def item_description(self, event) -> str:
-        return event.summary or strip_tags(event.description)[:500]
+        return _text_as_html(event.summary) if event.summary else _html_excerpt(event.description)
 
     def item_link(self, event) -> str:
         return absolute_url(event.get_absolute_url())

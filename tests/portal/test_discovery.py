@@ -1,5 +1,7 @@
 """Feeds, sitemap, robots.txt and the meta tags search engines and link previews read."""
 
+import html
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -168,3 +170,50 @@ def test_canonical_of_a_list_keeps_only_the_page_number(client):
         _news(f"wiadomosc-{number}")
     html = client.get("/aktualnosci/?strona=2&sort=x").content.decode()
     assert f'<link rel="canonical" href="{SITE}/aktualnosci/?strona=2">' in html
+
+
+HOSTILE_LEAD = 'Uwaga: <script>alert(1)</script> <b>pogrubione</b> & "cytat"'
+
+
+def _has_tag(html: str) -> bool:
+    return re.search(r"<\s*[a-zA-Z/!]", html) is not None
+
+
+def test_rss_description_shows_a_lead_with_markup_as_text(client):
+    _news("z-kodem", lead=HOSTILE_LEAD)
+    item = _xml(client.get("/aktualnosci/rss.xml")).find("channel").find("item")
+    # The element's text is the HTML a reader renders: it shows the lead, character for character.
+    description = item.findtext("description")
+    assert not _has_tag(description)
+    assert html.unescape(description) == HOSTILE_LEAD
+
+
+def test_atom_summary_shows_a_lead_with_markup_as_text(client):
+    _news("z-kodem", lead=HOSTILE_LEAD)
+    summary = _xml(client.get("/aktualnosci/atom.xml")).find("a:entry/a:summary", ATOM_NS)
+    assert summary.get("type") == "html"
+    assert not _has_tag(summary.text)
+    assert html.unescape(summary.text) == HOSTILE_LEAD
+
+
+def test_news_without_a_lead_shows_its_text_not_its_markup(client):
+    NewsItem.objects.create(
+        site=Site.objects.get_current(),
+        title="Bez zajawki",
+        slug="bez-zajawki",
+        body="<p>Kod &lt;script&gt; w <strong>treści</strong></p>",
+        is_published=True,
+    )
+    item = _xml(client.get("/aktualnosci/rss.xml")).find("channel").find("item")
+    description = item.findtext("description")
+    assert not _has_tag(description)
+    assert html.unescape(description) == "Kod <script> w treści"
+
+
+def test_event_feeds_show_a_summary_with_markup_as_text(client):
+    EventFactory(summary=HOSTILE_LEAD)
+    item = _xml(client.get("/wydarzenia/rss.xml")).find("channel").find("item")
+    assert html.unescape(item.findtext("description")) == HOSTILE_LEAD
+    summary = _xml(client.get("/wydarzenia/atom.xml")).find("a:entry/a:summary", ATOM_NS)
+    assert not _has_tag(summary.text)
+    assert html.unescape(summary.text) == HOSTILE_LEAD
