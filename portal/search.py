@@ -12,8 +12,10 @@ Only what the public may see is searched: the same selectors as the public pages
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -25,7 +27,7 @@ from django.contrib.postgres.search import (
 from django.contrib.sites.models import Site
 from django.db import connection
 from django.db.models import CharField, F, Func, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, Replace
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape, strip_tags
@@ -45,7 +47,6 @@ MAX_WORDS = 8
 # word_similarity of the typed word and the closest word of a title; 0.5 tolerates one or two
 # wrong letters in a word of eight ("spółdzielna", "kozmn") without matching unrelated words.
 TYPO_SIMILARITY = 0.5
-_HIGHLIGHT_START, _HIGHLIGHT_END = "[[[", "]]]"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class SearchKind:
     url: Callable[[object], str]
     # A short line that tells results of the same title apart (e.g. the dates of a series).
     meta: Callable[[object], str] = lambda obj: ""
+    # The snippet field holds sanitised HTML (rich text) rather than plain text.
+    snippet_is_html: bool = False
 
 
 def _events() -> QuerySet:
@@ -117,6 +120,7 @@ KINDS: tuple[SearchKind, ...] = (
         (("title", "A"), ("body", "B")),
         "body",
         lambda page: reverse("page", kwargs={"slug": page.slug}),
+        snippet_is_html=True,
     ),
     SearchKind(
         "partnerzy",
@@ -163,8 +167,14 @@ def _unaccent(expression):
     return Func(expression, function="unaccent", output_field=CharField())
 
 
+def _as_html(expression):
+    # PostgreSQL's ts_headline drops anything its parser takes for a tag, so plain text written
+    # as "<b>" would vanish from the snippet: & and < become entities, which the parser keeps.
+    return Replace(Replace(expression, Value("&"), Value("&amp;")), Value("<"), Value("&lt;"))
+
+
 def _without_tags(expression):
-    # Pages and descriptions hold sanitised HTML; the snippet is shown as plain text.
+    # Pages hold sanitised HTML (text escaped, so no bare "<"); tags are left out of the snippet.
     return Func(
         expression,
         Value("<[^>]+>"),
@@ -173,6 +183,12 @@ def _without_tags(expression):
         function="regexp_replace",
         output_field=CharField(),
     )
+
+
+def _highlight_markers(token: str) -> tuple[str, str]:
+    # Letters and digits only, so escaping the snippet leaves them intact; random per search, so
+    # no indexed text can contain them and turn its own words into highlights.
+    return f"hlstart{token}x", f"hlstop{token}x"
 
 
 def _postgres_matches(kind: SearchKind, words: list[str]) -> QuerySet:
@@ -186,18 +202,26 @@ def _postgres_matches(kind: SearchKind, words: list[str]) -> QuerySet:
         vector = part if vector is None else vector + part
     title_field = kind.fields[0][0]
     typed = _unaccent(Value(" ".join(words)))
+    token = secrets.token_hex(8)
+    start_sel, stop_sel = _highlight_markers(token)
+    snippet_field = F(kind.snippet_field)
+    snippet_field = (
+        _without_tags(snippet_field) if kind.snippet_is_html else _as_html(snippet_field)
+    )
+    snippet_source = Coalesce(NullIf(snippet_field, Value("")), _as_html(F(title_field)))
     return (
         kind.queryset()
         .annotate(
             search_document=vector,
             search_rank=SearchRank(vector, tsquery),
             search_similarity=TrigramWordSimilarity(typed, _unaccent(F(title_field))),
+            search_highlight_token=Value(token, output_field=CharField()),
             search_snippet=SearchHeadline(
-                _without_tags(Coalesce(NullIf(kind.snippet_field, Value("")), title_field)),
+                snippet_source,
                 tsquery,
                 config=CONFIG,
-                start_sel=_HIGHLIGHT_START,
-                stop_sel=_HIGHLIGHT_END,
+                start_sel=start_sel,
+                stop_sel=stop_sel,
                 max_words=30,
                 min_words=12,
             ),
@@ -226,12 +250,14 @@ def matches(kind: SearchKind, query: str) -> QuerySet:
     return _fallback_matches(kind, words)
 
 
-def _highlight(text: str) -> SafeString:
-    # The snippet is plain text from the database: escape it, then turn the markers into <mark>.
+def _highlight(text: str, token: str | None) -> SafeString:
+    # The snippet is plain text from the database: escape it, then turn this search's own markers
+    # into <mark>. Without a token (no headline) nothing is highlighted.
     escaped = str(escape(text))
-    return mark_safe(  # noqa: S308 - built from escaped text and our own markers only
-        escaped.replace(_HIGHLIGHT_START, "<mark>").replace(_HIGHLIGHT_END, "</mark>")
-    )
+    if token:
+        start_sel, stop_sel = _highlight_markers(token)
+        escaped = escaped.replace(start_sel, "<mark>").replace(stop_sel, "</mark>")
+    return mark_safe(escaped)  # noqa: S308 - escaped text and this search's markers only
 
 
 def hits(kind: SearchKind, objects) -> list[SearchHit]:
@@ -239,13 +265,19 @@ def hits(kind: SearchKind, objects) -> list[SearchHit]:
     result = []
     for obj in objects:
         snippet = getattr(obj, "search_snippet", None)
-        if snippet is None:
-            snippet = strip_tags(getattr(obj, kind.snippet_field, "") or "")[:240]
+        if snippet is not None:
+            # The headline is HTML without tags: back to the characters it shows.
+            snippet = unescape(snippet)
+        else:
+            snippet = getattr(obj, kind.snippet_field, "") or ""
+            if kind.snippet_is_html:
+                snippet = unescape(strip_tags(snippet))
+            snippet = snippet[:240]
         result.append(
             SearchHit(
                 title=getattr(obj, title_field),
                 url=kind.url(obj),
-                snippet=_highlight(snippet),
+                snippet=_highlight(snippet, getattr(obj, "search_highlight_token", None)),
                 obj=obj,
                 meta=kind.meta(obj),
             )

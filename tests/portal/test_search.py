@@ -180,3 +180,35 @@ def test_on_the_demo_data_kozmin_and_spoldzielnia_find_the_visit_news_and_partne
     spoldzielnia = client.get(URL, {"q": "spółdzielnia"})
     assert any("Wizyta studyjna" in title for title in _titles(spoldzielnia, "wydarzenia"))
     assert "Spółdzielnia Socjalna „Kaszubski Stół”" in _titles(spoldzielnia, "partnerzy")
+
+
+def test_highlight_markers_and_tags_typed_in_content_show_as_text(client):
+    OrganisationFactory(
+        name="Stowarzyszenie Przykładowe",
+        description="Opis [[[x]]] oraz <mark>y</mark> – działamy w Koźminie.",
+        is_public=True,
+        is_verified=True,
+    )
+    response = client.get(URL, {"q": "koźminie"})
+    group = next(g for g in response.context["groups"] if g["kind"].slug == "partnerzy")
+    snippet = str(group["hits"][0].snippet)
+    assert snippet == (
+        "Opis [[[x]]] oraz &lt;mark&gt;y&lt;/mark&gt; – działamy w <mark>Koźminie</mark>."
+    )
+    html = response.content.decode()
+    assert "<mark>x</mark>" not in html and "<mark>y</mark>" not in html
+
+
+def test_page_snippets_show_the_characters_their_html_stands_for(client):
+    Page.objects.create(
+        site=Site.objects.get_current(),
+        slug="r-i-d",
+        title="Badania",
+        body="<p>Dział R&amp;D i kod &lt;b&gt; w Koźminie</p>",
+    )
+    response = client.get(URL, {"q": "koźminie"})
+    group = next(g for g in response.context["groups"] if g["kind"].slug == "strony")
+    snippet = str(group["hits"][0].snippet)
+    assert "R&amp;D" in snippet and "&amp;amp;" not in snippet
+    assert "&lt;b&gt;" in snippet and "<b>" not in snippet
+    assert "<mark>Koźminie</mark>" in snippet
