@@ -10,14 +10,24 @@ SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: backup restore run test worker lint lock bench bench-region install install-run install-test messages services demo clean
 
-## Start the portal with demo data on http://$(HOST):$(PORT) (SQLite + in-process tasks by default).
+## Start the portal with demo data on http://$(HOST):$(PORT). Without DATABASE_URL (environment or
+## .env) on a PostgreSQL of its own in var/postgres (scripts/embedded-postgres.py), stopped again
+## when runserver ends (Ctrl-C); without REDIS_URL tasks run in-process.
 run: export SITE_URL := $(SITE_URL)
 run: install-run
-	mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	@echo ""
-	@echo "Portal: http://$(HOST):$(PORT)/   links in e-mails: $(SITE_URL)/   e-mails: var/mail/ (one file per message, unless EMAIL_URL is set)"
+	@mkdir -p var
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ] && ! grep -qs '^DATABASE_URL=' .env; then \
+	  trap '$(BIN)/python scripts/embedded-postgres.py stop var/postgres' EXIT; \
+	  trap 'exit 130' INT; trap 'exit 143' TERM; \
+	  echo "Starting PostgreSQL in var/postgres (stopped when the portal stops)..."; \
+	  DATABASE_URL=$$($(BIN)/python scripts/embedded-postgres.py start var/postgres); \
+	  export DATABASE_URL; \
+	fi; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py load_demo; \
+	echo ""; \
+	echo "Portal: http://$(HOST):$(PORT)/   links in e-mails: $(SITE_URL)/   e-mails: var/mail/ (one file per message, unless EMAIL_URL is set)"; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default local).

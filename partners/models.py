@@ -35,9 +35,7 @@ _POLISH_RANK = {letter: rank for rank, letter in enumerate(POLISH_ALPHABET)}
 
 
 def polish_collation(connection) -> str | None:
-    """The Polish ICU collation of this database, or None (SQLite, PostgreSQL without ICU)."""
-    if connection.vendor != "postgresql":
-        return None
+    """The Polish ICU collation of this database, or None (a PostgreSQL built without ICU)."""
     cached = getattr(connection, "_partners_polish_collation", False)
     if cached is False:
         with connection.cursor() as cursor:
@@ -54,7 +52,8 @@ def polish_collation(connection) -> str | None:
 class PolishCollate(Collate):
     """Order by Polish rules ("słupski" before "sztumski") where the database can; else by the plain value.
 
-    ``make run`` on SQLite keeps working: there the expression compiles to the bare column.
+    Where the server has no ICU (the embedded PostgreSQL of ``make run``) the expression compiles
+    to the bare column.
     """
 
     def __init__(self, expression):

@@ -4,7 +4,6 @@ On PostgreSQL: full-text search with the ``portal_unaccent`` configuration (the 
 dictionary behind ``unaccent``, so "kozmin" finds "Koźmin"), every word matched as a prefix
 ("spółdziel" finds "spółdzielnia"), and trigram word similarity on titles and names for typos
 ("spółdzielna"). Polish has no stemmer in a stock PostgreSQL, so prefixes stand in for endings (stem_prefix).
-On SQLite (``make run`` without DATABASE_URL) a plain case-insensitive "contains" search.
 
 Only what the public may see is searched: the same selectors as the public pages.
 """
@@ -25,7 +24,6 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.contrib.sites.models import Site
-from django.db import connection
 from django.db.models import CharField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf, Replace
 from django.urls import reverse
@@ -231,23 +229,11 @@ def _postgres_matches(kind: SearchKind, words: list[str]) -> QuerySet:
     )
 
 
-def _fallback_matches(kind: SearchKind, words: list[str]) -> QuerySet:
-    condition = Q()
-    for word in words:
-        any_field = Q()
-        for field, _weight in kind.fields:
-            any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
-    return kind.queryset().filter(condition).order_by("-pk")
-
-
 def matches(kind: SearchKind, query: str) -> QuerySet:
     words = words_of(query)
     if not words:
         return kind.queryset().none()
-    if connection.vendor == "postgresql":
-        return _postgres_matches(kind, words)
-    return _fallback_matches(kind, words)
+    return _postgres_matches(kind, words)
 
 
 def _highlight(text: str, token: str | None) -> SafeString:

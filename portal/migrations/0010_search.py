@@ -1,6 +1,5 @@
 """Site search (portal.search): unaccent and pg_trgm, and a text search configuration that
-removes diacritics, so that "kozmin" and "Koźmin" are the same word. PostgreSQL only: SQLite
-(make run's default) searches with a plain "contains"."""
+removes diacritics, so that "kozmin" and "Koźmin" are the same word."""
 
 from django.db import migrations
 
@@ -22,13 +21,11 @@ DROP = "DROP TEXT SEARCH CONFIGURATION IF EXISTS portal_unaccent;"
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    schema_editor.execute(CREATE)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -86,10 +87,34 @@ TEMPLATES = [
 # Every field renders through templates/portal/forms/field.html (labels, required marker, errors).
 FORM_RENDERER = "portal.form_rendering.SiteFormRenderer"
 
-# With no DATABASE_URL the portal runs on an embedded SQLite file, so `make run` needs no server.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-}
+# PostgreSQL only: search folds accents with unaccent and pg_trgm, the e-mail outbox and the
+# reminders claim rows with FOR UPDATE SKIP LOCKED. `make run` starts a PostgreSQL of its own
+# under var/postgres when DATABASE_URL is not set (scripts/embedded-postgres.py, settings.local).
+NO_DATABASE_MESSAGE = (
+    "No database is configured. The portal runs on PostgreSQL: set DATABASE_URL, e.g. "
+    "DATABASE_URL=postgres://user:password@127.0.0.1:5432/portal, or start the portal with "
+    "`make run`, which starts a PostgreSQL of its own in var/postgres."
+)
+
+
+def database_from_url(url: str) -> dict:
+    """Django's DATABASES entry for DATABASE_URL; anything but PostgreSQL is refused."""
+    if not url:
+        raise ImproperlyConfigured(NO_DATABASE_MESSAGE)
+    config = environ.Env.db_url_config(url)
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        scheme = url.split(":", 1)[0]
+        raise ImproperlyConfigured(
+            f"DATABASE_URL starts with {scheme}:, but the portal runs on PostgreSQL only "
+            "(SQLite and other databases are not supported). Set DATABASE_URL to a PostgreSQL "
+            "database, e.g. postgres://user:password@127.0.0.1:5432/portal, or leave it unset "
+            "and start the portal with `make run`, which starts a PostgreSQL of its own in "
+            "var/postgres."
+        )
+    return config
+
+
+DATABASES = {"default": database_from_url(env("DATABASE_URL", default=""))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: a new PostgreSQL connection per request costs more than the page
 # itself. Health checks drop a connection the server closed (e.g. after a restart)

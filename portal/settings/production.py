@@ -18,8 +18,6 @@ if (
     or len(set(SECRET_KEY)) < 5
 ):
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production.")
-if not env("DATABASE_URL", default=""):
-    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 # Without Redis each gunicorn worker would count sign-in attempts in its own memory (3 workers:
 # 3x the attempts) and tasks would run inside requests.
 if not env("REDIS_URL", default=""):

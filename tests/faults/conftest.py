@@ -175,7 +175,7 @@ def fault_services(tmp_path_factory):
             **inherited,
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "SECRET_KEY": "collectstatic-only-" + "x" * 40 + "abcdefghij",
-            "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+            "DATABASE_URL": "postgres://collectstatic-only@127.0.0.1:1/unused",
             "REDIS_URL": "redis://127.0.0.1:1/0",
             "EMAIL_URL": "consolemail://",
             "STATIC_ROOT": str(static_root),

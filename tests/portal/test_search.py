@@ -159,15 +159,6 @@ def test_the_search_box_is_in_the_header_of_every_page(client):
         assert 'role="search"' in html and 'action="/szukaj/"' in html, path
 
 
-def test_the_sqlite_fallback_finds_by_contained_words(content):
-    from portal import search
-
-    news = search.KINDS_BY_SLUG["aktualnosci"]
-    found = search._fallback_matches(news, search.words_of("spółdzielnia socjalna"))
-    assert [item.title for item in found] == ["Nowa spółdzielnia socjalna w regionie"]
-    assert search.hits(news, found)[0].snippet.startswith("Pięć osób")
-
-
 def test_on_the_demo_data_kozmin_and_spoldzielnia_find_the_visit_news_and_partners(client):
     from django.core.management import call_command
 
