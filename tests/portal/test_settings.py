@@ -73,6 +73,44 @@ def test_production_refuses_to_start_without_redis_or_mail_server(missing, messa
     assert message in result.stderr
 
 
+@pytest.mark.parametrize("module", ["portal.settings.production", "portal.settings.local"])
+def test_sqlite_is_refused_with_a_sentence_that_says_what_to_use(module):
+    result = _start(
+        **{**CONFIGURED, "DATABASE_URL": "sqlite:////tmp/portal.sqlite3"},
+        DJANGO_SETTINGS_MODULE=module,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL starts with sqlite:" in result.stderr
+    assert "the portal runs on PostgreSQL only" in result.stderr
+    assert "`make run`" in result.stderr
+
+
+def test_production_without_a_database_says_how_to_configure_one():
+    env = {key: value for key, value in CONFIGURED.items() if key != "DATABASE_URL"}
+    result = _start(**env)
+    assert result.returncode != 0
+    assert "No database is configured. The portal runs on PostgreSQL" in result.stderr
+    assert "DATABASE_URL=postgres://" in result.stderr
+
+
+def test_local_settings_without_database_url_use_the_postgresql_of_make_run():
+    result = _run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['OPTIONS']['host'])",
+        ],
+        DJANGO_SETTINGS_MODULE="portal.settings.local",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "portal",
+        str(ROOT / "var" / "postgres"),
+    ]
+
+
 def test_production_starts_when_configured():
     result = _start(**CONFIGURED)
     assert result.returncode == 0, result.stderr
