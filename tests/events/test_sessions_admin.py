@@ -178,8 +178,15 @@ def test_assign_action_is_not_offered_without_the_permission(client):
             "session": EventSessionFactory(slot=slot).pk,
         },
     )
-    assert response.status_code in (200, 302, 403)
+    # The reporting role reads registrations: the admin shows the list again instead of running
+    # an action it does not offer, and the place stays as it was.
+    assert response.status_code == 200
+    assert "cl" in response.context
     assert SessionPlace.objects.get(registration=registration).session == session
+    changelist = client.get(reverse("admin:events_registration_changelist"))
+    action_form = changelist.context["action_form"]
+    offered = [name for name, _label in action_form.fields["action"].choices] if action_form else []
+    assert "assign_session" not in offered
 
 
 def test_session_places_are_read_only_in_the_admin(coordinator_client):
@@ -194,10 +201,9 @@ def test_session_places_are_read_only_in_the_admin(coordinator_client):
     change = coordinator_client.post(
         reverse("admin:events_sessionplace_change", args=[place.pk]), {"session": session.pk}
     )
-    assert change.status_code in (200, 403)
-    assert "<select" not in html.unescape(change.content.decode()).split("content-main")[-1] or (
-        change.status_code == 403
-    )
+    # The coordinator may view places but not change them: the admin refuses the POST.
+    assert change.status_code == 403
+    assert SessionPlace.objects.get(pk=place.pk).session == session
 
 
 def test_walk_in_flag_is_read_only_and_filterable(coordinator_client):
