@@ -2,9 +2,11 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .client_ip import client_ip
 from .links import absolute_url
 from .services import email_enqueue
 
@@ -13,6 +15,13 @@ LOGIN_PREFILL_SESSION_KEY = "portal_login_prefill"
 
 class AccountAdapter(DefaultAccountAdapter):
     """Send allauth's e-mails (verification, password reset) through the outbox and Celery."""
+
+    def get_client_ip(self, request):
+        """The client's address by the site's one rule, for allauth's rate limits too."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """The verification link, from the configured site address like every other e-mail link."""

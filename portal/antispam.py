@@ -2,7 +2,8 @@
 
 Three checks, each cheap for people and costly for bots: a trap field people never see, a
 signed time stamp (a form sent seconds after it was shown was not typed by a person) and a
-per-address rate limit kept in the cache (Redis in production).
+per-address rate limit kept in the cache (Redis in production), counted by the client's address
+as portal.client_ip finds it behind the proxy.
 """
 
 from __future__ import annotations
@@ -32,14 +33,6 @@ def seconds_since_started(token: str) -> float | None:
 def looks_automated(*, trap_value: str, started_token: str) -> bool:
     elapsed = seconds_since_started(started_token)
     return bool(trap_value) or elapsed is None or elapsed < settings.CONTACT_FORM_MIN_SECONDS
-
-
-def client_address(request) -> str:
-    # One rule for the client's address across the site: allauth's (its sign-in rate limits use
-    # it), which trusts forwarded headers only as far as the ALLAUTH_TRUSTED_* settings say.
-    from allauth.account.adapter import get_adapter
-
-    return get_adapter(request).get_client_ip(request)
 
 
 def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:

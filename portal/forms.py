@@ -137,7 +137,7 @@ class ContactForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Adres e-mail"),
-        help_text=_("Na ten adres odpowiemy i wyślemy kopię wiadomości."),
+        help_text=_("Na ten adres odpowiemy."),
         error_messages={"invalid": _("Proszę podać poprawny adres e-mail, np. jan@example.pl.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -71,6 +71,15 @@ def page_get(*, request: HttpRequest, slug: str) -> Page | None:
     return Page.objects.filter(site_id=site.pk, slug=slug).first()
 
 
+def email_is_confirmed_for(*, user, email: str) -> bool:
+    """Whether ``email`` is an address the signed-in ``user`` has confirmed (allauth)."""
+    from allauth.account.models import EmailAddress
+
+    if user is None or not getattr(user, "is_authenticated", False) or not email:
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
 def personal_data_export(*, user) -> dict:
     """Collect everything stored about a user (RODO right of access), across every app.
 

@@ -555,9 +555,15 @@ def user_profile_update(
 def contact_message_send(
     *, name: str, email: str, subject: str, message: str, recipient: str, actor=None
 ):
-    """Keep the message and send it to the ROPS, with a copy to the sender, through the outbox."""
-    from .models import ContactMessage
+    """Keep the message and send it to the ROPS through the outbox.
 
+    The copy to the sender goes only to an address the signed-in sender has confirmed: anyone
+    may type any address into the form, and the portal must not mail it their text.
+    """
+    from .models import ContactMessage
+    from .selectors import email_is_confirmed_for
+
+    send_copy = email_is_confirmed_for(user=actor, email=email)
     with transaction.atomic():
         contact = ContactMessage.objects.create(
             name=name, email=email, subject=subject, message=message, recipient=recipient
@@ -570,17 +576,19 @@ def contact_message_send(
             context=context,
             dedup_key=f"contact:{contact.pk}:staff",
         )
-        email_enqueue(
-            to=email,
-            subject=_("Kopia wiadomości wysłanej do %(recipient)s") % {"recipient": recipient},
-            template="portal_contact_copy",
-            context=context,
-            dedup_key=f"contact:{contact.pk}:copy",
-        )
+        if send_copy:
+            email_enqueue(
+                to=email,
+                subject=_("Kopia wiadomości wysłanej do %(recipient)s") % {"recipient": recipient},
+                template="portal_contact_copy",
+                context=context,
+                dedup_key=f"contact:{contact.pk}:copy",
+            )
         audit_record(
             actor=actor,
             action="portal.contactmessage.send",
             target=contact,
-            summary=f"Wiadomość z formularza kontaktowego od {email}",
+            summary=f"Wiadomość z formularza kontaktowego od {email}"
+            + (" (z kopią do nadawcy)" if send_copy else ""),
         )
     return contact

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import antispam, search, selectors, services
+from .client_ip import client_network
 from .files import private_file_response
 from .forms import AccountDeleteForm, ContactForm, ProfileForm, SearchForm
 from .links import absolute_url
@@ -177,7 +178,7 @@ ROBOTS_DISALLOWED = (
 
 
 def contact(request):
-    """The contact form: e-mails the ROPS through the outbox, with a copy to the sender."""
+    """The contact form: e-mails the ROPS through the outbox (a copy to a confirmed sender)."""
     region = selectors.region_get_current(request=request)
     recipient = region and (region.contact_form_email or region.email)
     intro = selectors.page_get(request=request, slug="kontakt")
@@ -191,7 +192,7 @@ def contact(request):
                 return redirect("contact_sent")
             if antispam.rate_limit_hit(
                 scope="contact",
-                key=antispam.client_address(request),
+                key=client_network(request),
                 limit=settings.CONTACT_FORM_HOURLY_LIMIT,
                 window_seconds=3600,
             ):
@@ -212,11 +213,20 @@ def contact(request):
                     recipient=recipient,
                     actor=request.user,
                 )
+                if selectors.email_is_confirmed_for(user=request.user, email=data["email"]):
+                    messages.info(
+                        request,
+                        _("Kopię wiadomości wysłaliśmy na adres %(email)s.")
+                        % {"email": data["email"]},
+                    )
                 return redirect("contact_sent")
         else:
             status = 400
     else:
-        form = ContactForm(initial={"started": antispam.form_started_token()})
+        initial = {"started": antispam.form_started_token()}
+        if request.user.is_authenticated:
+            initial.update(name=request.user.get_full_name(), email=request.user.email)
+        form = ContactForm(initial=initial)
     return render(
         request,
         "portal/contact.html",

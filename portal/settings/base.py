@@ -173,6 +173,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# The client's address behind the proxy (portal.client_ip, which allauth uses too): how many
+# proxies we run in front of gunicorn, each appending to X-Forwarded-For (nginx in
+# docker-compose.yml: 1), or a header the proxy in front overwrites with the client's address.
+# 0 and no header: REMOTE_ADDR, right only when clients reach gunicorn directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
+
 # Rate limits of every sign-in path (allauth counts them in the cache: Redis whenever REDIS_URL
 # is set, which production requires). "login_failed" locks an account after 5 wrong passwords
 # in 5 minutes (and an IP after 10 a minute); allauth.mfa counts wrong second-factor codes

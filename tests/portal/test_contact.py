@@ -1,4 +1,4 @@
-"""The public contact form: one e-mail to the ROPS and a copy to the sender; bots get nothing."""
+"""The public contact form: one e-mail to the ROPS, a copy only to a confirmed sender; bots get nothing."""
 
 import pytest
 from django.core import mail
@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from portal import antispam
 from portal.models import AuditLogEntry, ContactMessage, OutboundEmail
-from tests.factories import RegionFactory, RoleUserFactory
+from tests.factories import RegionFactory, RoleUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def _form(**overrides):
     return data
 
 
-def test_message_reaches_staff_once_with_a_copy_to_the_sender(
+def test_message_reaches_staff_once_and_an_anonymous_sender_gets_no_copy(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -45,14 +45,44 @@ def test_message_reaches_staff_once_with_a_copy_to_the_sender(
     assert response["Location"] == reverse("contact_sent")
     contact = ContactMessage.objects.get()
     assert contact.recipient == "rops@example.org"
-    by_recipient = {message.to[0]: message for message in mail.outbox}
-    assert set(by_recipient) == {"rops@example.org", "maria.nowak@example.org"}
-    staff_copy = by_recipient["rops@example.org"]
+    # Anyone may type any address: the portal must not mail a stranger's text to it.
+    assert [message.to for message in mail.outbox] == [["rops@example.org"]]
+    assert not OutboundEmail.objects.filter(to="maria.nowak@example.org").exists()
+    staff_copy = mail.outbox[0]
     assert "Wizyta studyjna" in staff_copy.subject
     assert "Czy są jeszcze wolne miejsca na wizytę w Koźminie?" in staff_copy.body
     assert "maria.nowak@example.org" in staff_copy.body
-    assert "Czy są jeszcze wolne miejsca" in by_recipient["maria.nowak@example.org"].body
     assert AuditLogEntry.objects.filter(action="portal.contactmessage.send").count() == 1
+
+
+def test_a_signed_in_sender_gets_a_copy_at_their_confirmed_address(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="maria.nowak@example.org")
+    client.force_login(user)
+    assert "maria.nowak@example.org" in client.get(URL).content.decode()  # filled in
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, _form(email="Maria.Nowak@example.org"), follow=True)
+
+    by_recipient = {message.to[0].lower(): message for message in mail.outbox}
+    assert set(by_recipient) == {"rops@example.org", "maria.nowak@example.org"}
+    assert "Czy są jeszcze wolne miejsca" in by_recipient["maria.nowak@example.org"].body
+    assert "Kopię wiadomości wysłaliśmy" in response.content.decode()
+
+
+@pytest.mark.parametrize("verified", [True, False])
+def test_a_signed_in_sender_gets_no_copy_at_an_address_not_confirmed_as_theirs(
+    client, django_capture_on_commit_callbacks, verified
+):
+    client.force_login(UserFactory(email="maria.nowak@example.org", verified=verified))
+    typed = "ktos.inny@example.org" if verified else "maria.nowak@example.org"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, _form(email=typed))
+
+    assert ContactMessage.objects.get().email == typed
+    assert [message.to for message in mail.outbox] == [["rops@example.org"]]
 
 
 def test_messages_go_to_the_contact_form_address_when_it_is_set(
@@ -62,10 +92,7 @@ def test_messages_go_to_the_contact_form_address_when_it_is_set(
     _region.save()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, _form())
-    assert {message.to[0] for message in mail.outbox} == {
-        "sekretariat@example.org",
-        "maria.nowak@example.org",
-    }
+    assert [message.to for message in mail.outbox] == [["sekretariat@example.org"]]
 
 
 @pytest.mark.parametrize(
