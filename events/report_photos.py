@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from portal import fragments, uploads
+from portal import uploads
 from portal.audit import audit_record
 from portal.models import User
 
@@ -148,8 +148,6 @@ def report_photos_publish(*, photos: Iterable[ReportPhoto], actor: User) -> int:
         ReportPhoto.objects.filter(pk__in=[photo.pk for photo in published]).update(
             is_published=True
         )
-        # update() sends no signal: the event pages kept for visitors must show them now.
-        fragments.version_replace("events")
         for photo in published:
             audit_record(
                 actor=actor,
@@ -168,7 +166,6 @@ def report_photos_unpublish(*, photos: Iterable[ReportPhoto], actor: User) -> in
     with transaction.atomic():
         locked = list(ReportPhoto.objects.select_for_update().filter(pk__in=ids, is_published=True))
         ReportPhoto.objects.filter(pk__in=[photo.pk for photo in locked]).update(is_published=False)
-        fragments.version_replace("events")
         for photo in locked:
             audit_record(
                 actor=actor,

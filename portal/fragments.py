@@ -5,12 +5,14 @@ rendering templates whose output changes only when their data changes (an event,
 an organisation). For a visitor who is not signed in the rendered part is the same for everyone,
 so it is rendered once and kept, under a key that carries:
 
-- a version per namespace ("events", "partners"), replaced when a transaction that saved or
-  deleted a model watched by that namespace, or changed its many-to-many relations, commits
-  (``watch``);
+- a version per namespace ("events", "partners"), replaced when a transaction that wrote to a
+  table of a model watched by that namespace commits (``watch``). The writes are seen in the SQL
+  the database connection sends, not in model signals, so ``QuerySet.update``, ``bulk_create``,
+  ``bulk_update``, fast deletes, many-to-many changes and raw SQL replace the version exactly as
+  ``save()`` does;
 - the language and whatever the page depends on (the slug, the query string);
-- a timeout: writes that send no signal (``QuerySet.update``, ``bulk_create``) and the passing of
-  time (registration closing, an event starting) are seen at the latest when it runs out.
+- a timeout: the passing of time (registration closing, an event starting) is seen at the
+  latest when it runs out.
 
 Signed-in people always get a fresh render: what they see depends on who they are (their
 registrations, their permissions, forms with their CSRF token).
@@ -20,13 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.backends.signals import connection_created
 from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -35,15 +38,28 @@ from simple_history.models import HistoricalChanges
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "fragments:version:{}"
-_namespaces_of: dict[type, set[str]] = {}
+# Table name -> the namespaces whose pages show its rows.
+_namespaces_of_table: dict[str, set[str]] = {}
+# The statements that change rows, and the table they change (Django quotes table names; raw SQL
+# written by hand may not).
+_WRITE = re.compile(
+    r'^\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+(?:ONLY\s+)?"?([A-Za-z0-9_]+)"?', re.IGNORECASE
+)
 
 
 def watch(namespace: str, models: Iterable[type]) -> None:
-    """Replace ``namespace``'s version whenever one of ``models`` changes (their history
-    records, saved with them, are left out)."""
+    """Replace ``namespace``'s version whenever a row of one of ``models`` (or of the tables of
+    their many-to-many relations) is written. Their history records are left out: they are
+    written with the row they record."""
     for model in models:
-        if not issubclass(model, HistoricalChanges):
-            _namespaces_of.setdefault(model, set()).add(namespace)
+        if issubclass(model, HistoricalChanges):
+            continue
+        tables = {model._meta.db_table}
+        tables |= {
+            field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many
+        }
+        for table in tables:
+            _namespaces_of_table.setdefault(table, set()).add(namespace)
 
 
 class _ReplaceAtCommit:
@@ -54,14 +70,14 @@ class _ReplaceAtCommit:
         cache.set(VERSION_KEY.format(self.namespace), uuid.uuid4().hex, None)
 
 
-def version_replace(namespace: str) -> None:
+def version_replace(namespace: str, *, using: str = "default") -> None:
     """Drop every fragment of ``namespace`` when the current transaction commits (at once outside
-    a transaction), once per transaction: a registration saves several watched rows.
+    a transaction), once per transaction: a registration writes several watched rows.
 
     A page read and kept under the old version while the transaction runs is never served
     again: readers take the new version from the moment the data is visible to them.
     """
-    connection = transaction.get_connection()
+    connection = transaction.get_connection(using)
     if settings.FRAGMENTS_REPLACE_BEFORE_COMMIT:
         # The test suite's transactions never commit (see portal/settings/test.py).
         cache.set(VERSION_KEY.format(namespace), uuid.uuid4().hex, None)
@@ -70,27 +86,41 @@ def version_replace(namespace: str) -> None:
         for _savepoints, callback, _robust in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_ReplaceAtCommit(namespace))
+    transaction.on_commit(_ReplaceAtCommit(namespace), using=using)
 
 
-def _on_change(sender, instance=None, **kwargs) -> None:
-    namespaces = set()
-    for model in (sender, type(instance)):
-        namespaces |= _namespaces_of.get(model, set())
-    for namespace in namespaces:
-        version_replace(namespace)
+def namespaces_written_by(sql: str) -> set[str]:
+    """The namespaces whose pages show rows that ``sql`` changes (none for a read)."""
+    if sql[:6].upper() not in ("UPDATE", "INSERT", "DELETE") and not sql[:1].isspace():
+        return set()
+    match = _WRITE.match(sql)
+    if match is None:
+        return set()
+    return _namespaces_of_table.get(match.group(1), set())
 
 
-post_save.connect(_on_change, dispatch_uid="portal.fragments.post_save")
-post_delete.connect(_on_change, dispatch_uid="portal.fragments.post_delete")
+class _WatchWrites:
+    """A database execute wrapper (Django's ``execute_wrappers``) that replaces the versions of
+    the namespaces a statement wrote to, once it has run without an error."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        for namespace in namespaces_written_by(sql):
+            version_replace(namespace, using=self.alias)
+        return result
 
 
-def _on_m2m_change(sender, instance=None, action="", **kwargs) -> None:
-    if action.startswith("post_"):
-        _on_change(type(instance), instance)
+def _watch_connection(sender, connection, **kwargs) -> None:
+    # Called on every (re)connection of a thread's database wrapper: install the wrapper once.
+    if not any(isinstance(wrapper, _WatchWrites) for wrapper in connection.execute_wrappers):
+        # First in the list: `connection.execute_wrapper()` blocks pop the last one on exit.
+        connection.execute_wrappers.insert(0, _WatchWrites(connection.alias))
 
 
-m2m_changed.connect(_on_m2m_change, dispatch_uid="portal.fragments.m2m_changed")
+connection_created.connect(_watch_connection, dispatch_uid="portal.fragments.watch_connection")
 
 
 def _versions(namespaces: tuple[str, ...]) -> str:

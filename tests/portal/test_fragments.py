@@ -130,3 +130,68 @@ def test_kept_until_the_page_changes_by_itself():
         == 90
     )
     assert fragments.seconds_until_next([later], now=now, longest=600) == 600
+
+
+def _version(namespace):
+    from django.core.cache import cache
+
+    return cache.get(fragments.VERSION_KEY.format(namespace))
+
+
+def _watched_models():
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.db_table in fragments._namespaces_of_table
+    ]
+
+
+@pytest.mark.parametrize("model", _watched_models(), ids=lambda model: model._meta.label)
+def test_an_update_without_signals_replaces_the_version_of_every_watched_model(model):
+    from django.db.models import F
+
+    namespaces = fragments._namespaces_of_table[model._meta.db_table]
+    before = {namespace: fragments._versions((namespace,)) for namespace in namespaces}
+    # A statement that matches no row still names the table: the version goes, which is safe.
+    pk = model._meta.pk.attname
+    model._base_manager.filter(pk=-1).update(**{pk: F(pk)})
+    for namespace in namespaces:
+        assert _version(namespace) != before[namespace], (model._meta.label, namespace)
+
+
+def test_a_read_replaces_no_version():
+    before = fragments._versions(("events",))
+    list(Event.objects.all())
+    assert _version("events") == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_renamed_with_update_shows_at_once_to_visitors(client, commit_time_replacement):
+    event = EventFactory(title="Forum przed zmianą")
+    assert "Forum przed zmianą" in client.get(event.get_absolute_url()).content.decode()
+    assert "Forum przed zmianą" in client.get(reverse("events:event_list")).content.decode()
+    Event.objects.filter(pk=event.pk).update(title="Forum po zmianie")
+    assert "Forum po zmianie" in client.get(event.get_absolute_url()).content.decode()
+    assert "Forum po zmianie" in client.get(reverse("events:event_list")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_update_and_queryset_update_show_at_once_in_the_catalogue(
+    client, commit_time_replacement
+):
+    from partners.models import Organisation
+
+    first, second = (
+        OrganisationFactory(name=name, is_public=True, is_verified=True)
+        for name in ("Spółdzielnia Socjalna Alfa", "Spółdzielnia Socjalna Beta")
+    )
+    url = reverse("partners:organisation_list")
+    assert "Alfa" in client.get(url).content.decode()
+    first.name = "Spółdzielnia Socjalna Gamma"
+    Organisation.objects.bulk_update([first], ["name"])
+    content = client.get(url).content.decode()
+    assert "Gamma" in content and "Alfa" not in content
+    Organisation.objects.filter(pk=second.pk).update(is_public=False)
+    assert "Beta" not in client.get(url).content.decode()
