@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.utils import translation
 
 from portal.celery import app as celery_app
 
-from .factories import UserFactory, record_second_factor
+from .clients import SignedInClient
+from .factories import UserFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS_DIR = PROJECT_ROOT / "test-artifacts"
@@ -41,22 +41,19 @@ def _staff_roles_snapshot(django_db_setup, django_db_blocker):
             ]
 
 
-_client_force_login = Client.force_login
+@pytest.fixture
+def client():
+    """pytest-django's client, signing in as the real sign-in does (tests.clients)."""
+    return SignedInClient()
 
 
-def _force_login_with_second_factor(self, user, backend=None):
-    """``client.force_login`` stands for a completed sign-in: with a staff account's second factor.
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder():
+    """The run's uploads live in the temporary folder portal/settings/test.py made: remove it."""
+    yield
+    import shutil
 
-    Staff factories give every staff account an authenticator app (tests.factories.give_totp);
-    the real sign-in then records the TOTP step in the session, and so does this. Tests of the
-    second factor itself sign in through the login form or with ``client.login`` (password only).
-    """
-    _client_force_login(self, user, backend)
-    if getattr(user, "is_staff", False):
-        record_second_factor(self, user)
-
-
-Client.force_login = _force_login_with_second_factor
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,13 @@
 """Settings for the test suite: real PostgreSQL and Redis, e-mails kept in memory."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 from .base import *  # noqa: E402, F403
-from .base import BASE_DIR, env  # noqa: E402
+from .base import env  # noqa: E402
 
 DEBUG = False
 # Threads of the concurrency tests open connections of their own: close them at the end of
@@ -17,7 +18,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A test decides itself whether a task goes to the real worker; by default tasks run in-process
 # so that a plain request test sees its e-mail in mail.outbox.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Uploaded files of a run go to a temporary folder of its own, never into the work tree. It is
+# put in the environment so that the processes the suite starts (the Celery worker, gunicorn)
+# read and write the same folder; tests/conftest.py removes it at the end of the run.
+if not os.environ.get("PORTAL_TEST_MEDIA_ROOT"):
+    import tempfile
+
+    os.environ["PORTAL_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="portal-test-media-")
+MEDIA_ROOT = Path(os.environ["PORTAL_TEST_MEDIA_ROOT"])
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from advisory.models import AdvisoryRequest
@@ -14,6 +13,7 @@ from bench.region.sessions import create_sessions
 from events import services
 from events.models import Event, Registration
 from partners.models import Membership, Organisation, TerritorialUnit
+from tests.clients import SignedInClient
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_generator_at_one_thousandth_scale_builds_the_scenario():
     # A session made directly opens the registration form of the storm event.
     person, organisation = scenario["storm_people"][0]
     cookies = create_sessions([person])[person]
-    client = Client()
+    client = SignedInClient()
     client.cookies[settings.SESSION_COOKIE_NAME] = cookies[settings.SESSION_COOKIE_NAME]
     response = client.get(scenario["rounds"][0]["storm_path"])
     assert response.status_code == 200

@@ -2,7 +2,6 @@
 task; staff see the response rate (Chromium, axe)."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from cooperation import services
@@ -10,6 +9,7 @@ from cooperation.models import GroupMember, GroupTask
 from partners.models import Membership
 from portal import roles
 from portal.models import AuditLogEntry
+from tests.clients import SignedInClient
 from tests.cooperation.factories import GroupMemberFactory, survey_with_questions
 from tests.factories import RoleUserFactory
 from tests.partners.factories import MembershipFactory, OrganisationFactory
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _signed_in(chromium, live_server, user):
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     context = chromium.new_context(
         locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url

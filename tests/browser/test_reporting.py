@@ -1,10 +1,10 @@
 """A staff member reads the dashboard, narrows it, and downloads the activity report (Chromium, axe)."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from portal import roles
+from tests.clients import SignedInClient
 from tests.factories import RoleUserFactory
 from tests.reporting.factories import PERIOD, build_world
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _signed_in_page(chromium, live_server, user):
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     context = chromium.new_context(
         locale="pl-PL", timezone_id="Europe/Warsaw", base_url=live_server.url

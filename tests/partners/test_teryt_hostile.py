@@ -43,11 +43,7 @@ HOSTILE = [
 
 def _staff_client(client):
     staff = factories.StaffUserFactory()
-    staff_login = getattr(factories, "staff_login", None)
-    if staff_login is not None:
-        staff_login(client, staff)
-    else:
-        client.force_login(staff)
+    client.force_login(staff)
     return client
 
 

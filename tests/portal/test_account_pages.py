@@ -5,10 +5,10 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from portal.models import User
+from tests.clients import SignedInClient
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_confirming_in_another_browser_explains_and_prefills_the_login(
     client, django_capture_on_commit_callbacks
 ):
     path = _sign_up(client, django_capture_on_commit_callbacks)
-    other_browser = Client()
+    other_browser = SignedInClient()
     page = other_browser.get(path).content.decode()
     assert "Potwierdzam adres e-mail" in page
     response = other_browser.post(path, follow=True)

@@ -25,6 +25,7 @@ from partners.models import Membership
 from tests import factories
 from tests.advisory.conftest import CaseBuilder
 from tests.advisory.factories import ExpertFactory, jst_member
+from tests.clients import SignedInClient
 from tests.events.factories import (
     ConsentTextFactory,
     EventFactory,
@@ -307,18 +308,14 @@ def _sign_in(client: Client, role: str, world: dict) -> None:
     if role == "anonymous":
         return
     user = world["users"][role]
-    staff_login = getattr(factories, "staff_login", None)
-    if role == "staff superuser" and staff_login is not None:
-        staff_login(client, user)
-    else:
-        client.force_login(user)
+    client.force_login(user)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_hostile_input_gives_a_server_error(role, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = _world()
-    client = Client(raise_request_exception=False)
+    client = SignedInClient(raise_request_exception=False)
     _sign_in(client, role, world)
     fuzzer = _Fuzzer(client, seed=ROLES.index(role) * 2)
     urls = [url for url in _site_urls(world) if not SKIP_URL.search(url)]

@@ -296,11 +296,7 @@ def media_root(settings, tmp_path):
 
 def _staff_client(client):
     staff = factories.StaffUserFactory()
-    staff_login = getattr(factories, "staff_login", None)
-    if staff_login is not None:
-        staff_login(client, staff)
-    else:
-        client.force_login(staff)
+    client.force_login(staff)
     return client
 
 
