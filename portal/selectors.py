@@ -113,7 +113,36 @@ def personal_data_export(*, user) -> dict:
             data[key] = [
                 {"id": row["pk"], **row["fields"]} for row in serializers.serialize("python", rows)
             ]
+    if "portal.auditlogentry:actor" in data:
+        data["portal.auditlogentry:actor"] = _audit_entries_for_export(
+            data["portal.auditlogentry:actor"], user=user
+        )
     return data
+
+
+def _audit_entries_for_export(rows: list[dict], *, user) -> list[dict]:
+    """The person's own actions, without other people's data.
+
+    A summary, an object's name and the changes of an entry about anyone or anything else may
+    name other people (a participant added at check-in, a case's requester): the export is the
+    person's own data, so those entries keep only what was done, when, and to which kind of
+    object (by number), and which fields changed.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    user_type = ContentType.objects.get_for_model(user).pk
+    exported = []
+    for row in rows:
+        about_self = row["content_type"] == user_type and row["object_id"] == str(user.pk)
+        if not about_self:
+            row = {
+                **row,
+                "object_repr": "",
+                "summary": "",
+                "changes": sorted(row["changes"]) if isinstance(row["changes"], dict) else [],
+            }
+        exported.append(row)
+    return exported
 
 
 def staff_todo(*, user) -> list[dict]:

@@ -53,3 +53,36 @@ def test_delete_anonymises_but_keeps_related_rows(client, user):
     membership.refresh_from_db()
     assert membership.user_id == user.pk
     assert "_auth_user_id" not in client.session
+
+
+def test_export_names_no_other_person_from_the_audit_trail(client, user):
+    """A staff member's own actions are in the export, the people they acted on are not."""
+    from portal.audit import audit_record
+    from tests.events.factories import RegistrationFactory
+
+    other = User.objects.create_user(
+        "zofia.nowak@example.org", None, first_name="Zofia", last_name="Nowakowska"
+    )
+    RegistrationFactory(participant=other, registered_by=user, answers={"dieta": "Nowakowska"})
+    audit_record(
+        actor=user,
+        action="events.registration.walk_in",
+        target=other,
+        summary=f"Dopisano osobę spoza listy zgłoszeń: Zofia Nowakowska ({other.email})",
+        changes={"email": [None, other.email]},
+    )
+    audit_record(
+        actor=user,
+        action="portal.user.profile_update",
+        target=user,
+        summary="Zmieniono dane osobowe",
+        changes={"phone": ["", "600 100 200"]},
+    )
+    client.force_login(user)
+    response = client.get(reverse("my_data_download"))
+    text = response.content.decode()
+    assert "Nowakowska" not in text and other.email not in text
+    entries = {entry["action"]: entry for entry in json.loads(text)["portal.auditlogentry:actor"]}
+    assert entries["events.registration.walk_in"]["changes"] == ["email"]
+    assert entries["portal.user.profile_update"]["summary"] == "Zmieniono dane osobowe"
+    assert entries["portal.user.profile_update"]["changes"] == {"phone": ["", "600 100 200"]}
