@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Organisation
 from portal.audit import audit_record
+from portal.forms import clean_person_name
 from portal.models import User
 
 from . import exceptions, session_rules
@@ -44,6 +45,16 @@ def walk_in_clean(*, person: User | None, email: str, first_name: str, last_name
     email = (email or "").strip().lower()
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if person is None:
+        # The same rule as for names given at sign-up: they go onto attendance lists and
+        # certificates, where an address or markup typed by mistake must not appear.
+        names = {"first_name": first_name, "last_name": last_name}
+        for field, value in names.items():
+            if value:
+                try:
+                    names[field] = clean_person_name(value)
+                except ValidationError as error:
+                    errors[field] = error.messages[0]
+        first_name, last_name = names["first_name"], names["last_name"]
         try:
             validate_email(email)
         except ValidationError:

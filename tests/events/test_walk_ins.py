@@ -369,3 +369,43 @@ def test_walk_in_form_offers_the_event_organisations_or_those_found(client, runn
     for search in ("wspólny", "585-100-12-34"):
         form = client.get(url, {"organizacja": search}).context["walk_in_form"]
         assert list(form.fields["organisation"].queryset) == [found]
+
+
+def test_walk_in_names_are_checked_like_sign_up_names(running_event, desk):
+    with pytest.raises(exceptions.WalkInInvalid) as refused:
+        add(running_event, desk, email="jan@example.org", first_name="<b>Jan", last_name="K0wal")
+    message = "Proszę wpisać samo imię lub nazwisko, bez cyfr i znaków specjalnych."
+    assert refused.value.errors == {"first_name": message, "last_name": message}
+    assert not User.objects.filter(email="jan@example.org").exists()
+
+
+def test_walk_in_names_are_normalised_like_sign_up_names(running_event, desk):
+    registration, _created = add(
+        running_event, desk, email="ewa@example.org", first_name=" Ewa ", last_name="Nowak  Kos"
+    )
+    assert registration.participant.get_full_name() == "Ewa Nowak Kos"
+
+
+def test_checkin_page_refuses_a_walk_in_name_with_an_address_next_to_the_field(
+    client, running_event, desk
+):
+    client.force_login(desk)
+    url = reverse("events:checkin_walk_in", args=[running_event.slug])
+    response = client.post(
+        url,
+        {
+            "day": today(running_event).isoformat(),
+            "email": "anna@example.org",
+            "first_name": "Anna",
+            "last_name": "anna@example.org",
+            "organisation": OrganisationFactory().pk,
+        },
+    )
+    assert response.status_code == 400
+    content = page(response)
+    assert (
+        '<ul class="errorlist" id="id_last_name_error"><li>Proszę wpisać samo imię lub nazwisko, '
+        "bez cyfr i znaków specjalnych.</li></ul>"
+    ) in content
+    assert 'aria-describedby="id_last_name_error" id="id_last_name"' in content
+    assert not Registration.objects.exists()
