@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from partners.models import TerritorialUnit
+from portal.admin_deletion import AuditedDeletionAdmin
 from portal.exports import FormulaSafeModelResource
 
 from . import selectors, services
@@ -301,7 +302,7 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(AdvisoryRequest)
-class AdvisoryRequestAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class AdvisoryRequestAdmin(AuditedDeletionAdmin, ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [AdvisoryRequestResource]
     list_display = [
         "number",

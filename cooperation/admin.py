@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_deletion import AuditedDeletionAdmin
+
 from . import services
 from .exceptions import CooperationError
 from .models import (
@@ -52,7 +54,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "coordinator", "starts_on", "ends_on", "is_public"]
     list_filter = ["kind", "is_public"]
     search_fields = ["name"]
@@ -86,7 +88,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["title", "status", "deadline", "sent_at", "created_at"]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -113,7 +115,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(SurveySection)
-class SurveySectionAdmin(admin.ModelAdmin):
+class SurveySectionAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["title", "survey", "position"]
     list_filter = ["survey"]
     inlines = [QuestionInline]
@@ -132,7 +134,7 @@ class SurveySectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["survey", "organisation", "status", "submitted_at", "submitted_by"]
     list_filter = ["survey", "status"]
     readonly_fields = [field.name for field in SurveyResponse._meta.fields]
@@ -144,7 +146,7 @@ class SurveyResponseAdmin(admin.ModelAdmin):
         return False
 
 
-class _ThroughServices(admin.ModelAdmin):
+class _ThroughServices(AuditedDeletionAdmin, admin.ModelAdmin):
     """Plan items and their inline children are stored and deleted by the services (audited)."""
 
     def save_model(self, request, obj, form, change):

@@ -15,6 +15,7 @@ from import_export.admin import ExportActionMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_deletion import AuditedDeletionAdmin
 from portal.exports import FormulaSafeModelResource
 
 from . import exceptions, postulate_register, selectors, services
@@ -204,7 +205,11 @@ class PostulateInline(admin.StackedInline):
 
 @admin.register(Event)
 class EventAdmin(
-    EventSessionsAdminMixin, EventOrganiserAdminMixin, PermissionActionsMixin, TranslationAdmin
+    AuditedDeletionAdmin,
+    EventSessionsAdminMixin,
+    EventOrganiserAdminMixin,
+    PermissionActionsMixin,
+    TranslationAdmin,
 ):
     list_display = [
         "title",
@@ -507,7 +512,11 @@ class RegistrationResource(FormulaSafeModelResource):
 
 @admin.register(Registration)
 class RegistrationAdmin(
-    PermissionActionsMixin, NoRevertHistoryMixin, ExportActionMixin, SimpleHistoryAdmin
+    AuditedDeletionAdmin,
+    PermissionActionsMixin,
+    NoRevertHistoryMixin,
+    ExportActionMixin,
+    SimpleHistoryAdmin,
 ):
     resource_classes = [RegistrationResource]
     list_display = [
@@ -696,7 +705,7 @@ def format_html_join_pairs(pairs):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(TranslationAdmin):
+class ConsentTextAdmin(AuditedDeletionAdmin, TranslationAdmin):
     list_display = ["version", "is_active", "created_at"]
     list_filter = ["is_active"]
 
@@ -719,7 +728,7 @@ class ConsentTextAdmin(TranslationAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["__str__", "kind"]
 
 
@@ -742,7 +751,7 @@ class ReportPhotoInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(PermissionActionsMixin, admin.ModelAdmin):
+class ReportAdmin(AuditedDeletionAdmin, PermissionActionsMixin, admin.ModelAdmin):
     list_display = ["title", "event", "is_published", "published_at", "photo_count", "public_link"]
     list_filter = ["is_published"]
     search_fields = ["title", "event__title"]
@@ -858,7 +867,7 @@ class PostulateResource(FormulaSafeModelResource):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     """The maintained list of institutions postulates are addressed to."""
 
     list_display = ["name", "short_name", "is_active", "postulate_count", "register_link"]
@@ -891,7 +900,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Postulate)
-class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class PostulateAdmin(AuditedDeletionAdmin, ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [PostulateResource]
     form = PostulateForm
     list_display = [
@@ -935,7 +944,7 @@ class PostulateAdmin(ExportActionMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     form = MaterialForm
     list_display = ["title", "event", "visibility", "file_type", "file_size", "created_at"]
     list_filter = ["visibility", "file_type"]
@@ -952,7 +961,7 @@ class MaterialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(NoRevertHistoryMixin, SimpleHistoryAdmin):
+class AttendanceAdmin(AuditedDeletionAdmin, NoRevertHistoryMixin, SimpleHistoryAdmin):
     list_display = ["registration", "day", "is_present", "marked_at", "marked_by"]
     list_filter = ["is_present", "registration__event"]
     search_fields = ["registration__participant__last_name", "registration__participant__email"]
@@ -964,7 +973,7 @@ class AttendanceAdmin(NoRevertHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["number", "registration", "issued_at", "download_link"]
     search_fields = ["number", "registration__participant__last_name", "registration__event__title"]
     list_select_related = ["registration__participant", "registration__event"]

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from portal.admin_deletion import AuditedDeletionAdmin
+
 from . import exceptions
 from . import services_organiser as organiser
 from .forms_organiser import EventCopyForm, ReminderHoursField
@@ -215,7 +217,7 @@ class EventOrganiserAdminMixin:
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(TranslationAdmin):
+class EventSeriesAdmin(AuditedDeletionAdmin, TranslationAdmin):
     list_display = ["title", "dates", "public_link"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -259,7 +261,7 @@ class EventSeriesAdmin(TranslationAdmin):
 
 
 @admin.register(EventMessage)
-class EventMessageAdmin(admin.ModelAdmin):
+class EventMessageAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     """Read-only: messages are written on the site (two steps with a preview), never here."""
 
     list_display = ["subject", "event", "audience", "recipient_count", "sent_by", "sent_at"]

@@ -15,6 +15,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from portal.admin_deletion import AuditedDeletionAdmin
+
 from . import exceptions, services_sessions
 from .models import EventSession, Registration, SessionPlace, SessionSlot
 from .session_rules import seats_taken_filter
@@ -118,7 +120,7 @@ class EventSessionsAdminMixin:
 
 
 @admin.register(EventSession)
-class EventSessionAdmin(TranslationAdmin):
+class EventSessionAdmin(AuditedDeletionAdmin, TranslationAdmin):
     list_display = ["title", "event", "slot", "host", "room", "seats_column", "links"]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "host", "event__title"]
@@ -170,7 +172,7 @@ class EventSessionAdmin(TranslationAdmin):
 
 
 @admin.register(SessionPlace)
-class SessionPlaceAdmin(admin.ModelAdmin):
+class SessionPlaceAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     """Read-only: places change through registration and the "przydziel do warsztatu" action."""
 
     list_display = ["registration", "session", "registration_status", "chosen_at", "assigned_by"]

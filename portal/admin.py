@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from . import services
+from .admin_deletion import AuditedDeletionAdmin
 from .forms import NewsAttachmentForm, NewsItemForm, RegionForm
 from .models import (
     AuditLogEntry,
@@ -20,7 +21,7 @@ from .models import (
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedDeletionAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
@@ -59,20 +60,20 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationAdmin):
+class RegionAdmin(AuditedDeletionAdmin, TranslationAdmin):
     form = RegionForm
     list_display = ["name", "centre_name", "site"]
 
 
 @admin.register(FundingProject)
-class FundingProjectAdmin(admin.ModelAdmin):
+class FundingProjectAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["title", "programme", "measure", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["title", "programme"]
 
 
 @admin.register(Page)
-class PageAdmin(TranslationAdmin):
+class PageAdmin(AuditedDeletionAdmin, TranslationAdmin):
     list_display = ["title", "slug", "site", "published_on", "content_updated_on", "updated_at"]
     fields = ["site", "title", "slug", "published_on", "content_updated_on", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -87,14 +88,14 @@ class NewsAttachmentInline(admin.TabularInline):
 
 
 @admin.register(NewsTag)
-class NewsTagAdmin(admin.ModelAdmin):
+class NewsTagAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(TranslationAdmin):
+class NewsItemAdmin(AuditedDeletionAdmin, TranslationAdmin):
     form = NewsItemForm
     list_display = ["title", "published_at", "is_published"]
     list_filter = ["is_published", "tags"]
@@ -112,7 +113,7 @@ class NewsItemAdmin(TranslationAdmin):
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):
+class ContactMessageAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     """Messages from the public contact form: a record to read, never edited."""
 
     list_display = ["created_at", "name", "email", "subject", "recipient"]
@@ -129,7 +130,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = ["to", "subject", "created_at", "sent_at", "attempts"]
     list_filter = ["sent_at"]
     search_fields = ["to", "subject"]
@@ -171,3 +172,35 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _register_audited_deletion(model, admin_class) -> None:
+    """Register a package's own ModelAdmin again with audited deletions.
+
+    Importing the package's admin module here (portal comes before those apps, so its admin
+    module is imported first) registers the original, which is then replaced.
+    """
+    admin.site.unregister(model)
+    admin.site.register(model, type(admin_class.__name__, (AuditedDeletionAdmin, admin_class), {}))
+
+
+def _register_package_admins() -> None:
+    from allauth.account.admin import EmailAddressAdmin
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.admin import AuthenticatorAdmin
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.admin import GroupAdmin
+    from django.contrib.auth.models import Group
+    from django.contrib.sites.admin import SiteAdmin
+    from django.contrib.sites.models import Site
+
+    for model, admin_class in (
+        (Group, GroupAdmin),
+        (Site, SiteAdmin),
+        (EmailAddress, EmailAddressAdmin),
+        (Authenticator, AuthenticatorAdmin),
+    ):
+        _register_audited_deletion(model, admin_class)
+
+
+_register_package_admins()

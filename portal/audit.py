@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from .models import AuditLogEntry
 
@@ -63,3 +64,17 @@ def field_changes(before: models.Model, after: models.Model, fields: list[str]) 
         if old != new:
             changed[name] = [_jsonable(old), _jsonable(new)]
     return changed
+
+
+def object_delete(*, obj: models.Model, actor) -> None:
+    """Delete an object after recording who deleted it (one entry for the object, not its parts)."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=f"{obj._meta.app_label}.{obj._meta.model_name}.delete",
+            target=obj,
+            summary=_("Usunięto: %(object)s") % {"object": obj},
+        )
+        # simple_history's record of the deletion names the same person.
+        obj._history_user = actor
+        obj.delete()

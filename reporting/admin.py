@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_deletion import AuditedDeletionAdmin
+
 from . import metrics, services
 from .forms import IndicatorAdminForm
 from .models import GeneratedReport, Indicator
@@ -55,7 +57,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(GeneratedReport)
-class GeneratedReportAdmin(admin.ModelAdmin):
+class GeneratedReportAdmin(AuditedDeletionAdmin, admin.ModelAdmin):
     list_display = [
         "kind",
         "period_start",
