@@ -1,7 +1,6 @@
 """The advisory card PDF: content, safety against what the requester typed, the background task."""
 
 import io
-import time
 
 import pytest
 from django.utils import timezone
@@ -12,6 +11,7 @@ from advisory import services
 from advisory.documents import advisory_card_pdf
 from advisory.models import AdvisoryRequest
 from tests.factories import FundingProjectFactory
+from tests.waiting import wait_for_row
 
 from .conftest import CaseBuilder
 from .factories import AdvisoryTopicFactory
@@ -105,13 +105,12 @@ def test_completion_renders_the_card_in_the_real_worker(celery_worker):
     builder = CaseBuilder()
     case = completed_case(builder)  # completing enqueues the task after commit
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        case.refresh_from_db()
-        if case.card_pdf:
-            break
-        time.sleep(0.3)
-    assert case.card_pdf, "the worker did not produce the advisory card"
+    wait_for_row(
+        case,
+        lambda case: case.card_pdf,
+        timeout=60,
+        message="the worker did not produce the advisory card",
+    )
     with case.card_pdf.open("rb") as handle:
         content = handle.read()
     assert content.startswith(b"%PDF") and "2:15" in pdf_text(content)

@@ -15,6 +15,7 @@ from portal import roles
 from portal.models import AuditLogEntry
 from tests.factories import RoleUserFactory, UserFactory
 from tests.partners.factories import MembershipFactory, OrganisationFactory
+from tests.waiting import wait_for_row
 
 pytestmark = pytest.mark.django_db
 
@@ -105,15 +106,9 @@ def test_people_without_the_permission_see_no_plan(client, who):
 
 
 def wait_until_prepared(export, seconds: float = 60):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        export.refresh_from_db()
-        if export.status != PlanExport.Status.PENDING:
-            return export
-        time.sleep(0.3)
-    return export
+    return wait_for_row(
+        export, lambda export: export.status != PlanExport.Status.PENDING, timeout=seconds
+    )
 
 
 def pdf_of(response) -> bytes:

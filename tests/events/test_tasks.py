@@ -1,6 +1,5 @@
 """Celery tasks of the events app and the e-mails they send through the outbox."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from events.models import Event
 from portal.models import OutboundEmail
 from tests.concurrency import run_together
 from tests.partners.factories import MembershipFactory
+from tests.waiting import wait_for_row
 
 from .factories import AttendanceFactory, ConsentTextFactory, EventFactory, RegistrationFactory
 
@@ -53,13 +53,9 @@ def test_confirmation_is_sent_by_the_real_worker_after_commit(celery_worker):
     email = OutboundEmail.objects.get(
         dedup_key=f"events:registration:{registration.pk}:confirmed:0"
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        email.refresh_from_db()
-        if email.sent_at:
-            break
-        time.sleep(0.2)
-    assert email.sent_at is not None, "the worker did not send the confirmation"
+    wait_for_row(
+        email, lambda email: email.sent_at, message="the worker did not send the confirmation"
+    )
     assert email.attempts == 1
     assert email.attachments[0]["mimetype"] == "text/calendar"
 

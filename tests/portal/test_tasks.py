@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal import services
 from portal.models import OutboundEmail
 from portal.tasks import ping
+from tests.waiting import wait_for_row
 
 
 @pytest.mark.django_db(transaction=True)
@@ -27,13 +28,7 @@ def test_email_is_sent_by_the_worker_only_after_commit(celery_worker):
         time.sleep(1)
         # The worker cannot have sent it: the row is not even committed yet.
         assert OutboundEmail.objects.get(pk=email.pk).sent_at is None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        email.refresh_from_db()
-        if email.sent_at:
-            break
-        time.sleep(0.2)
-    assert email.sent_at is not None
+    wait_for_row(email, lambda email: email.sent_at, message="the worker did not send it")
     assert email.attempts == 1
 
 
@@ -53,10 +48,7 @@ def test_outbox_tasks_store_no_celery_result_in_redis(celery_worker):
     # Published the plain way (not through our enqueue helper, which asks for no result anyway).
     sent = outbox_send.delay(email.pk)
     scan = outbox_send_due.delay()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and OutboundEmail.objects.get(pk=email.pk).sent_at is None:
-        time.sleep(0.2)
-    assert OutboundEmail.objects.get(pk=email.pk).sent_at is not None
+    wait_for_row(email, lambda email: email.sent_at, message="the worker did not send it")
     # A stored result follows the task within milliseconds; give it ample time to appear.
     redis = celery_app.backend.client
     keys = [celery_app.backend.get_key_for_task(task.id) for task in (sent, scan)]

@@ -15,6 +15,7 @@ from reporting import services
 from reporting.models import GeneratedReport
 from tests.factories import RoleUserFactory, UserFactory
 from tests.partners.factories import GminaFactory, PowiatFactory
+from tests.waiting import wait_for_row
 
 from .factories import PERIOD, build_world
 
@@ -155,14 +156,7 @@ def test_activity_report_pdf_is_rendered_by_the_worker(client, celery_worker):
         funding_project=world.project,
         actor=user,
     )
-    import time
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        report.refresh_from_db()
-        if report.status != GeneratedReport.Status.PENDING:
-            break
-        time.sleep(0.5)
+    wait_for_row(report, lambda report: report.status != GeneratedReport.Status.PENDING, timeout=60)
     assert report.status == GeneratedReport.Status.READY, report.error
     client.force_login(user)
     response = client.get(reverse("reporting:report_download", args=[report.pk]))
