@@ -1,11 +1,13 @@
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import signin
 from .client_ip import client_ip
 from .links import absolute_url
 from .services import email_enqueue
@@ -22,6 +24,47 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
+
+    def pre_authenticate(self, request, **credentials):
+        """Before a password is checked: the per-address limit, then the account's delay.
+
+        allauth's own version also locks the account after a few failures from anywhere; here
+        the account only slows down the addresses that failed on it (portal.signin).
+        """
+        login = signin.login_of(credentials)
+        self._login_failed_rl_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed",
+            config={"login_failed": signin.per_address_rates()},
+            key=self._get_login_attempts_cache_key(request, **credentials),
+        )
+        if not self._login_failed_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
+        wait = signin.wait_seconds(login=login, request=request)
+        if wait:
+            raise ValidationError(
+                _(
+                    "Po kilku nieudanych próbach logowania na to konto prosimy spróbować "
+                    "ponownie za %(seconds)d s."
+                )
+                % {"seconds": wait},
+                code="signin_delayed",
+            )
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            signin.success_record(login=signin.login_of(credentials), request=request)
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        signin.failure_record(login=signin.login_of(credentials), request=request)
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        # A password reset through the e-mailed link proves the mailbox: the delay ends too.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        signin.failures_forget(login=signin.login_of(credentials))
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """The verification link, from the configured site address like every other e-mail link."""

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from . import services
+from . import services, signin
 from .admin_deletion import AuditedDeletionAdmin
 from .forms import NewsAttachmentForm, NewsItemForm, RegionForm
 from .models import (
@@ -35,6 +35,21 @@ class UserAdmin(AuditedDeletionAdmin, DjangoUserAdmin):
         (_("Daty"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["lift_signin_delay"]
+
+    @admin.action(
+        description=_("Zdejmij spowolnienie logowania po nieudanych próbach"),
+        permissions=["change"],
+    )
+    def lift_signin_delay(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            signin.user_signin_delay_lift(user=user, actor=request.user)
+        self.message_user(
+            request,
+            _("Zdjęto spowolnienie logowania kont: %(count)d.") % {"count": len(users)},
+            messages.SUCCESS,
+        )
 
     @staticmethod
     def _access(user) -> dict:

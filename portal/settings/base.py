@@ -181,9 +181,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 # Rate limits of every sign-in path (allauth counts them in the cache: Redis whenever REDIS_URL
-# is set, which production requires). "login_failed" locks an account after 5 wrong passwords
-# in 5 minutes (and an IP after 10 a minute); allauth.mfa counts wrong second-factor codes
-# under the same "login_failed" action, per account.
+# is set, which production requires). "login_failed": wrong passwords count only per client
+# address here (portal.adapters uses its "ip" rates); allauth.mfa counts wrong second-factor
+# codes under the same action per address and per account ("key": 5 in 5 minutes, reached
+# only with the right password).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -195,6 +196,13 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Wrong passwords per account (portal.signin): no lock, a delay for the addresses that failed on
+# the account, growing with its failures in the window (1, 2, 4 … s after the free ones, capped),
+# and an e-mail to the owner at a burst (once per window).
+SIGNIN_FREE_FAILURES = env.int("SIGNIN_FREE_FAILURES", default=3)
+SIGNIN_DELAY_MAX_SECONDS = env.int("SIGNIN_DELAY_MAX_SECONDS", default=60)
+SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+SIGNIN_ALERT_FAILURES = env.int("SIGNIN_ALERT_FAILURES", default=10)
 
 # Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes. Required for
 # every staff account before the admin opens (portal.middleware.StaffSecondFactorMiddleware).
