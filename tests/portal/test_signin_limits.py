@@ -202,3 +202,28 @@ def test_the_lift_also_forgets_wrong_second_factor_codes(client):
     )
     owner.post(reverse("mfa_authenticate"), {"code": totp_code(staff)})
     assert owner.session.get("_auth_user_id") == str(staff.pk)
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=LIMITS)
+def test_successful_sign_ins_from_one_office_address_use_no_failure_budget():
+    office = next(_addresses)
+    for _ in range(12):
+        colleague = Client(REMOTE_ADDR=office)
+        user = UserFactory()
+        assert _sign_in(colleague, user, PASSWORD).status_code == 302
+        assert colleague.session["_auth_user_id"] == str(user.pk)
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=LIMITS)
+def test_attempts_refused_during_the_delay_do_not_lengthen_it():
+    user = UserFactory()
+    guesser = _visitor()
+    same_address = RequestFactory().get("/", REMOTE_ADDR=guesser.defaults["REMOTE_ADDR"])
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for attempt in range(4):
+            _sign_in(guesser, user, f"zle-haslo-{attempt}")
+            clock.shift(10)
+        clock.shift(-10)
+        for attempt in range(5):
+            assert _delay_shown(_sign_in(guesser, user, f"znowu-{attempt}")) == 1
+        assert signin.wait_seconds(login=user.email, request=same_address) == 1
