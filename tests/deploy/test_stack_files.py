@@ -41,16 +41,48 @@ def test_compose_file_matches_the_compose_specification():
     jsonschema.Draft7Validator(schema).validate(_compose())
 
 
-def test_dockerfile_passes_hadolint():
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "Dockerfile",
+        "deploy/debian/postgres.Dockerfile",
+        "deploy/debian/redis.Dockerfile",
+        "deploy/debian/nginx.Dockerfile",
+        "deploy/debian/mailcatcher.Dockerfile",
+    ],
+)
+def test_dockerfiles_pass_hadolint(dockerfile):
     hadolint = Path(sys.executable).parent / "hadolint"
     result = subprocess.run(
-        [str(hadolint), "--no-color", "--config", str(ROOT / ".hadolint.yaml"), "Dockerfile"],
+        [str(hadolint), "--no-color", "--config", str(ROOT / ".hadolint.yaml"), dockerfile],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_debian_override_builds_every_pinned_third_party_image_and_changes_nothing_else():
+    """docker-compose.debian.yml (used only where Docker Hub cannot be reached) replaces each
+    pulled image by one built from Debian's packages, and the portal's base image by the Debian
+    base; configuration, volumes and dependencies stay docker-compose.yml's."""
+    services = _compose()["services"]
+    override = yaml.safe_load((ROOT / "docker-compose.debian.yml").read_text())
+    jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).validate(override)
+    pulled = {name for name, service in services.items() if "build" not in service}
+    pulled -= {"web", "worker", "beat"}  # the portal image, built by migrate
+    assert set(override["services"]) == pulled | {"migrate"}
+    for name in pulled:
+        service = override["services"][name]
+        assert set(service) == {"image", "build"}, name
+        assert service["image"] != services[name]["image"] and ":" in service["image"], name
+        dockerfile = ROOT / service["build"]["context"] / service["build"]["dockerfile"]
+        assert dockerfile.is_file(), dockerfile
+        assert "BASE_IMAGE" in service["build"]["args"], name
+    migrate = override["services"]["migrate"]
+    assert set(migrate) == {"build"} and migrate["build"]["context"] == "."
+    assert "BASE_IMAGE" in migrate["build"]["args"]
 
 
 def test_every_service_has_a_pinned_image_healthcheck_and_restart_policy():
@@ -116,6 +148,8 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     for entry in (".git", ".venv", "var", ".env", "test-artifacts", "staticfiles", "node_modules"):
         assert entry in ignored, entry
+    # Of var/, only the wheels the image installs (built before the build: it has no PyPI).
+    assert [entry for entry in ignored if entry.startswith("!")] == ["!var/stack-cache/wheels"]
 
 
 def test_dockerfile_rules():
@@ -124,10 +158,10 @@ def test_dockerfile_rules():
         for line in (ROOT / "Dockerfile").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    base = next(line for line in lines if line.startswith("FROM "))
-    assert re.fullmatch(r"FROM python:\d+\.\d+\.\d+-slim-\w+", base), (
-        base
-    )  # pinned to a patch release
+    # The base is a build argument whose default is pinned to a patch release.
+    base_arg = next(line for line in lines if line.startswith("ARG BASE_IMAGE="))
+    assert re.fullmatch(r"ARG BASE_IMAGE=python:\d+\.\d+\.\d+-slim-\w+", base_arg), base_arg
+    assert [line for line in lines if line.startswith("FROM ")] == ["FROM ${BASE_IMAGE}"]
     users = [line for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in ("USER root", "USER 0"), "the image must not run as root"
     assert not any(line.startswith("ADD ") for line in lines), (
@@ -136,6 +170,8 @@ def test_dockerfile_rules():
     copy_requirements = lines.index("COPY requirements.lock ./")
     install = next(i for i, line in enumerate(lines) if "pip install" in line)
     assert "--require-hashes -r requirements.lock" in lines[install], lines[install]
+    # Wheels built before the build (scripts/stack.sh wheels): the build never reaches PyPI.
+    assert "--no-index --find-links" in lines[install], lines[install]
     copy_all = lines.index("COPY . .")
     assert copy_requirements < install < copy_all, (
         "dependencies must be installed before the code is copied"
