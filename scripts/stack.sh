@@ -5,8 +5,12 @@
 #   scripts/stack.sh down        `docker-compose down` (volumes kept), then stop our engine
 #   scripts/stack.sh upgrade     rebuild the portal image, migrate, replace web without dropping
 #                                a request (a second web container first), then worker and beat
-#   scripts/stack.sh compose ARGS...   docker-compose with this stack's engine and .env
-#   eval "$(scripts/stack.sh env)"     the same variables in your shell, for plain docker-compose
+#   scripts/stack.sh compose ARGS...   docker-compose with this stack's engine and stack.env
+#   eval "$(scripts/stack.sh env)"     the same in your shell: DOCKER_HOST, COMPOSE_FILE and an
+#                                      alias docker-compose='docker-compose --env-file stack.env'
+#
+# The stack's settings and secrets live in stack.env, not .env: the portal's own settings read
+# .env (for `make run`), and the stack's SITE_URL or SECRET_KEY must not leak into them.
 #
 # The steps `up` runs, each usable alone:
 #   deps         install docker.io, docker-compose and mmdebstrap when missing (root + apt-get)
@@ -18,9 +22,9 @@
 #   images       pull the pinned images; where that fails, build a Debian bookworm base with
 #                mmdebstrap (the tarball is kept in var/stack-cache) and use
 #                docker-compose.debian.yml on top of docker-compose.yml
-#   dotenv       write .env from deploy/env.example with random secrets, unless it exists
+#   dotenv       write stack.env from deploy/env.example with random secrets, unless it exists
 #
-# Variables: STACK_ENV_FILE (default .env) is the environment file docker-compose reads;
+# Variables: STACK_ENV_FILE (default stack.env) is the environment file docker-compose reads;
 # COMPOSE_PROJECT_NAME, HTTP_PORT, MAIL_UI_PORT as docker-compose.yml documents.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +33,7 @@ ROOT="$PWD"
 say() { echo "stack: $*" >&2; }
 
 CACHE="$ROOT/var/stack-cache"
-ENV_FILE="${STACK_ENV_FILE:-$ROOT/.env}"
+ENV_FILE="${STACK_ENV_FILE:-$ROOT/stack.env}"
 RUN_DIR=/run/portal-stack
 DATA_ROOT=/var/lib/portal-stack
 OWN_SOCKET="unix://$RUN_DIR/docker.sock"
@@ -240,7 +244,7 @@ prepare() {
 up() {
   prepare
   say "building the images"
-  compose build --quiet
+  compose build --quiet --parallel
   compose up -d --remove-orphans
   wait_healthy 600
   say "up: the portal on http://127.0.0.1:${HTTP_PORT:-8080}/, e-mails on http://127.0.0.1:${MAIL_UI_PORT:-8025}/"
@@ -303,6 +307,7 @@ case "$command" in
     echo "export DOCKER_HOST=$(daemon)"
     compose_file="$(setting COMPOSE_FILE || true)"
     [ -n "$compose_file" ] && echo "export COMPOSE_FILE=$compose_file"
+    echo "alias docker-compose='docker-compose --project-directory $ROOT --env-file $ENV_FILE'"
     ;;
   compose)
     DOCKER_HOST="$(daemon)"

@@ -19,7 +19,8 @@ import pytest
 
 from tests.processes import PROJECT_ROOT, Browser, csrf, sign_in, sign_up
 
-pytestmark = pytest.mark.stack
+# The suite's session fixtures need the test database (tests/conftest.py); these tests do not.
+pytestmark = [pytest.mark.stack, pytest.mark.django_db]
 
 PARTNER = "partner@demo.rops.local"
 PARTNER_PASSWORD = "demo-partner-2026"
