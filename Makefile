@@ -44,9 +44,7 @@ test: install-test
 ## engine of its own when none answers (stopped afterwards). About 15 minutes on a cold machine.
 test-stack: install-test
 	scripts/stack.sh deps
-	@services=$$(scripts/ensure-services.sh) || exit 1; eval "$$services"; \
-	status=0; $(BIN)/pytest -m stack tests/stack $(PYTEST_ARGS) || status=$$?; \
-	scripts/ensure-services.sh --stop; exit $$status
+	$(BIN)/pytest -m stack tests/stack $(PYTEST_ARGS)
 
 ## The production stack on http://127.0.0.1:8080 (HTTP_PORT), e-mails on :8025: builds the images
 ## (pinned ones, or Debian-built where Docker Hub cannot be reached) and waits until healthy.

@@ -247,7 +247,10 @@ up() {
   compose build --quiet --parallel
   compose up -d --remove-orphans
   wait_healthy 600
-  say "up: the portal on http://127.0.0.1:${HTTP_PORT:-8080}/, e-mails on http://127.0.0.1:${MAIL_UI_PORT:-8025}/"
+  local http_port mail_port
+  http_port="${HTTP_PORT:-$(setting HTTP_PORT || true)}"
+  mail_port="${MAIL_UI_PORT:-$(setting MAIL_UI_PORT || true)}"
+  say "up: the portal on http://127.0.0.1:${http_port:-8080}/, e-mails on http://127.0.0.1:${mail_port:-8025}/"
 }
 
 # Zero-downtime replacement of the web service: a second container on the new image joins the

@@ -138,6 +138,12 @@ class Stack:
             time.sleep(2)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _staff_roles_snapshot():
+    """These tests reach the portal over HTTP and docker-compose only: no test database (the
+    suite's fixture of this name creates one to remember the staff roles)."""
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stack")

@@ -19,8 +19,7 @@ import pytest
 
 from tests.processes import PROJECT_ROOT, Browser, csrf, sign_in, sign_up
 
-# The suite's session fixtures need the test database (tests/conftest.py); these tests do not.
-pytestmark = [pytest.mark.stack, pytest.mark.django_db]
+pytestmark = pytest.mark.stack
 
 PARTNER = "partner@demo.rops.local"
 PARTNER_PASSWORD = "demo-partner-2026"
