@@ -138,6 +138,18 @@ class Stack:
             time.sleep(2)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The stack tests build images and run Docker for many minutes: they run only when the
+    marker expression names them (`make test-stack`: -m stack), never in `make test` or with
+    another -m such as "not slow"."""
+    if "stack" in (config.option.markexpr or ""):
+        return
+    stack_items = [item for item in items if item.get_closest_marker("stack")]
+    if stack_items:
+        config.hook.pytest_deselected(items=stack_items)
+        items[:] = [item for item in items if not item.get_closest_marker("stack")]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _staff_roles_snapshot():
     """These tests reach the portal over HTTP and docker-compose only: no test database (the
