@@ -592,6 +592,10 @@ def photo_thumbnail_upload_to(instance, filename: str) -> str:
     return f"events/reports/{instance.report_id}/thumbnails/{filename}"
 
 
+def photo_original_upload_to(instance, filename: str) -> str:
+    return f"events/reports/{instance.report_id}/originals/{filename}"
+
+
 class Material(models.Model):
     """A file staff share about an event: a presentation, a handout, a spreadsheet."""
 
@@ -684,7 +688,16 @@ class Report(models.Model):
 
 class ReportPhoto(models.Model):
     """A photo of a report. Uploaded unpublished; published (and then served to the public) only
-    with alt text and the author, who is credited as „Fot. …”."""
+    with alt text and the author, who is credited as „Fot. …”.
+
+    A photo uploaded on the site is stored as sent (``original``, never served) and waits for the
+    worker to make its web version and thumbnail (``state``); the original is then deleted.
+    """
+
+    class State(models.TextChoices):
+        PROCESSING = "processing", _("przetwarzane")
+        READY = "ready", _("gotowe")
+        FAILED = "failed", _("nie udało się odczytać")
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("relacja")
@@ -695,7 +708,21 @@ class ReportPhoto(models.Model):
         max_length=300,
         width_field="width",
         height_field="height",
+        blank=True,
         help_text=_("JPEG lub PNG; duże zdjęcia zmniejszamy do 1600 pikseli."),
+    )
+    state = models.CharField(
+        _("stan"), max_length=10, choices=State.choices, default=State.READY, editable=False
+    )
+    original = models.FileField(
+        _("plik przesłany"),
+        upload_to=photo_original_upload_to,
+        max_length=300,
+        blank=True,
+        editable=False,
+    )
+    original_name = models.CharField(
+        _("nazwa przesłanego pliku"), max_length=255, blank=True, editable=False
     )
     thumbnail = models.ImageField(
         _("miniatura"),
@@ -743,6 +770,11 @@ class ReportPhoto(models.Model):
             models.CheckConstraint(
                 condition=Q(is_published=False) | (~Q(alt_text="") & ~Q(credit="")),
                 name="report_photo_published_has_alt_and_credit",
+            ),
+            # Only a photo with its web version can be published.
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(state="ready"),
+                name="report_photo_published_is_ready",
             ),
         ]
         indexes = [models.Index(fields=["report", "is_published"], name="report_photo_pub_idx")]

@@ -5,33 +5,44 @@ A photo reaches the public only when it is published and so is its report
 database also enforces (``report_photo_published_has_alt_and_credit``).
 """
 
+import logging
+import os
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import uploads
 from portal.audit import audit_record
 from portal.models import User
+from portal.tasks import enqueue, enqueue_on_commit
 
-from . import exceptions
+from . import exceptions, tasks
 from .images import photo_thumbnail, photo_web_version
 from .models import Report, ReportPhoto, strip_credit_prefix
 from .services import _require
 
 MAX_PHOTOS_PER_UPLOAD = 50
+# A photo still waiting this long after its upload has lost its task: the beat scan queues it.
+PROCESS_GRACE = timedelta(minutes=2)
+
+logger = logging.getLogger(__name__)
 
 
 def report_photos_upload(
     *, report: Report, files: Sequence[UploadedFile], actor: User, credit: str = ""
 ) -> list[ReportPhoto]:
-    """Check every file (size, real JPEG/PNG), then store them all unpublished, or none at all.
+    """Check every file (size, real JPEG/PNG, pixels), then store them all unpublished, or none.
 
-    Each photo is re-encoded to the web size without metadata, with a thumbnail for galleries.
-    ``credit`` (optional) is given to every photo of this upload.
+    Only the headers are read here: the photos are stored as sent and the worker makes each
+    one's web version without metadata and its thumbnail (``report_photo_process``), so an
+    upload of fifty photos is answered at once. ``credit`` (optional) is given to every photo.
     """
     _require(actor, "add_reportphoto")
     if not files:
@@ -44,12 +55,10 @@ def report_photos_upload(
             ]
         )
     errors: list[str] = []
-    prepared = []
     for upload in files:
         try:
             uploads.validate_upload(upload, kinds=uploads.IMAGE_KINDS)
-            web = photo_web_version(upload)
-            prepared.append((web, photo_thumbnail(web)))
+            uploads.image_check(upload)
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
@@ -58,9 +67,12 @@ def report_photos_upload(
     stored: list = []
     try:
         with transaction.atomic():
-            return _store_photos(
-                report=report, prepared=prepared, credit=credit, actor=actor, stored=stored
+            photos = _store_photos(
+                report=report, files=files, credit=credit, actor=actor, stored=stored
             )
+            for photo in photos:
+                enqueue_on_commit(tasks.report_photo_process, photo.pk)
+            return photos
     except BaseException:
         # The rows were rolled back: the files written for them must not stay behind.
         for field_file in stored:
@@ -68,17 +80,25 @@ def report_photos_upload(
         raise
 
 
-def _store_photos(*, report: Report, prepared, credit: str, actor: User, stored: list):
+def _store_photos(*, report: Report, files, credit: str, actor: User, stored: list):
     report = Report.objects.select_for_update().get(pk=report.pk)
     last = report.photos.aggregate(last=Max("position"))["last"]
     position = 0 if last is None else last + 1
+    # One time for the whole upload: the page counts the progress of this upload by it.
+    now = timezone.now()
     photos = []
-    for web, thumbnail in prepared:
-        photo = ReportPhoto(report=report, position=position, credit=credit, uploaded_by=actor)
-        photo.image.save(web.name, web, save=False)
-        stored.append(photo.image)
-        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
-        stored.append(photo.thumbnail)
+    for upload in files:
+        photo = ReportPhoto(
+            report=report,
+            position=position,
+            credit=credit,
+            uploaded_by=actor,
+            uploaded_at=now,
+            state=ReportPhoto.State.PROCESSING,
+            original_name=os.path.basename(upload.name or "")[:255],
+        )
+        photo.original.save(upload.name, upload, save=False)
+        stored.append(photo.original)
         photo.save()
         photos.append(photo)
         position += 1
@@ -91,6 +111,69 @@ def _store_photos(*, report: Report, prepared, credit: str, actor: User, stored:
         changes={"photos": [photo.pk for photo in photos]},
     )
     return photos
+
+
+def report_photo_process(*, photo_id: int) -> bool:
+    """Make the web version and thumbnail of an uploaded photo, then delete the file as sent.
+
+    Safe to run again or twice at once: the slow decoding happens outside any lock, and only a
+    run that still finds the photo waiting stores its result. Returns whether this run did.
+    """
+    photo = ReportPhoto.objects.filter(pk=photo_id, state=ReportPhoto.State.PROCESSING).first()
+    if photo is None:
+        return False
+    try:
+        with photo.original.open("rb") as original:
+            original.name = photo.original_name or os.path.basename(photo.original.name)
+            web = photo_web_version(original)
+        thumbnail = photo_thumbnail(web)
+    except (ValidationError, OSError):
+        # A file whose header was fine but whose pixels are not (or that is gone): the page
+        # lists it as unreadable and asks for it again.
+        ReportPhoto.objects.filter(pk=photo_id, state=ReportPhoto.State.PROCESSING).update(
+            state=ReportPhoto.State.FAILED
+        )
+        logger.warning("Photo %s could not be decoded", photo_id)
+        return False
+    stored: list = []
+    try:
+        with transaction.atomic():
+            locked = (
+                ReportPhoto.objects.select_for_update()
+                .filter(pk=photo_id, state=ReportPhoto.State.PROCESSING)
+                .first()
+            )
+            if locked is None:
+                return False
+            original = locked.original
+            locked.image.save(web.name, web, save=False)
+            stored.append(locked.image)
+            locked.thumbnail.save(thumbnail.name, thumbnail, save=False)
+            stored.append(locked.thumbnail)
+            locked.state = ReportPhoto.State.READY
+            locked.original = ""
+            locked.save(
+                update_fields=["image", "thumbnail", "width", "height", "state", "original"]
+            )
+            transaction.on_commit(partial(original.storage.delete, original.name))
+    except BaseException:
+        for field_file in stored:
+            field_file.storage.delete(field_file.name)
+        raise
+    return True
+
+
+def report_photos_process_waiting(*, older_than: timedelta = PROCESS_GRACE) -> int:
+    """Queue again the photos still waiting a while after their upload (their task was lost
+    with the broker, or a worker died on it). Returns how many were queued."""
+    ids = list(
+        ReportPhoto.objects.filter(
+            state=ReportPhoto.State.PROCESSING, uploaded_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for photo_id in ids:
+        enqueue(tasks.report_photo_process, photo_id)
+    return len(ids)
 
 
 def report_photo_describe(
@@ -138,7 +221,12 @@ def report_photos_publish(*, photos: Iterable[ReportPhoto], actor: User) -> int:
     _require(actor, "publish_report")
     ids = [photo.pk for photo in photos]
     with transaction.atomic():
-        locked = list(ReportPhoto.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        # A photo still being processed has nothing to publish yet: it is left as it is.
+        locked = list(
+            ReportPhoto.objects.select_for_update()
+            .filter(pk__in=ids, state=ReportPhoto.State.READY)
+            .order_by("pk")
+        )
         missing = [
             photo for photo in locked if not photo.alt_text.strip() or not photo.credit.strip()
         ]

@@ -47,7 +47,12 @@ def _describe_initial(photos):
 def report_photos(request, slug: str):
     """Upload many photos at once, then give each alt text and author and publish them."""
     report = selectors.report_for_photo_staff(slug=slug, user=request.user)
-    photos = list(selectors.report_photos_for_staff(report=report))
+    # Photos still with the worker have nothing to show or publish yet: the progress says so.
+    photos = [
+        photo
+        for photo in selectors.report_photos_for_staff(report=report)
+        if photo.state == photo.State.READY
+    ]
     upload_form = PhotoUploadForm()
     formset = PhotoDescribeFormSet(initial=_describe_initial(photos), prefix="zdjecia")
     action = request.POST.get("action", "")
@@ -70,7 +75,8 @@ def report_photos(request, slug: str):
                 messages.success(
                     request,
                     _(
-                        "Dodano zdjęcia: %(count)d. Są nieopublikowane: prosimy wpisać tekst "
+                        "Przyjęto zdjęcia: %(count)d. Przygotowujemy je do publikacji; gotowe "
+                        "pojawią się poniżej jako nieopublikowane. Prosimy wtedy wpisać tekst "
                         "alternatywny i autora, a potem je opublikować."
                     )
                     % {"count": len(added)},
@@ -95,6 +101,7 @@ def report_photos(request, slug: str):
             "rows": [(form, photo) for form, photo in rows if photo is not None],
             "can_publish": user_has_perm(request.user, "publish_report"),
             "unpublished_count": sum(1 for photo in photos if not photo.is_published),
+            "progress": selectors.report_photos_progress(report=report),
         },
         status=200,
     )

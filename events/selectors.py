@@ -6,6 +6,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -774,6 +775,35 @@ def photo_get_for_user(*, slug: str, pk: int, user) -> ReportPhoto:
 def report_photos_for_staff(*, report: Report) -> QuerySet[ReportPhoto]:
     """Every photo of a report, unpublished first, for the staff page that describes them."""
     return report.photos.select_related("report__event").order_by("is_published", "position", "pk")
+
+
+def report_photos_progress(*, report: Report) -> dict:
+    """How far the worker is with the latest uploads of a report's photos.
+
+    ``total`` counts the photos uploaded since the oldest one still waiting (a whole upload
+    shares one time), ``done`` those of them ready or unreadable; ``failed`` names the files
+    that could not be read.
+    """
+    State = ReportPhoto.State
+    failed = list(
+        report.photos.filter(state=State.FAILED)
+        .order_by("pk")
+        .values_list("original_name", flat=True)
+    )
+    first = report.photos.filter(state=State.PROCESSING).aggregate(first=Min("uploaded_at"))[
+        "first"
+    ]
+    if first is None:
+        return {"waiting": 0, "done": 0, "total": 0, "failed": failed}
+    counts = report.photos.filter(uploaded_at__gte=first).aggregate(
+        total=Count("pk"), waiting=Count("pk", filter=Q(state=State.PROCESSING))
+    )
+    return {
+        "waiting": counts["waiting"],
+        "done": counts["total"] - counts["waiting"],
+        "total": counts["total"],
+        "failed": failed,
+    }
 
 
 def report_for_photo_staff(*, slug: str, user) -> Report:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services, services_attendance_list
+from . import report_photos, services, services_attendance_list
 
 
 @shared_task(name="events.tasks.reminders_enqueue")
@@ -21,3 +21,15 @@ def attendance_list_prerender(event_id: int, session_id: int | None = None) -> b
     return services_attendance_list.attendance_list_prerender(
         event_id=event_id, session_id=session_id
     )
+
+
+@shared_task(name="events.tasks.report_photo_process", ignore_result=True)
+def report_photo_process(photo_id: int) -> bool:
+    """Make an uploaded photo's web version and thumbnail."""
+    return report_photos.report_photo_process(photo_id=photo_id)
+
+
+@shared_task(name="events.tasks.report_photos_process_waiting", ignore_result=True)
+def report_photos_process_waiting() -> int:
+    """Queue again photos whose processing task was lost."""
+    return report_photos.report_photos_process_waiting()

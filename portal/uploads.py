@@ -74,7 +74,12 @@ PDF_FOREIGN_MARKERS = (
 )
 PDF_HEADER_WINDOW = 1024  # PDF readers find "%PDF-" anywhere in the first kilobyte
 
+# Pixel limits, checked on the image's header before anything is decoded. A JPEG decodes at a
+# half, quarter or eighth of its size when a smaller version is asked for (``Image.draft``), so
+# a 40-megapixel photo costs about a quarter of that memory; a PNG has no reduced decode and is
+# held whole (four bytes a pixel with transparency), so its limit is lower.
 IMAGE_MAX_PIXELS = 40_000_000
+PNG_MAX_PIXELS = 16_000_000
 
 
 class _ArchiveRefused(Exception):
@@ -226,12 +231,64 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image
 
 
+def _too_many_pixels(name: str, *, max_pixels: int) -> ValidationError:
+    side = int(max_pixels**0.5) // 100 * 100
+    return ValidationError(
+        _(
+            "Zdjęcie „%(name)s” ma zbyt wiele pikseli. Proszę je zmniejszyć "
+            "(np. do %(side)d × %(side)d) i wysłać ponownie."
+        )
+        % {"name": name, "side": side},
+        code="image_too_large",
+    )
+
+
+def _unreadable(name: str) -> ValidationError:
+    return ValidationError(
+        _("Nie udało się odczytać obrazu „%(name)s”. Proszę wysłać poprawny plik JPEG albo PNG.")
+        % {"name": name},
+        code="image_invalid",
+    )
+
+
+def _check_header(opened: Image.Image, name: str) -> None:
+    """Refuse a format other than JPEG or PNG, and more pixels than the format's limit."""
+    if opened.format not in ("JPEG", "PNG"):
+        raise _unreadable(name)
+    max_pixels = IMAGE_MAX_PIXELS if opened.format == "JPEG" else PNG_MAX_PIXELS
+    if opened.width * opened.height > max_pixels:
+        raise _too_many_pixels(name, max_pixels=max_pixels)
+
+
+def image_check(upload) -> None:
+    """Read only the image's header: raise a ValidationError in Polish if it is no JPEG or PNG
+    or has more pixels than its format's limit. Cheap enough for a request; the pixels are
+    decoded later (``image_reencode``)."""
+    name = os.path.basename(getattr(upload, "name", "") or "obraz")
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as opened:
+                _check_header(opened, name)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(name, max_pixels=IMAGE_MAX_PIXELS) from None
+    except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError):
+        raise _unreadable(name) from None
+    finally:
+        upload.seek(0)
+
+
 def image_reencode(upload, *, max_side: int | None = None) -> ContentFile:
     """Decode an uploaded JPEG or PNG and encode its pixels again, dropping everything else.
 
     EXIF (with GPS), XMP, IPTC, comments, text chunks, colour profiles (applied first) and any
     bytes after the image's end are gone; EXIF rotation is applied to the pixels. Raise a
     ValidationError in Polish when the file is no readable image.
+
+    With ``max_side`` a JPEG is decoded at the smallest of its reduced scales that still gives
+    at least that size, and the image is scaled down before anything else copies it, so the
+    memory used follows the result's size more than the photo's.
     """
     name = os.path.basename(getattr(upload, "name", "") or "obraz")
     upload.seek(0)
@@ -239,34 +296,23 @@ def image_reencode(upload, *, max_side: int | None = None) -> ContentFile:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as opened:
+                _check_header(opened, name)
                 image_format = opened.format
-                if image_format not in ("JPEG", "PNG"):
-                    raise ValueError(image_format)
-                if opened.width * opened.height > IMAGE_MAX_PIXELS:
-                    raise Image.DecompressionBombError
+                if max_side and image_format == "JPEG":
+                    opened.draft(opened.mode, (max_side, max_side))
                 opened.load()
-                image = ImageOps.exif_transpose(opened)
+                image = opened
+                if max_side:
+                    # thumbnail() works in place: no second full-size copy.
+                    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+                image = ImageOps.exif_transpose(image)
                 image = _to_srgb(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            _(
-                "Zdjęcie „%(name)s” ma zbyt wiele pikseli. Proszę je zmniejszyć (np. do 4000 × 4000) i wysłać ponownie."
-            )
-            % {"name": name},
-            code="image_too_large",
-        ) from None
+        raise _too_many_pixels(name, max_pixels=IMAGE_MAX_PIXELS) from None
     except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError):
-        raise ValidationError(
-            _(
-                "Nie udało się odczytać obrazu „%(name)s”. Proszę wysłać poprawny plik JPEG albo PNG."
-            )
-            % {"name": name},
-            code="image_invalid",
-        ) from None
+        raise _unreadable(name) from None
     finally:
         upload.seek(0)
-    if max_side:
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     if image_format == "PNG" and "transparency" in image.info:
         image = image.convert("RGBA")
     # A fresh Image carries no metadata: encoders fall back to image.info for comments,

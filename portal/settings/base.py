@@ -315,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.events_finish_ended",
         "schedule": crontab(minute=5),
     },
+    "events-report-photos-waiting": {
+        "task": "events.tasks.report_photos_process_waiting",
+        "schedule": 300.0,
+    },
     "reporting-render-stale": {"task": "reporting.tasks.reports_render_stale", "schedule": 300.0},
     "cooperation-overdue-digest": {
         "task": "cooperation.tasks.overdue_digest_send",

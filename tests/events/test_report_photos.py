@@ -48,15 +48,19 @@ def stored_files(root):
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
-def test_three_photos_at_once_stored_unpublished_with_thumbnails(client, coordinator, report):
-    response = client.post(
-        photos_url(report),
-        {
-            "action": "upload",
-            "credit": "Fot. Jan Kos",
-            "photos": [jpeg("a.jpg"), jpeg("b.jpg"), jpeg("c.jpg", size=(600, 400))],
-        },
-    )
+def test_three_photos_at_once_stored_unpublished_with_thumbnails(
+    client, coordinator, report, django_capture_on_commit_callbacks
+):
+    # The processing tasks run in-process here, after the upload's commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            photos_url(report),
+            {
+                "action": "upload",
+                "credit": "Fot. Jan Kos",
+                "photos": [jpeg("a.jpg"), jpeg("b.jpg"), jpeg("c.jpg", size=(600, 400))],
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     photos = list(report.photos.order_by("position"))
     assert [p.position for p in photos] == [0, 1, 2]
