@@ -418,7 +418,9 @@ class ReportPhotoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        # A photo the worker has not prepared yet has no image; every other photo needs one.
+        self.fields["image"].required = self.instance.state == ReportPhoto.State.READY
+        if self.instance.pk and self.instance.image:
             self.fields["image"].widget.private_url = self.instance.get_absolute_url()
 
     def clean_image(self):
