@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from events import report_photos
 from events.models import Event, ReportPhoto
 from portal import roles
 from tests.factories import RoleUserFactory
+from tests.waiting import wait_until
 
 from .factories import EventFactory, ReportFactory, image_bytes
 
@@ -207,11 +207,11 @@ def test_the_real_worker_prepares_uploaded_photos(client, celery_worker):
     files = [jpeg(f"{number}.jpg", size=(1800, 1200)) for number in range(4)]
     response = client.post(photos_url(report), {"action": "upload", "photos": files})
     assert response.status_code == 302
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if not report.photos.filter(state=State.PROCESSING).exists():
-            break
-        time.sleep(0.3)
+    wait_until(
+        lambda: not report.photos.filter(state=State.PROCESSING).exists(),
+        timeout=60,
+        message="the worker did not prepare the photos",
+    )
     photos = list(report.photos.all())
     try:
         assert [photo.state for photo in photos] == [State.READY] * 4
