@@ -1,12 +1,25 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
+
+from portal.periodic import run_when_due
 
 from . import report_photos, services, services_attendance_list
 
 
 @shared_task(name="events.tasks.reminders_enqueue")
-def reminders_enqueue() -> int:
-    """Queue reminders for confirmed participants of events starting within two days."""
-    return services.reminders_enqueue()
+def reminders_enqueue() -> int | None:
+    """Queue the reminders due, when the scan's interval has passed since its last run.
+
+    Beat sends this every minute; a tick lost in a broker outage is made up by the first one
+    after it (``portal.periodic``). Returns None when the scan was not due.
+    """
+    return run_when_due(
+        name="events.reminders_enqueue",
+        every=timedelta(seconds=settings.EVENTS_REMINDER_SCAN_SECONDS),
+        job=services.reminders_enqueue,
+    )
 
 
 @shared_task(name="events.tasks.events_finish_ended")

@@ -420,3 +420,21 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '—'}: {self.action}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job last ran, so that beat can ask often and the job runs when overdue.
+
+    A beat tick sent while the broker is away is lost; with the last run recorded here the first
+    tick after the broker's return runs the job, instead of the next one a whole interval later.
+    """
+
+    name = models.CharField(_("zadanie"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("ostatnie uruchomienie"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uruchomienie zadania okresowego")
+        verbose_name_plural = _("uruchomienia zadań okresowych")
+
+    def __str__(self) -> str:
+        return self.name

@@ -310,7 +310,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "advisory-cards-missing": {"task": "advisory.tasks.advisory_cards_missing", "schedule": 600.0},
-    "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 900.0},
+    # Asked every minute, scans every EVENTS_REMINDER_SCAN_SECONDS: a tick lost while Redis is
+    # away is made up within a minute of its return (events.tasks.reminders_enqueue).
+    "events-reminders-enqueue": {"task": "events.tasks.reminders_enqueue", "schedule": 60.0},
     "events-finish-ended": {
         "task": "events.tasks.events_finish_ended",
         "schedule": crontab(minute=5),
@@ -333,6 +335,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
     },
 }
+EVENTS_REMINDER_SCAN_SECONDS = env.int("EVENTS_REMINDER_SCAN_SECONDS", default=900)
 # Intervals of the periodic entries above can be changed without code, e.g. for a deployment
 # that wants e-mails held back by a broker outage out sooner, or for the fault tests:
 # CELERY_BEAT_INTERVALS="outbox-send-due=30,events-reminders-enqueue=600" (seconds).

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events import services, tasks
 from events.models import Event
-from portal.models import OutboundEmail
+from portal.models import OutboundEmail, PeriodicRun
 from tests.concurrency import run_together
 from tests.partners.factories import MembershipFactory
 from tests.waiting import wait_for_row
@@ -27,7 +27,10 @@ def test_reminders_task_run_twice_sends_each_reminder_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.reminders_enqueue.delay().get() == 2
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.reminders_enqueue.delay().get() == 0
+        assert tasks.reminders_enqueue.delay().get() is None  # not due again yet
+    PeriodicRun.objects.update(last_run_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.reminders_enqueue.delay().get() == 0  # due again: nothing new
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [first.participant.email, second.participant.email]
     )
@@ -36,6 +39,32 @@ def test_reminders_task_run_twice_sends_each_reminder_once(
         == 2
     )
     assert all(m.attachments for m in mailoutbox)  # the .ics again, handy on the day
+
+
+def test_beat_asks_for_the_reminder_scan_every_minute(settings):
+    """A tick lost in a broker outage is made up by the next one, a minute later at most."""
+    assert settings.CELERY_BEAT_SCHEDULE["events-reminders-enqueue"]["schedule"] <= 60
+
+
+@pytest.mark.django_db
+def test_a_reminder_scan_missed_in_an_outage_runs_at_the_first_tick_after_it(settings):
+    """Beat ticks every minute; the scan runs every 15 minutes. The ticks from 00:01 to 00:20
+    are lost (Redis away): the tick at 00:21 finds the scan overdue and runs it, instead of
+    waiting for the next 15-minute slot, and the ticks after it do not scan again."""
+    settings.EVENTS_REMINDER_SCAN_SECONDS = 900
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        assert tasks.reminders_enqueue.delay().get() == 0
+    with time_machine.travel(start + timedelta(minutes=1), tick=False):
+        assert tasks.reminders_enqueue.delay().get() is None
+    # Meanwhile a person registers for an event starting within the reminder window.
+    event = EventFactory(starts_at=start + timedelta(days=1), registration_closes_at=None)
+    RegistrationFactory(event=event)
+    with time_machine.travel(start + timedelta(minutes=21), tick=False):
+        assert tasks.reminders_enqueue.delay().get() == 1
+    with time_machine.travel(start + timedelta(minutes=22), tick=False):
+        assert tasks.reminders_enqueue.delay().get() is None
+    assert OutboundEmail.objects.filter(dedup_key__endswith=":reminder").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -24,7 +24,8 @@ def test_two_beats_and_two_workers_send_each_reminder_exactly_once(stack_factory
     stack = stack_factory(
         CELERY_BEAT_INTERVALS=(
             f"events-reminders-enqueue={INTERVAL_SECONDS},outbox-send-due={INTERVAL_SECONDS}"
-        )
+        ),
+        EVENTS_REMINDER_SCAN_SECONDS=str(INTERVAL_SECONDS),
     )
     stack.seed("reminders", PARTICIPANTS)
     deadline = time.monotonic() + DEADLINE_SECONDS
