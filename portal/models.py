@@ -438,3 +438,21 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CacheFallbackEntry(models.Model):
+    """The cache entries that must be shared by every process while Redis is away (rate limits,
+    used one-time codes), kept in PostgreSQL by ``portal.cache``. The table has the layout of
+    Django's database cache (``createcachetable``)."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "portal_cache_fallback"
+        verbose_name = _("wpis pamięci podręcznej na czas awarii Redis")
+        verbose_name_plural = _("wpisy pamięci podręcznej na czas awarii Redis")
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -179,3 +179,53 @@ def test_card_of_a_case_completed_during_the_outage_is_rendered_by_the_beat_scan
     assert advisory_services.cards_generate_missing() == 1
     assert AdvisoryRequest.objects.get(pk=case.pk).card_pdf
     assert advisory_services.cards_generate_missing() == 0
+
+
+def test_limits_count_across_processes_while_redis_is_down():
+    """Two web processes (two cache objects, each with its own memory) while Redis is away:
+    the contact form's limit and allauth's sign-in counts are shared through PostgreSQL, so a
+    limit of 5 stays 5 whichever process answers; other keys stay in each process's memory."""
+    from portal import antispam
+    from portal.cache import ResilientRedisCache
+    from portal.models import CacheFallbackEntry
+
+    params = {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    # Nothing listens there: every Redis call fails. Two database numbers, so that the two
+    # objects' memory fallbacks are separate, as in two processes.
+    first = ResilientRedisCache("redis://127.0.0.1:1/0", params)
+    second = ResilientRedisCache("redis://127.0.0.1:1/1", params)
+
+    def contact_limit_hit(cache) -> bool:
+        with _using_cache(cache):
+            return antispam.rate_limit_hit(
+                scope="contact", key="203.0.113.7", limit=5, window_seconds=3600
+            )
+
+    hits = [contact_limit_hit(first if number % 2 else second) for number in range(6)]
+    assert hits == [False] * 5 + [True]
+
+    first.set("allauth:rl:account:login_failed:ip:203.0.113.7", [1.0, 2.0], 60)
+    assert second.get("allauth:rl:account:login_failed:ip:203.0.113.7") == [1.0, 2.0]
+    assert first.add("allauth.mfa.totp.used?user=1&code=123456", "y", 30)
+    assert not second.add("allauth.mfa.totp.used?user=1&code=123456", "y", 30)  # no replay
+
+    first.set("fragments:strona-glowna", "<p>…</p>", 60)
+    assert second.get("fragments:strona-glowna") is None
+    assert not CacheFallbackEntry.objects.filter(cache_key__contains="fragments").exists()
+
+
+class _using_cache:
+    """Point portal.antispam at one process's cache object for a call."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def __enter__(self):
+        from portal import antispam
+
+        self.previous, antispam.cache = antispam.cache, self.cache
+
+    def __exit__(self, *exc):
+        from portal import antispam
+
+        antispam.cache = self.previous
