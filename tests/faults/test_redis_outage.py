@@ -63,3 +63,57 @@ def test_registrations_during_a_redis_outage_are_mailed_once_redis_is_back(stack
     received = sorted(str(m["To"]) for m in stack.messages() if str(m["To"]) in recipients)
     assert received == sorted(recipients), received
     assert stack.query("SELECT count(*) FROM portal_outboundemail WHERE sent_at IS NULL")[0][0] == 0
+
+
+TICK_SECONDS = 3
+SCAN_SECONDS = 20
+
+
+def test_a_reminder_scan_due_during_a_redis_outage_runs_once_redis_is_back(stack_factory):
+    """Beat asks for the reminder scan every tick (every minute in production, here every 3 s);
+    the scan runs when its interval (15 minutes in production, here 20 s) has passed since the
+    last run recorded in PostgreSQL. Redis is away across the moment the scan falls due, so
+    every tick meanwhile is lost; the first tick after Redis is back finds the scan overdue and
+    the reminder goes out within seconds, not an interval later."""
+    stack = stack_factory(
+        CELERY_BEAT_INTERVALS=(
+            f"events-reminders-enqueue={TICK_SECONDS},outbox-send-due={DISPATCH_SECONDS}"
+        ),
+        EVENTS_REMINDER_SCAN_SECONDS=str(SCAN_SECONDS),
+    )
+    deadline = time.monotonic() + DEADLINE_SECONDS + SCAN_SECONDS
+    stack.start_smtp()
+    worker = stack.start_worker("worker")
+    beat = stack.start_beat("beat")
+    stack.wait_for_log("worker", "ready.", deadline)
+
+    def alive():
+        for process in (worker, beat):
+            assert process.poll() is None, stack.logs()
+
+    def last_scan():
+        rows = stack.query(
+            "SELECT last_run_at FROM portal_periodicrun WHERE name = %s",
+            "events.reminders_enqueue",
+        )
+        return rows[0][0] if rows else None
+
+    while last_scan() is None:  # the first scan, with nothing due yet
+        alive()
+        assert time.monotonic() < deadline, stack.logs()
+        time.sleep(0.5)
+    first_scan = last_scan()
+
+    stack.redis.stop()
+    stack.seed("reminders", 1)  # a participant of an event tomorrow, not reminded yet
+    time.sleep(SCAN_SECONDS + 2 * TICK_SECONDS)  # the scan falls due while Redis is away
+    assert last_scan() == first_scan
+
+    stack.redis.start()
+    back = time.monotonic()
+    wait_for_message(
+        stack.maildir, "uczestnik0@reminders.example.org", min(deadline, back + 60), alive
+    )
+    delay = time.monotonic() - back
+    print(f"reminder out {delay:.1f} s after Redis came back")
+    assert delay <= 20, delay
