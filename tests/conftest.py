@@ -26,6 +26,29 @@ SESSION_QUEUE = f"portal-test-{uuid.uuid4().hex[:12]}"
 celery_app.conf.task_default_queue = SESSION_QUEUE
 
 
+# The marker every test of a folder carries, so that `make test-fast` can leave the slow kinds out
+# by marker (-m) instead of by a list of paths that goes stale.
+FOLDER_MARKERS = {"browser": "browser", "faults": "fault", "deploy": "deploy"}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests_folder = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if path.is_relative_to(tests_folder):
+            folder = path.relative_to(tests_folder).parts[0]
+            if folder in FOLDER_MARKERS:
+                item.add_marker(FOLDER_MARKERS[folder])
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    # Generated file contents (a PDF with its creation time) would make test ids differ between
+    # the processes of `make test-fast`, which must all collect the same tests.
+    if isinstance(val, bytes) and len(val) > 32:
+        return argname
+    return None
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _staff_roles_snapshot(django_db_setup, django_db_blocker):
     """Remember the migrated staff roles so that factories can restore them after a flush."""
