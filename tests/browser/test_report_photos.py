@@ -55,7 +55,7 @@ def test_upload_three_photos_describe_publish_and_browse(page, settings, tmp_pat
     page.get_by_label("Autor zdjęć (opcjonalnie)").fill("Jan Kos")
     page.get_by_role("button", name="Wyślij zdjęcia").click()
     expect(page.locator(".messages, .messagelist, [role=status]").first).to_contain_text(
-        "Dodano zdjęcia: 3"
+        "Przyjęto zdjęcia: 3"
     )
     rows = page.locator(".photo-row")
     expect(rows).to_have_count(3)
@@ -101,3 +101,49 @@ def test_upload_three_photos_describe_publish_and_browse(page, settings, tmp_pat
     expect(dialog).to_be_hidden()
     expect(gallery.get_by_role("link", name="Wspólne zdjęcie")).to_be_focused()
     assert_accessible(page, "report-gallery")
+
+
+def test_progress_of_photos_being_prepared_updates_and_the_page_reloads_when_done(
+    page, settings, tmp_path
+):
+    """Photos the worker has not prepared yet (stored as sent, as an upload leaves them): the
+    page counts them, the static script reads the count again, and reloads once all are ready."""
+    from django.core.files.base import ContentFile
+
+    from events import report_photos
+    from events.models import ReportPhoto
+    from portal import roles
+
+    settings.MEDIA_ROOT = tmp_path
+    RegionFactory()
+    event = EventFactory(slug="forum-postepu", state=Event.State.FINISHED)
+    report = ReportFactory(event=event)
+    now = timezone.now()
+    waiting = []
+    for index in range(2):
+        photo = ReportPhoto(
+            report=report,
+            position=index,
+            uploaded_at=now,
+            state=ReportPhoto.State.PROCESSING,
+            original_name=f"zdjecie-{index}.jpg",
+        )
+        photo.original.save(
+            f"zdjecie-{index}.jpg", ContentFile(image_bytes(size=(900, 600), fmt="JPEG"))
+        )
+        waiting.append(photo)
+
+    login(page, RoleUserFactory(role=roles.EVENTS_COORDINATOR))
+    page.goto(f"/wydarzenia/{event.slug}/relacja/zdjecia/")
+    progress = page.locator("[data-photo-progress-text]")
+    expect(progress).to_have_text("Przetwarzanie zdjęć: 0 z 2")
+    expect(page.get_by_role("link", name="Odśwież stronę")).to_be_visible()
+    assert_accessible(page, "report-photos-progress")
+
+    report_photos.report_photo_process(photo_id=waiting[0].pk)
+    expect(progress).to_have_text("Przetwarzanie zdjęć: 1 z 2", timeout=15_000)
+    expect(page.locator("progress")).to_have_attribute("value", "1")
+
+    report_photos.report_photo_process(photo_id=waiting[1].pk)
+    expect(page.locator(".photo-row")).to_have_count(2, timeout=15_000)
+    expect(page.locator("[data-photo-progress]")).to_have_count(0)
