@@ -122,6 +122,8 @@ def test_portal_services_wait_for_migrations_and_healthy_backends():
     # gunicorn is reachable only through nginx, which is why the proxy's SSL header is trusted.
     assert "ports" not in services["web"]
     assert services["web"]["environment"]["TRUSTED_PROXY_SSL_HEADER"] == "true"
+    # ... and nginx is the one proxy whose X-Forwarded-For entry names the real client.
+    assert services["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
         assert environment["REDIS_URL"] and environment["EMAIL_URL"], name
