@@ -76,7 +76,10 @@ class ResilientRedisCache(RedisCache):
             self._shared_fallback.clear()
             return self._fallback.clear()
         if keys == "one":
-            return getattr(self._fallback_for(args[0]), name)(*args, **kwargs)
+            key = args[0] if args else kwargs["key"]
+            return getattr(self._fallback_for(key), name)(*args, **kwargs)
+        if not args:  # keys given by name (keys=…, data=…): pass them on as the first argument
+            args = (kwargs.pop("keys" if keys == "list" else "data"),)
         first, rest = args[0], args[1:]
         shared = [key for key in first if _is_shared(key)]
         local = [key for key in first if not _is_shared(key)]
