@@ -235,6 +235,7 @@ class AdvisoryRequest(models.Model):
             ),
             ("record_consultation", _("Może zapisywać konsultacje w imieniu eksperta")),
             ("generate_card", _("Może zlecać przygotowanie karty doradztwa")),
+            ("export_advisoryrequest", _("Może eksportować wnioski o doradztwo do pliku")),
         ]
         constraints = [
             models.CheckConstraint(

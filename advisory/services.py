@@ -834,6 +834,8 @@ def catalogue_object_delete(*, obj, actor) -> None:
 
 def request_export_record(*, requests, actor, file_format: str) -> None:
     """Record a staff export of cases (names of JSTs, contact people and experts leave the portal)."""
+    if not actor.has_perm("advisory.export_advisoryrequest"):
+        raise PermissionDenied()
     audit_record(
         actor=actor,
         action="advisory.advisoryrequest.export",

@@ -891,6 +891,7 @@ class Postulate(models.Model):
         verbose_name = _("postulat")
         verbose_name_plural = _("postulaty")
         ordering = ["event", "position", "pk"]
+        permissions = [("export_postulate", _("Może eksportować postulaty do pliku"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="proposed") | Q(forwarded_on__isnull=False),

@@ -386,12 +386,6 @@ class OrganisationAdmin(RegistryServiceAdmin, ImportExportModelAdmin, SimpleHist
                 request, format_html_join("", "<br>{}", ((f,) for f in failed)), messages.WARNING
             )
 
-    def has_import_permission(self, request):
-        return request.user.has_perm("partners.import_organisation")
-
-    def has_export_permission(self, request):
-        return request.user.has_perm("partners.export_organisation")
-
     def get_export_data(self, file_format, request, queryset, **kwargs):
         with transaction.atomic():
             data = super().get_export_data(file_format, request, queryset, **kwargs)

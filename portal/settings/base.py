@@ -347,6 +347,11 @@ for _name, _seconds in env.dict("CELERY_BEAT_INTERVALS", default={}).items():
 # Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export
 # strip a leading "=" from any resource that does not use it.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Without these django-import-export lets every staff account export and import every model it
+# is mixed into: each export and import asks the model's own permission instead
+# (<app>.export_<model>, <app>.import_<model>), given to roles in docs/permissions.md.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the cache (Redis) and written through to the database: a signed-in
