@@ -281,6 +281,9 @@ class CaseAttachmentInline(InternalHiddenInline):
 
     @admin.display(description=_("plik"))
     def download(self, obj):
+        # A formset whose management data is missing or forged shows unsaved rows: no file yet.
+        if obj.pk is None or obj.request_id is None:
+            return "–"
         url = reverse("advisory:attachment_download", args=[obj.request_id, obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
 

@@ -390,7 +390,8 @@ class MaterialForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.event_id:
+        # A read-only admin (view permission only) builds this form without the file field.
+        if "file" in self.fields and self.instance.pk and self.instance.event_id:
             self.fields["file"].widget.private_url = self.instance.get_absolute_url()
 
     def clean_file(self):
@@ -418,6 +419,9 @@ class ReportPhotoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A read-only admin (view permission only) builds this form without the image field.
+        if "image" not in self.fields:
+            return
         # A photo the worker has not prepared yet has no image; every other photo needs one.
         self.fields["image"].required = self.instance.state == ReportPhoto.State.READY
         if self.instance.pk and self.instance.image:

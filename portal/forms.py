@@ -261,6 +261,9 @@ class NewsAttachmentForm(forms.ModelForm):
         from events.forms import PrivateFileInput
 
         super().__init__(*args, **kwargs)
+        # A read-only admin (view permission only) builds this form without the file field.
+        if "file" not in self.fields:
+            return
         widget = PrivateFileInput()
         widget.is_required = self.fields["file"].required
         if self.instance.pk and self.instance.news_id:

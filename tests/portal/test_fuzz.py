@@ -16,12 +16,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.contrib import admin
-from django.test import Client
+from django.core.files.base import ContentFile
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from advisory.models import AdvisoryRequest
+from advisory.models import AdvisoryRequest, CaseAttachment
 from partners.models import Membership
+from portal import roles
 from tests import factories
 from tests.advisory.conftest import CaseBuilder
 from tests.advisory.factories import ExpertFactory, jst_member
@@ -327,4 +329,104 @@ def test_no_hostile_input_gives_a_server_error(role, settings, tmp_path):
     client.cookies[settings.SESSION_COOKIE_NAME] = "abc\x00def0123456789"
     fuzzer._send("get", reverse("home"), {})
     assert fuzzer.requests > 100
+    assert not fuzzer.failures, "\n".join(fuzzer.failures[:40])
+
+
+# --- every admin change form and inline formset, as every staff role -------------------------
+
+STAFF_ROLES = [*roles.STAFF_ROLES, "staff superuser"]
+MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
+MANAGEMENT_GARBLE = ["", "abc", "-1", "99999999999999999999"]
+# Fields garbled one at a time per form and role; which ones rotates with the role, so the roles
+# together reach most fields of a form while one role's run stays short.
+SINGLE_FIELDS_PER_FORM = 6
+
+
+def _admin_world() -> dict:
+    """The fuzz world, plus a file on the advisory case (its inline has a download column)."""
+    world = _world()
+    attachment = CaseAttachment(
+        request=world["case"], original_name="protokol.pdf", size=8, uploaded_by=None
+    )
+    attachment.file.save("protokol.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return world
+
+
+def _staff_user(role: str, world: dict):
+    if role == "staff superuser":
+        return world["users"]["staff superuser"]
+    return factories.RoleUserFactory(role=role)
+
+
+def _change_form(parser: _PageParser, url: str) -> dict | None:
+    """The change form of an admin page: the POST form that submits to the page itself."""
+    for form in parser.forms:
+        action = urlsplit(form["action"] or url).path or url
+        if form["method"] == "post" and action == urlsplit(url).path:
+            return form
+    return None
+
+
+def _change_form_rounds(fields: dict, offset: int) -> list[dict]:
+    """The form's own values, its management fields emptied and garbled, and garbled fields."""
+    own = {key: value for key, value in fields.items() if key not in SKIP_FIELDS}
+    management = [key for key in own if MANAGEMENT.search(key)]
+    initial = [key for key in management if key.endswith("-INITIAL_FORMS")]
+    total = [key for key in management if key.endswith("-TOTAL_FORMS")]
+    editable = sorted(key for key in own if not SKIP_FIELD.search(key))
+    rounds = [own]
+    if management:
+        for garble in MANAGEMENT_GARBLE:
+            for keys in (initial, total, management):
+                rounds.append({**own, **dict.fromkeys(keys, garble)})
+    if editable:
+        rounds.append(
+            {
+                **own,
+                **{
+                    key: ROTATING[(index + offset) % len(ROTATING)]
+                    for index, key in enumerate(editable)
+                },
+            }
+        )
+        start = offset % len(editable)
+        picked = (editable[start:] + editable[:start])[:SINGLE_FIELDS_PER_FORM]
+        for index, key in enumerate(picked):
+            rounds.append({**own, key: PAYLOADS[(index + offset) % len(PAYLOADS)]})
+    return rounds
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_no_admin_change_form_or_inline_gives_a_server_error(role, settings, tmp_path):
+    """Every registered admin with an object, for every role that may view it: GET the change
+    form, POST it back as it is, with its formsets' management fields emptied or garbled, and
+    with its fields garbled; never a 5xx."""
+    settings.MEDIA_ROOT = tmp_path
+    world = _admin_world()
+    user = _staff_user(role, world)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    fuzzer = _Fuzzer(client, seed=STAFF_ROLES.index(role))
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    forms_seen = 0
+    for model, model_admin in admin.site._registry.items():
+        obj = model_admin.get_queryset(request).order_by("pk").first()
+        if obj is None or not model_admin.has_view_permission(request, obj):
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        response = fuzzer._send("get", url, {})
+        if response.status_code != 200:
+            continue
+        parser = _PageParser()
+        parser.feed(response.content.decode(errors="replace"))
+        form = _change_form(parser, url)
+        if form is None:
+            continue
+        forms_seen += 1
+        offset = sum(map(ord, url)) + fuzzer.seed
+        for data in _change_form_rounds(form["fields"], offset):
+            fuzzer._send("post", url, data)
+    assert forms_seen > 0
     assert not fuzzer.failures, "\n".join(fuzzer.failures[:40])
