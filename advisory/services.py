@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from copy import copy
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from partners.models import Organisation
 from partners.selectors import membership_is_approved
 from portal.audit import audit_record, field_changes
+from portal.jobs import job_admit
 from portal.services import email_enqueue
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 
@@ -747,6 +749,11 @@ def cards_generate_missing(*, limit: int = 20) -> int:
     return sum(card_generate(request_id=request_id) for request_id in list(missing))
 
 
+# How long an ordered card counts as on its way: later a new order queues it again (its task
+# may have been lost with the broker).
+CARD_PENDING_FOR = timedelta(minutes=10)
+
+
 def card_request(*, request_id: int, actor) -> AdvisoryRequest:
     """Ask for the card of a completed case to be (re)rendered in the background (a POST, never a GET)."""
     with transaction.atomic():
@@ -761,6 +768,19 @@ def card_request(*, request_id: int, actor) -> AdvisoryRequest:
             raise TransitionNotAllowed(
                 _("Kartę doradztwa można przygotować dopiero po zakończeniu sprawy.")
             )
+        # A card ordered a moment ago and not rendered yet is the one this request would get.
+        pending = job_admit(
+            actor=actor,
+            action="advisory.advisoryrequest.card_request",
+            pending=AdvisoryRequest.objects.filter(
+                pk=request.pk,
+                card_requested_at__gte=timezone.now() - CARD_PENDING_FOR,
+            ).filter(
+                Q(card_generated_at__isnull=True) | Q(card_generated_at__lt=F("card_requested_at"))
+            ),
+        )
+        if pending is not None:
+            return request
         _card_enqueue_after_commit(request=request)
         audit_record(
             actor=actor,

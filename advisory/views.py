@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.files import private_file_response
+from portal.jobs import JobLimitReached
 
 from . import selectors, services
 from .exceptions import AdvisoryError, PermissionDenied
@@ -294,7 +295,7 @@ def card_request(request, pk: int):
         services.card_request(request_id=case.pk, actor=request.user)
     except PermissionDenied as error:
         raise Forbidden(error.message) from error
-    except AdvisoryError as error:
+    except (AdvisoryError, JobLimitReached) as error:
         messages.error(request, error.message)
     else:
         messages.success(

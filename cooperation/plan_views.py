@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import audit_record
 from portal.exports import escape_formula
 from portal.files import private_file_response
+from portal.jobs import JobLimitReached
 from reporting.charts import bar_chart_svg
 
 from . import selectors, services
@@ -48,11 +49,17 @@ def plan_detail(request, pk: int):
 @require_POST
 def plan_pdf_request(request, pk: int):
     plan = selectors.plan_get_for_viewer(user=request.user, pk=pk)
-    services.plan_pdf_request(plan=plan, actor=request.user)
-    messages.success(
-        request,
-        _("Plik PDF planu jest przygotowywany. Link do pobrania pojawi się w części „Plan w PDF”."),
-    )
+    try:
+        services.plan_pdf_request(plan=plan, actor=request.user)
+    except JobLimitReached as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Plik PDF planu jest przygotowywany. Link do pobrania pojawi się w części „Plan w PDF”."
+            ),
+        )
     return redirect(f"{plan.get_absolute_url()}#pdf-title")
 
 

@@ -683,13 +683,27 @@ def plan_item_save(*, item, actor):
 
 
 def plan_pdf_request(*, plan, actor):
-    """Store the request for the plan's PDF and have a worker render it after commit."""
+    """Store the request for the plan's PDF and have a worker render it after commit.
+
+    Asked again by the same person while it is being prepared, it is the same PDF; each account
+    may ask for a limited number per window (portal.jobs.job_admit).
+    """
+    from portal.jobs import job_admit
     from portal.tasks import enqueue_on_commit
 
     from .models import PlanExport
     from .tasks import plan_pdf_generate
 
     with transaction.atomic():
+        pending = job_admit(
+            actor=actor,
+            action="cooperation.actionplan.pdf_request",
+            pending=PlanExport.objects.filter(
+                plan=plan, requested_by=actor, status=PlanExport.Status.PENDING
+            ).order_by("-pk"),
+        )
+        if pending is not None:
+            return pending
         export = PlanExport.objects.create(plan=plan, requested_by=actor)
         audit_record(
             actor=actor,

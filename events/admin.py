@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_deletion import AuditedDeletionAdmin
 from portal.exports import FormulaSafeModelResource
+from portal.jobs import JobLimitReached
 
 from . import exceptions, postulate_register, selectors, services
 from .admin_organiser import EventMessageInline, EventOrganiserAdminMixin, EventSpeakerInline
@@ -462,7 +463,11 @@ class EventAdmin(
         from .views import _attendance_pdf_response
 
         event = queryset.get()
-        services.attendance_list_download_record(event=event, actor=request.user)
+        try:
+            services.attendance_list_download_record(event=event, actor=request.user)
+        except JobLimitReached as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return None
         return _attendance_pdf_response(request, event)
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
 from portal.audit import audit_record
+from portal.jobs import job_admit
 from portal.models import OutboundEmail, User
 from portal.services import (
     EmailAttachment,
@@ -1218,14 +1219,20 @@ def _private_download_record(*, actor: User, target, verb: str, summary: str) ->
 
 
 def attendance_list_download_record(*, event: Event, actor: User) -> None:
-    """Record that a member of staff downloaded an event's attendance list (names and organisations)."""
+    """Record that a member of staff downloaded an event's attendance list (names and organisations).
+
+    A list not rendered ahead is rendered for the download, so downloads per account are limited
+    like other documents (portal.jobs.job_admit raises JobLimitReached).
+    """
     _require(actor, "view_attendance_list")
-    _private_download_record(
-        actor=actor,
-        target=event,
-        verb="events.event.attendance_list_download",
-        summary=_("Pobrano listę obecności"),
-    )
+    with transaction.atomic():
+        job_admit(actor=actor, action="events.event.attendance_list_download")
+        _private_download_record(
+            actor=actor,
+            target=event,
+            verb="events.event.attendance_list_download",
+            summary=_("Pobrano listę obecności"),
+        )
 
 
 def material_download_record(*, material: Material, actor: User | None) -> None:

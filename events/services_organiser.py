@@ -11,12 +11,15 @@ from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.db import models, transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.models import User
+from portal.jobs import job_admit
+from portal.models import OutboundEmail, User
 from portal.services import email_build, emails_bulk_create
 
 from . import exceptions, selectors
@@ -339,6 +342,27 @@ def event_message_send(
     if session is not None and session.event_id != event.pk:
         raise exceptions.NoRecipients(_("Ten warsztat należy do innego wydarzenia."))
     with transaction.atomic():
+        # The same message sent again while its e-mails are still going out is that message.
+        unsent = OutboundEmail.objects.filter(
+            sent_at__isnull=True,
+            dedup_key__startswith=Concat(
+                Value("events:message:"), Cast(OuterRef("pk"), CharField()), Value(":")
+            ),
+        )
+        pending = job_admit(
+            actor=actor,
+            action="events.message.send",
+            pending=EventMessage.objects.filter(
+                event_id=event.pk,
+                sent_by=actor,
+                audience=audience,
+                session=session,
+                subject=subject.strip(),
+                body=body.strip(),
+            ).filter(Exists(unsent)),
+        )
+        if pending is not None:
+            return pending
         locked = _lock_event(event.pk)
         people = list(
             selectors.message_recipients(event=locked, audience=audience, session=session)

@@ -21,6 +21,7 @@ from partners.models import Organisation
 from partners.selectors import organisation_list_for_member
 from portal import fragments
 from portal.files import private_file_response
+from portal.jobs import JobLimitReached
 from portal.selectors import news_for_event, region_get_current
 
 from . import (
@@ -549,7 +550,11 @@ def _pick_day(value: str | None, days: list):
 def attendance_list_pdf(request, slug: str):
     event = selectors.event_get_for_attendance_list(slug=slug, user=request.user)
     session = _pick_session(event, request.GET.get("warsztat"))
-    services.attendance_list_download_record(event=event, actor=request.user)
+    try:
+        services.attendance_list_download_record(event=event, actor=request.user)
+    except JobLimitReached as error:
+        messages.error(request, error.message)
+        return redirect(event.get_absolute_url())
     return _attendance_pdf_response(request, event, session=session)
 
 

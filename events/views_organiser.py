@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.jobs import JobLimitReached
+
 from . import exceptions, selectors
 from . import services_organiser as organiser
 from .forms_organiser import EventMessageForm
@@ -70,7 +72,7 @@ def event_messages(request, slug: str):
             except exceptions.RecipientsChanged as error:
                 messages.warning(request, str(error))
                 step = "preview"
-            except exceptions.EventsError as error:
+            except (exceptions.EventsError, JobLimitReached) as error:
                 form.add_error(None, str(error))
                 step = None
             else:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import audit_record
+from portal.jobs import job_admit
 from portal.tasks import enqueue_on_commit
 
 from .models import GeneratedReport
@@ -20,10 +21,29 @@ logger = logging.getLogger(__name__)
 def report_request(
     *, kind: str, start, end, funding_project=None, subregion=None, actor
 ) -> GeneratedReport:
-    """Store the request for a PDF report and have a worker render it after commit."""
+    """Store the request for a PDF report and have a worker render it after commit.
+
+    The same report asked again by the same person while it is being prepared is that report;
+    each account may ask for a limited number per window (portal.jobs.job_admit).
+    """
     from .tasks import report_generate
 
     with transaction.atomic():
+        pending = job_admit(
+            actor=actor,
+            action="reporting.report.request",
+            pending=GeneratedReport.objects.filter(
+                status=GeneratedReport.Status.PENDING,
+                requested_by=actor,
+                kind=kind,
+                period_start=start,
+                period_end=end,
+                funding_project=funding_project,
+                subregion=subregion,
+            ),
+        )
+        if pending is not None:
+            return pending
         report = GeneratedReport.objects.create(
             kind=kind,
             period_start=start,
@@ -79,6 +99,9 @@ def report_retry(*, report: GeneratedReport, actor) -> GeneratedReport:
 
     with transaction.atomic():
         report = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+        if report.status == GeneratedReport.Status.PENDING:
+            return report  # already on its way: the beat scan renders one whose task was lost
+        job_admit(actor=actor, action="reporting.report.retry")
         report.status = GeneratedReport.Status.PENDING
         report.save(update_fields=["status"])
         audit_record(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
 from portal.files import private_file_response
+from portal.jobs import JobLimitReached
 
 from . import boundaries, charts, documents, metrics, selectors, services
 from . import monitoring as monitoring_details
@@ -104,18 +105,22 @@ def reports(request):
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.report_request(
-            kind=data["kind"],
-            start=data["start"],
-            end=data["end"],
-            funding_project=data.get("funding_project"),
-            subregion=data.get("subregion"),
-            actor=request.user,
-        )
-        messages.success(
-            request, _("Sprawozdanie jest przygotowywane. Pojawi się na liście poniżej.")
-        )
-        return redirect("reporting:reports")
+        try:
+            services.report_request(
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                funding_project=data.get("funding_project"),
+                subregion=data.get("subregion"),
+                actor=request.user,
+            )
+        except JobLimitReached as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Sprawozdanie jest przygotowywane. Pojawi się na liście poniżej.")
+            )
+            return redirect("reporting:reports")
     return render(
         request,
         "reporting/reports.html",
@@ -144,8 +149,12 @@ def report_retry(request, pk: int):
 
     from .models import GeneratedReport
 
-    services.report_retry(report=get_object_or_404(GeneratedReport, pk=pk), actor=request.user)
-    messages.success(request, _("Ponowiono przygotowanie sprawozdania."))
+    try:
+        services.report_retry(report=get_object_or_404(GeneratedReport, pk=pk), actor=request.user)
+    except JobLimitReached as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Ponowiono przygotowanie sprawozdania."))
     return redirect("reporting:reports")
 
 

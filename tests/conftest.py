@@ -24,6 +24,11 @@ ARTIFACTS_DIR = PROJECT_ROOT / "test-artifacts"
 # Redis never take each other's tasks.
 SESSION_QUEUE = f"portal-test-{uuid.uuid4().hex[:12]}"
 celery_app.conf.task_default_queue = SESSION_QUEUE
+# Documents go to a queue of their own, as in production (CELERY_PDF_QUEUE), with its own worker.
+DOCUMENTS_QUEUE = f"{SESSION_QUEUE}-documents"
+celery_app.conf.task_routes = {
+    task: {"queue": DOCUMENTS_QUEUE} for task in settings.CELERY_PDF_TASKS
+}
 
 
 # The marker every test of a folder carries, so that `make test-fast` can leave the slow kinds out
@@ -100,7 +105,9 @@ def _polish_by_default():
 
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
-    """Start a real Celery worker (prefork) on the real Redis broker, against the test database."""
+    """Start real Celery workers (prefork) on the real Redis broker, against the test database:
+    one for the default queue (e-mails and the rest) and one for documents, as in production.
+    Yields the default queue's worker."""
     with django_db_blocker.unblock():
         test_database = connection.settings_dict["NAME"]
     env = {
@@ -109,45 +116,51 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DATABASE_URL": _database_url(test_database),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_TASK_DEFAULT_QUEUE": SESSION_QUEUE,
+        "CELERY_PDF_QUEUE": DOCUMENTS_QUEUE,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     ARTIFACTS_DIR.mkdir(exist_ok=True)
-    log = open(ARTIFACTS_DIR / f"celery-worker-{SESSION_QUEUE}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-Q",
-            SESSION_QUEUE,
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{SESSION_QUEUE}@%h",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    started = []
     try:
-        _wait_for_worker(process)
-        yield process
+        for queue, concurrency in ((SESSION_QUEUE, 2), (DOCUMENTS_QUEUE, 1)):
+            log = open(ARTIFACTS_DIR / f"celery-worker-{queue}.log", "w")  # noqa: SIM115
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "portal",
+                    "worker",
+                    "-Q",
+                    queue,
+                    "--concurrency",
+                    str(concurrency),
+                    "--loglevel",
+                    "INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-n",
+                    f"{queue}@%h",
+                ],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            started.append((process, log))
+        _wait_for_worker(started[0][0])
+        yield started[0][0]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        for process, _log in started:
+            process.terminate()
+        for process, log in started:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
 
 
 @pytest.fixture

@@ -253,24 +253,20 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
-# Scaling out (docs/operations.md): with CELERY_PDF_QUEUE set, PDF rendering goes to a queue of
-# its own, consumed by workers started with `-Q <that queue>`; e-mails stay on the default one.
-CELERY_PDF_QUEUE = env("CELERY_PDF_QUEUE", default="")
-CELERY_TASK_ROUTES = (
-    {
-        task: {"queue": CELERY_PDF_QUEUE}
-        for task in (
-            "reporting.tasks.report_generate",
-            "reporting.tasks.reports_render_stale",
-            "advisory.tasks.advisory_card_generate",
-            "cooperation.tasks.plan_pdf_generate",
-            "cooperation.tasks.plan_pdfs_render_stale",
-            "events.tasks.attendance_list_prerender",
-        )
-    }
-    if CELERY_PDF_QUEUE
-    else {}
+# Documents (WeasyPrint, seconds of CPU each) go to a queue of their own, consumed by a worker of
+# their own (`celery -A portal worker -Q documents`), so e-mails on the default queue never wait
+# behind them (docs/operations.md). Every process, web and workers, must agree on the name.
+CELERY_PDF_QUEUE = env("CELERY_PDF_QUEUE", default="documents")
+CELERY_PDF_TASKS = (
+    "reporting.tasks.report_generate",
+    "reporting.tasks.reports_render_stale",
+    "advisory.tasks.advisory_card_generate",
+    "advisory.tasks.advisory_cards_missing",
+    "cooperation.tasks.plan_pdf_generate",
+    "cooperation.tasks.plan_pdfs_render_stale",
+    "events.tasks.attendance_list_prerender",
 )
+CELERY_TASK_ROUTES = {task: {"queue": CELERY_PDF_QUEUE} for task in CELERY_PDF_TASKS}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -343,6 +339,16 @@ for _name, _seconds in env.dict("CELERY_BEAT_INTERVALS", default={}).items():
     if _name not in CELERY_BEAT_SCHEDULE:
         raise ValueError(f"CELERY_BEAT_INTERVALS: no periodic task named {_name!r}")
     CELERY_BEAT_SCHEDULE[_name]["schedule"] = float(_seconds)
+
+# Background work one account may start (portal/jobs.py): at most BACKGROUND_JOB_LIMIT jobs of
+# one kind (a report, a plan PDF, a card, a message to participants) per window; the same
+# request while its job is pending gives back that job. Attendance lists are downloaded (and
+# rendered when not ready) more often at a check-in desk, so they get more.
+BACKGROUND_JOB_LIMIT = env.int("BACKGROUND_JOB_LIMIT", default=10)
+BACKGROUND_JOB_WINDOW_SECONDS = env.int("BACKGROUND_JOB_WINDOW_SECONDS", default=600)
+BACKGROUND_JOB_LIMITS = {
+    "events.event.attendance_list_download": (30, 600),
+}
 
 # Exports: besides our own FormulaSafeModelResource (portal/exports.py), let django-import-export
 # strip a leading "=" from any resource that does not use it.
