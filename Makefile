@@ -70,10 +70,15 @@ stack-down:
 stack-upgrade:
 	scripts/stack.sh upgrade
 
-## Celery worker with the beat scheduler embedded (needs REDIS_URL).
+## Celery workers (needs REDIS_URL): one with the beat scheduler embedded for e-mails and the
+## rest (the default queue), one for documents (CELERY_PDF_QUEUE, "documents"), so an e-mail
+## never waits behind PDFs. Ctrl-C stops both.
 worker: install-run
 	@if [ -z "$$REDIS_URL" ]; then echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL to run a worker." >&2; exit 1; fi
-	$(BIN)/celery -A portal worker --beat --loglevel INFO
+	@set -e; \
+	$(BIN)/celery -A portal worker -Q $${CELERY_PDF_QUEUE:-documents} --concurrency 1 -n documents@%h --loglevel INFO & documents=$$!; \
+	trap 'kill $$documents 2>/dev/null' EXIT; \
+	$(BIN)/celery -A portal worker --beat -n default@%h --loglevel INFO
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

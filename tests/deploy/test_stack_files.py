@@ -266,3 +266,25 @@ def test_pdf_tasks_can_be_routed_to_their_own_queue():
     assert result.returncode == 0, result.stderr[-2000:]
     pdf_queue, mail_queue = result.stdout.split()
     assert pdf_queue == "pdf" and mail_queue != "pdf"
+
+
+def test_documents_have_their_own_queue_by_default():
+    """Without any setting, PDFs go to "documents" and e-mails stay on the default queue."""
+    import os
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    env.pop("CELERY_PDF_QUEUE", None)
+    code = (
+        "import django; django.setup(); from portal.celery import app; "
+        "print(*(app.amqp.router.route({}, name)['queue'].name for name in ("
+        "'reporting.tasks.report_generate', 'cooperation.tasks.plan_pdf_generate', "
+        "'advisory.tasks.advisory_card_generate', 'events.tasks.attendance_list_prerender', "
+        "'portal.tasks.outbox_send')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    *documents, mail = result.stdout.split()
+    assert documents == ["documents"] * 4 and mail != "documents"
