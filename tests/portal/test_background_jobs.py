@@ -252,4 +252,6 @@ def test_an_email_after_many_documents_is_sent_while_they_are_still_pending(cele
         time.sleep(0.1)
     pending_when_sent = PlanExport.objects.filter(status=PlanExport.Status.PENDING).count()
     assert email.sent_at is not None, "the e-mail was not sent within a minute"
-    assert pending_when_sent > 0, "the e-mail waited until every document was rendered"
+    # Sent ahead of the documents, not after them (one queue would send it only once all 40
+    # had been taken, with at most one or two still rendering).
+    assert pending_when_sent >= len(exports) // 2, pending_when_sent
