@@ -18,7 +18,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from partners.models import TerritorialUnit
 from portal.admin_deletion import AuditedDeletionAdmin
-from portal.exports import FormulaSafeModelResource
+from portal.exports import FormulaSafeModelResource, LimitedExportMixin
 
 from . import selectors, services
 from .exceptions import AdvisoryError, ConcurrentChange, PermissionDenied, TransitionNotAllowed
@@ -305,7 +305,9 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(AdvisoryRequest)
-class AdvisoryRequestAdmin(AuditedDeletionAdmin, ExportActionMixin, SimpleHistoryAdmin):
+class AdvisoryRequestAdmin(
+    AuditedDeletionAdmin, LimitedExportMixin, ExportActionMixin, SimpleHistoryAdmin
+):
     resource_classes = [AdvisoryRequestResource]
     list_display = [
         "number",

@@ -856,12 +856,14 @@ def request_export_record(*, requests, actor, file_format: str) -> None:
     """Record a staff export of cases (names of JSTs, contact people and experts leave the portal)."""
     if not actor.has_perm("advisory.export_advisoryrequest"):
         raise PermissionDenied()
-    audit_record(
-        actor=actor,
-        action="advisory.advisoryrequest.export",
-        summary=_("Eksport spraw doradczych (%(format)s)") % {"format": file_format},
-        changes={"cases": [case.number for case in requests]},
-    )
+    with transaction.atomic():
+        job_admit(actor=actor, action="advisory.advisoryrequest.export")
+        audit_record(
+            actor=actor,
+            action="advisory.advisoryrequest.export",
+            summary=_("Eksport spraw doradczych (%(format)s)") % {"format": file_format},
+            changes={"cases": [case.number for case in requests]},
+        )
 
 
 # --- e-mail -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_deletion import AuditedDeletionAdmin
-from portal.exports import FormulaSafeModelResource
+from portal.exports import FormulaSafeModelResource, LimitedExportMixin
 from portal.jobs import JobLimitReached
 
 from . import exceptions, postulate_register, selectors, services
@@ -520,6 +520,7 @@ class RegistrationAdmin(
     AuditedDeletionAdmin,
     PermissionActionsMixin,
     NoRevertHistoryMixin,
+    LimitedExportMixin,
     ExportActionMixin,
     SimpleHistoryAdmin,
 ):

@@ -1257,14 +1257,16 @@ def registration_export_record(*, registrations, actor: User, file_format: str =
     """Record an export of registrations (personal data): who, how many, of which events."""
     _require(actor, "export_registration")
     rows = list(registrations.values_list("pk", "event_id"))
-    audit_record(
-        actor=actor,
-        action="events.registration.export",
-        target=None,
-        summary=_("Eksport zgłoszeń (%(format)s): %(count)d")
-        % {"format": file_format or "?", "count": len(rows)},
-        changes={
-            "registrations": [pk for pk, _event in rows],
-            "events": sorted({event for _pk, event in rows}),
-        },
-    )
+    with transaction.atomic():
+        job_admit(actor=actor, action="events.registration.export")
+        audit_record(
+            actor=actor,
+            action="events.registration.export",
+            target=None,
+            summary=_("Eksport zgłoszeń (%(format)s): %(count)d")
+            % {"format": file_format or "?", "count": len(rows)},
+            changes={
+                "registrations": [pk for pk, _event in rows],
+                "events": sorted({event for _pk, event in rows}),
+            },
+        )

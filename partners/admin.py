@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.exports import LimitedExportMixin
+
 from . import services
 from .exceptions import PartnersError, TercImportError
 from .forms import TercUploadForm
@@ -294,7 +296,9 @@ class CooperationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RegistryServiceAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(
+    RegistryServiceAdmin, LimitedExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     form = OrganisationAdminForm
     readonly_fields = ("is_verified",)
     actions = ["verify_selected"]

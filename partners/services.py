@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record, field_changes
+from portal.jobs import job_admit
 from portal.models import Region
 from portal.services import email_enqueue
 
@@ -287,13 +288,15 @@ def organisation_export_record(*, actor, count: int, file_format: str) -> None:
     """Record that staff exported the register (it holds contact data of people)."""
     if not actor.has_perm("partners.export_organisation"):
         raise NotAllowedError(_("Brak uprawnień do eksportu rejestru organizacji."))
-    audit_record(
-        actor=actor,
-        action="partners.organisation.export",
-        summary=_("Eksport rejestru organizacji (%(format)s), liczba organizacji: %(count)d")
-        % {"format": file_format, "count": count},
-        changes={"count": count, "format": file_format},
-    )
+    with transaction.atomic():
+        job_admit(actor=actor, action="partners.organisation.export")
+        audit_record(
+            actor=actor,
+            action="partners.organisation.export",
+            summary=_("Eksport rejestru organizacji (%(format)s), liczba organizacji: %(count)d")
+            % {"format": file_format, "count": count},
+            changes={"count": count, "format": file_format},
+        )
 
 
 def registry_object_save(*, obj, actor, created: bool, changed_fields: list[str] | None = None):

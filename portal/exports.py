@@ -1,6 +1,10 @@
 """Spreadsheet exports that a spreadsheet program cannot run: every text cell is formula-safe."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from import_export import resources
+
+from .jobs import JobLimitReached
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
 # Google Sheets: "=HYPERLINK(...)", "+1+cmd|...", "-2+3", "@SUM(...)", and a tab or carriage
@@ -38,3 +42,16 @@ class FormulaSafeModelResource(resources.ModelResource):
 
     def get_export_headers(self, selected_fields=None):
         return [escape_formula(header) for header in super().get_export_headers(selected_fields)]
+
+
+class LimitedExportMixin:
+    """For a ModelAdmin with django-import-export whose export service asks portal.jobs.job_admit:
+    an export beyond the account's limit is answered on the export page with the message, never
+    with a file or an error page."""
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except JobLimitReached as error:
+            messages.error(request, error.message)
+            return redirect(request.get_full_path())

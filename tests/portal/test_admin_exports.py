@@ -15,7 +15,7 @@ import io
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 from import_export.admin import ExportActionMixin, ExportMixin, ImportMixin
 from import_export.formats import base_formats
@@ -26,6 +26,7 @@ from portal import roles
 from portal.models import AuditLogEntry
 from tests.advisory.conftest import CaseBuilder
 from tests.advisory.factories import jst_member
+from tests.clients import SignedInClient
 from tests.events.factories import EventFactory, PostulateFactory, RegistrationFactory
 from tests.factories import RoleUserFactory
 from tests.partners.factories import OrganisationFactory
@@ -85,7 +86,7 @@ def test_every_import_export_admin_is_walked():
 def test_exports_and_imports_ask_the_models_own_permission(role):
     _world()
     user = _user(role)
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     checked = 0
     for model, model_admin in _import_export_admins():
@@ -176,3 +177,26 @@ def test_roles_that_exported_before_still_do():
     nobody = _user(NO_ROLE)
     for permissions in expected.values():
         assert not any(nobody.has_perm(permission) for permission in permissions)
+
+
+def test_exports_beyond_the_accounts_limit_get_a_message_not_a_file(settings):
+    settings.BACKGROUND_JOB_LIMIT = 2
+    _world()
+    user = _user(roles.ROPS_ADMINISTRATOR)
+    client = SignedInClient()
+    client.force_login(user)
+    for model_label, action in (
+        ("advisory.AdvisoryRequest", "advisory.advisoryrequest.export"),
+        ("events.Registration", "events.registration.export"),
+        ("partners.Organisation", "partners.organisation.export"),
+    ):
+        model_admin = next(a for m, a in _import_export_admins() if m._meta.label == model_label)
+        opts = model_admin.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_export")
+        data = _export_post_data(model_admin)
+        for _ in range(2):
+            assert "attachment" in client.post(url, data).get("Content-Disposition", "")
+        refused = client.post(url, data, follow=True)
+        assert "attachment" not in refused.get("Content-Disposition", "")
+        assert "Prosimy poczekać" in refused.content.decode(), model_label
+        assert AuditLogEntry.objects.filter(actor=user, action=action).count() == 2

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +31,7 @@ from portal.tasks import enqueue
 from reporting import services as reporting_services
 from reporting.models import GeneratedReport
 from tests.advisory.conftest import CaseBuilder
+from tests.clients import SignedInClient
 from tests.concurrency import run_together
 from tests.cooperation.test_plan import build_plan
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -76,7 +76,7 @@ def test_reports_beyond_the_limit_are_refused_with_a_polish_message(settings):
 def test_report_page_shows_the_limit_next_to_the_form(settings):
     settings.BACKGROUND_JOB_LIMIT = 2
     reader = RoleUserFactory(role=roles.REPORTING)
-    client = Client()
+    client = SignedInClient()
     client.force_login(reader)
     url = reverse("reporting:reports")
     answers = []
@@ -119,7 +119,7 @@ def test_plan_pdf_page_answers_the_limit_in_polish(settings):
     settings.BACKGROUND_JOB_LIMIT = 1
     plan, _staff = build_plan()
     reader = RoleUserFactory(role=roles.REPORTING)
-    client = Client()
+    client = SignedInClient()
     client.force_login(reader)
     url = reverse("cooperation:plan_pdf_request", args=[plan.pk])
     client.post(url)
@@ -160,7 +160,7 @@ def test_attendance_list_downloads_are_limited_per_account(settings):
     event = EventFactory()
     RegistrationFactory(event=event)
     coordinator = RoleUserFactory(role=roles.EVENTS_COORDINATOR)
-    client = Client()
+    client = SignedInClient()
     client.force_login(coordinator)
     url = reverse("events:attendance_list_pdf", args=[event.slug])
     assert client.get(url)["Content-Type"] == "application/pdf"

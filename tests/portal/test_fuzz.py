@@ -404,7 +404,7 @@ def test_no_admin_change_form_or_inline_gives_a_server_error(role, settings, tmp
     settings.MEDIA_ROOT = tmp_path
     world = _admin_world()
     user = _staff_user(role, world)
-    client = Client(raise_request_exception=False)
+    client = SignedInClient(raise_request_exception=False)
     client.force_login(user)
     fuzzer = _Fuzzer(client, seed=STAFF_ROLES.index(role))
     request = RequestFactory().get("/admin/")
