@@ -143,6 +143,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
                     "--without-heartbeat",
                     "-n",
                     f"{queue}@%h",
+                    "-I",
+                    "tests.worker_hooks",
                 ],
                 cwd=PROJECT_ROOT,
                 env=env,
