@@ -28,7 +28,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0015_translations'),
+        ('events', '0016_report_photo_processing'),
         ("portal", "0002_audit_and_roles"),
     ]
 
