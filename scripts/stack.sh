@@ -283,7 +283,7 @@ upgrade() {
     docker stop --time 30 "$id" >/dev/null
     docker rm "$id" >/dev/null
   done
-  compose up -d --no-deps worker beat
+  compose up -d --no-deps worker documents-worker beat
   wait_healthy 300
   say "upgraded"
 }

@@ -71,7 +71,7 @@ def test_debian_override_builds_every_pinned_third_party_image_and_changes_nothi
     override = yaml.safe_load((ROOT / "docker-compose.debian.yml").read_text())
     jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).validate(override)
     pulled = {name for name, service in services.items() if "build" not in service}
-    pulled -= {"web", "worker", "beat"}  # the portal image, built by migrate
+    pulled -= {"web", "worker", "documents-worker", "beat"}  # the portal image, built by migrate
     assert set(override["services"]) == pulled | {"migrate"}
     for name in pulled:
         service = override["services"][name]
@@ -104,6 +104,7 @@ def test_every_service_has_a_pinned_image_healthcheck_and_restart_policy():
     assert built == ["migrate"]
     assert (
         services["worker"]["image"]
+        == services["documents-worker"]["image"]
         == services["beat"]["image"]
         == services["migrate"]["image"]
         == image
@@ -112,7 +113,7 @@ def test_every_service_has_a_pinned_image_healthcheck_and_restart_policy():
 
 def test_portal_services_wait_for_migrations_and_healthy_backends():
     services = _compose()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "documents-worker", "beat"):
         depends = services[name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully", name
         assert depends["postgres"]["condition"] == "service_healthy", name

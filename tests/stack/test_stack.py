@@ -95,7 +95,16 @@ def _download(browser: Browser, url: str) -> tuple[int, dict, bytes]:
 def test_a_person_signs_up_registers_and_downloads_through_nginx(stack):
     # Every service of the stack reports healthy (scripts/stack.sh up waited for it).
     states = stack.script("compose", "ps").stdout
-    for service in ("postgres", "redis", "mailpit", "web", "worker", "beat", "nginx"):
+    for service in (
+        "postgres",
+        "redis",
+        "mailpit",
+        "web",
+        "worker",
+        "documents-worker",
+        "beat",
+        "nginx",
+    ):
         assert re.search(rf"{service}_1 .*Up.*\(healthy\)", states), states
     assert re.search(r"migrate_1 .*Exit 0", states), states
 
@@ -296,7 +305,7 @@ def test_an_upgrade_replaces_web_while_requests_keep_succeeding(stack, tmp_path)
         "print(json.dumps('stack_upgrade_marker' in connection.introspection.table_names()))"
     )
     states = stack.compose("ps").stdout
-    for service in ("web", "worker", "beat"):
+    for service in ("web", "worker", "documents-worker", "beat"):
         assert re.search(rf"{service}_\d+ .*Up.*\(healthy\)", states), states
 
 
