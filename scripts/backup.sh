@@ -3,7 +3,7 @@
 #   scripts/backup.sh [DIR]         -> DIR/portal-YYYYmmdd-HHMMSS.dump and .media.tar.gz
 # DATABASE_URL names the database (postgres://user:password@host:port/name); MEDIA_ROOT the
 # media directory (default var/media). DIR defaults to BACKUP_DIR or ./backups.
-# STACK=1: back up the compose stack instead (docker-compose.yml, through scripts/stack.sh):
+# STACK=1: back up the compose stack instead (docker-compose.yml, through scripts/stack.sh exec):
 # pg_dump runs in the postgres container, the media volume is read in the web container.
 set -euo pipefail
 dir="${1:-${BACKUP_DIR:-backups}}"
@@ -12,10 +12,10 @@ mkdir -p "$dir"
 if [ "${STACK:-}" = "1" ]; then
   stack="$(dirname "$0")/stack.sh"
   # shellcheck disable=SC2016 # expanded in the container, from its own environment
-  "$stack" compose exec -T postgres sh -c \
+  "$stack" exec postgres sh -c \
     'pg_dump --format=custom --no-owner --no-privileges --username="$POSTGRES_USER" "$POSTGRES_DB"' \
     >"$dir/portal-$stamp.dump"
-  "$stack" compose exec -T web tar -czf - -C /srv/media . >"$dir/portal-$stamp.media.tar.gz"
+  "$stack" exec web tar -czf - -C /srv/media . >"$dir/portal-$stamp.media.tar.gz"
   echo "$dir/portal-$stamp.dump"
   exit 0
 fi

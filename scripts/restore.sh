@@ -10,11 +10,11 @@ archive="${dump%.dump}.media.tar.gz"
 if [ "${STACK:-}" = "1" ]; then
   stack="$(dirname "$0")/stack.sh"
   # shellcheck disable=SC2016 # expanded in the container, from its own environment
-  "$stack" compose exec -T postgres sh -c \
+  "$stack" exec postgres sh -c \
     'pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' \
     <"$dump"
   if [ -f "$archive" ]; then
-    "$stack" compose exec -T web tar -xzf - -C /srv/media <"$archive"
+    "$stack" exec web tar -xzf - -C /srv/media <"$archive"
   fi
   echo "Restored $dump into the stack's database${archive:+ and media volume}."
   exit 0

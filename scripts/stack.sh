@@ -6,6 +6,9 @@
 #   scripts/stack.sh upgrade     rebuild the portal image, migrate, replace web without dropping
 #                                a request (a second web container first), then worker and beat
 #   scripts/stack.sh compose ARGS...   docker-compose with this stack's engine and stack.env
+#   scripts/stack.sh exec SERVICE CMD...   run CMD in the service's running container (docker
+#                                exec -i; after an upgrade web's container is no longer web_1,
+#                                where `docker-compose exec web` would look for it)
 #   eval "$(scripts/stack.sh env)"     the same in your shell: DOCKER_HOST, COMPOSE_FILE and an
 #                                      alias docker-compose='docker-compose --env-file stack.env'
 #
@@ -316,6 +319,15 @@ case "$command" in
     DOCKER_HOST="$(daemon)"
     export DOCKER_HOST
     compose "$@"
+    ;;
+  exec)
+    DOCKER_HOST="$(daemon)"
+    export DOCKER_HOST
+    service="${1:?usage: scripts/stack.sh exec SERVICE COMMAND...}"
+    shift
+    container="$(compose ps -q "$service" | head -n 1)"
+    [ -n "$container" ] || { say "$service is not running"; exit 1; }
+    docker exec -i "$container" "$@"
     ;;
   up) up ;;
   upgrade) upgrade ;;

@@ -68,10 +68,8 @@ class Stack:
         return result
 
     def manage(self, *args: str, timeout: float = 600) -> str:
-        """`docker-compose exec web python manage.py ...`: what a person types on the stack."""
-        return self.compose(
-            "exec", "-T", "web", "python", "manage.py", *args, timeout=timeout
-        ).stdout
+        """`scripts/stack.sh exec web python manage.py ...`: what a person types on the stack."""
+        return self.script("exec", "web", "python", "manage.py", *args, timeout=timeout).stdout
 
     def shell(self, code: str):
         """Run Python in the web container (production settings); its last line is JSON."""
