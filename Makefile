@@ -52,7 +52,7 @@ test-fast: install-test
 
 ## The production stack built and run with Docker: tests/stack (marker `stack`, left out of
 ## `make test`). Installs docker.io, docker-compose and mmdebstrap when missing and starts a Docker
-## engine of its own when none answers (stopped afterwards). About 15 minutes on a cold machine.
+## engine of its own when none answers (stopped afterwards). 20-30 minutes on a busy 2-core machine.
 test-stack: install-test
 	scripts/stack.sh deps
 	$(BIN)/pytest -m stack tests/stack $(PYTEST_ARGS)
