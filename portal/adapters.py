@@ -2,10 +2,12 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import signin
 from .client_ip import client_ip
@@ -98,3 +100,21 @@ class AccountAdapter(DefaultAccountAdapter):
         else:
             text = message.body
         email_enqueue(to=email, subject=message.subject, body_text=text or html, body_html=html)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """A staff account keeps its last second factor (portal.mfa.authenticator_removal_allowed)."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": gettext_lazy(
+            "Konto pracownika musi mieć drugi składnik logowania, dlatego nie można wyłączyć "
+            "ostatniego z nich. Aby zmienić telefon lub klucz, prosimy najpierw dodać nowy; po "
+            "utracie jedynego prosimy o reset administratora ROPS."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        from .mfa import authenticator_removal_allowed
+
+        return authenticator_removal_allowed(authenticator)

@@ -35,7 +35,7 @@ class UserAdmin(AuditedDeletionAdmin, DjangoUserAdmin):
         (_("Daty"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    actions = ["lift_signin_delay"]
+    actions = ["lift_signin_delay", "reset_second_factor"]
 
     @admin.action(
         description=_("Zdejmij spowolnienie logowania po nieudanych próbach"),
@@ -48,6 +48,25 @@ class UserAdmin(AuditedDeletionAdmin, DjangoUserAdmin):
         self.message_user(
             request,
             _("Zdjęto spowolnienie logowania kont: %(count)d.") % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Usuń drugi składnik logowania (po utracie telefonu lub klucza)"),
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request, queryset):
+        from .mfa import second_factor_reset
+
+        for user in queryset:
+            second_factor_reset(user=user, actor=request.user)
+        self.message_user(
+            request,
+            _(
+                "Usunięto drugi składnik logowania wybranych kont (%(count)s). Przy następnym "
+                "logowaniu osoby te włączą go ponownie, potwierdzając adres e-mail kodem."
+            )
+            % {"count": queryset.count()},
             messages.SUCCESS,
         )
 

@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from . import feeds, views
+from . import feeds, mfa_views, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Portal ekonomii społecznej – panel ROPS")
@@ -49,6 +49,11 @@ urlpatterns = [
     path("konto/moje-dane/", views.my_data, name="my_data"),
     path("konto/moje-dane/pobierz/", views.my_data_download, name="my_data_download"),
     path("konto/usun/", views.account_delete, name="account_delete"),
+    path(
+        "konto/2fa/potwierdzenie-e-mail/",
+        mfa_views.enrolment_code,
+        name="mfa_enrolment_code",
+    ),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("wydarzenia/", include("events.urls")),

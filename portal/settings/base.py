@@ -204,9 +204,11 @@ SIGNIN_DELAY_MAX_SECONDS = env.int("SIGNIN_DELAY_MAX_SECONDS", default=60)
 SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 SIGNIN_ALERT_FAILURES = env.int("SIGNIN_ALERT_FAILURES", default=10)
 
-# Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes. Required for
-# every staff account before the admin opens (portal.middleware.StaffSecondFactorMiddleware).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor (allauth.mfa): an authenticator app (TOTP) or a security key (WebAuthn), with
+# recovery codes. Required for every staff account before any staff page opens; the first one
+# needs a code e-mailed to the account, and staff cannot remove their last one (portal.mfa).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "portal.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Portal ekonomii społecznej")
 # One 30-second step either side, for phones whose clock drifts (RFC 6238 recommends at most one).
 MFA_TOTP_TOLERANCE = 1

@@ -1,5 +1,7 @@
 """Staff sign in through allauth with a second factor before any admin page opens."""
 
+import re
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -7,6 +9,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value
 from django.test import override_settings
 from django.urls import reverse
 
+from portal.models import OutboundEmail
 from tests.factories import (
     TEST_TOTP_SECRET,
     RoleUserFactory,
@@ -38,7 +41,7 @@ def test_staff_without_authenticator_gets_no_admin_page_and_is_sent_to_set_one_u
     client.force_login(staff)
     response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("mfa_enrolment_code"))
     assert "next=" in response["Location"]
 
 
@@ -112,6 +115,12 @@ def test_staff_enrols_an_authenticator_and_then_opens_the_admin(client):
     response = _password_step(client, staff)
     assert response.status_code == 302 and "_auth_user_id" in client.session  # no authenticator yet
     response = client.get("/admin/")
+    assert response["Location"].startswith(reverse("mfa_enrolment_code"))
+    # First a code e-mailed to the account, so the password alone binds no one's app to it.
+    client.post(response["Location"], {"send": "1"})
+    body = OutboundEmail.objects.get(to=staff.email).body_text
+    code = re.search(r"^(\d{6})$", body, re.MULTILINE).group(1)
+    response = client.post(reverse("mfa_enrolment_code"), {"code": code, "next": "/admin/"})
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
     # allauth asks for the password once more before an authenticator is added to an account.
     response = client.get(response["Location"], follow=True)

@@ -13,7 +13,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from advisory.models import AdvisoryRequest, CaseEvent
 from portal import roles
-from portal.mfa import OPEN_BEFORE_SECOND_FACTOR, is_staff_account
+from portal.mfa import (
+    ENROLMENT_CODE_VIEW,
+    ENROLMENT_VIEWS,
+    OPEN_BEFORE_SECOND_FACTOR,
+    SECOND_FACTOR_STEP_VIEWS,
+    is_staff_account,
+)
 from portal.models import AuditLogEntry
 from tests.factories import RoleUserFactory, StaffUserFactory, UserFactory, give_totp
 from tests.reporting.factories import PERIOD, build_world
@@ -21,7 +27,11 @@ from tests.reporting.factories import PERIOD, build_world
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "haslo-testowe-123"
-STEP_PAGES = (reverse("mfa_activate_totp"), reverse("mfa_reauthenticate"))
+# The pages that ask for or set up the second factor (tested in test_staff_mfa*.py).
+SECOND_FACTOR_PAGES = (
+    SECOND_FACTOR_STEP_VIEWS | ENROLMENT_VIEWS | {ENROLMENT_CODE_VIEW, "account_reauthenticate"}
+)
+STEP_PAGES = (reverse("mfa_enrolment_code"), reverse("mfa_reauthenticate"))
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -66,9 +76,7 @@ def world():
 
 def _every_path(world):
     for route, name in _walk(get_resolver().url_patterns):
-        if name in OPEN_BEFORE_SECOND_FACTOR or name.startswith("mfa_"):
-            continue
-        if name == "account_reauthenticate":
+        if name in OPEN_BEFORE_SECOND_FACTOR | SECOND_FACTOR_PAGES:
             continue
         yield _fill(route, world.values)
 
@@ -142,7 +150,7 @@ def test_staff_without_authenticator_is_sent_to_set_one_up_from_a_public_page(cl
     _without_authenticator(client)
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("mfa_enrolment_code"))
     # Signing out and switching the language stay open.
     assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
     client.post(reverse("account_logout"))
