@@ -61,8 +61,8 @@ def is_staff_account(user) -> bool:
     A staff account opens the admin (``is_staff``) or holds any permission; permissions come
     only from staff roles (groups, ``portal.roles``) and reach only staff accounts
     (``portal.auth_backends.PermissionBackend``), so for anyone else this costs no query. An
-    organisation's administrator or a JST member has object-level rights, no permission, and
-    is not staff.
+    organisation's administrator, a JST member or an expert has object-level rights, no
+    permission, and is not staff.
     """
     if not (user.is_authenticated and user.is_active):
         return False
@@ -96,11 +96,13 @@ def staff_second_factor_redirect(request):
             return _redirect_with_next(request, ENROLMENT_CODE_VIEW)
     if not is_staff_account(user):
         return None
-    if session_passed_second_factor(request, user):
+    has_second_factor = user_has_second_factor(user)
+    # A second factor reset by an administrator ends what the sessions passed with it.
+    if has_second_factor and session_passed_second_factor(request, user):
         if view_name in REMOVAL_VIEWS and request.method == "POST":
             return _removal_refused(request, user, view_name, match.kwargs)
         return None
-    if user_has_second_factor(user):
+    if has_second_factor:
         if view_name in SECOND_FACTOR_STEP_VIEWS:
             return None
         return _redirect_with_next(request, "mfa_reauthenticate")

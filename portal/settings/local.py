@@ -36,3 +36,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Security keys on the development server, which speaks plain http: browsers allow WebAuthn on
+# http://localhost (not on 127.0.0.1, an address cannot be a relying party), and fido2 checks
+# the origin's scheme unless told otherwise.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -70,6 +70,19 @@ def test_staff_without_an_authenticator_is_guided_to_set_one_up(page):
     staff = StaffUserFactory(totp=False)
     sign_in(page, staff.email, "haslo-testowe-123")
     page.goto("/admin/")
+    # First a code e-mailed to the account: the password alone enrols no one's app.
+    page.wait_for_url("**/konto/2fa/potwierdzenie-e-mail/**")
+    assert_accessible(page, "staff-enrolment-code")
+    page.get_by_role("button", name="Wyślij kod e-mailem").click()
+    page.wait_for_load_state("load")
+    import re
+
+    from portal.models import OutboundEmail
+
+    body = OutboundEmail.objects.get(to=staff.email).body_text
+    code = re.search(r"^(\d{6})$", body, re.MULTILINE).group(1)
+    page.get_by_label("Kod z wiadomości e-mail").fill(code)
+    page.get_by_role("button", name="Potwierdź kod").click()
     # allauth asks for the password once more before adding an authenticator.
     page.wait_for_url("**/konto/reauthenticate/**")
     page.locator("main form input[name=password]").fill("haslo-testowe-123")

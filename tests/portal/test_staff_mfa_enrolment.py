@@ -222,6 +222,9 @@ def test_rops_administrator_resets_a_lost_second_factor_in_the_admin(client):
     admin_user = RoleUserFactory(role=roles.ROPS_ADMINISTRATOR)
     staff = RoleUserFactory(role=roles.EVENTS_COORDINATOR)
     RecoveryCodes.activate(staff)
+    person = client.__class__()
+    person.force_login(staff)  # the person's session, passed with the app now lost
+    assert person.get("/wydarzenia/").status_code == 200
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:portal_user_changelist"),
@@ -233,9 +236,8 @@ def test_rops_administrator_resets_a_lost_second_factor_in_the_admin(client):
     assert entry.actor == admin_user and entry.object_id == str(staff.pk)
     [notice] = _notifications(staff)
     assert "Administrator ROPS usunął drugi składnik" in notice
-    # The person signs in again and is asked for the e-mailed code before a new app.
-    person = client.__class__()
-    assert person.login(email=staff.email, password=PASSWORD)
+    # The open session loses its second factor with the reset: the person is asked for the
+    # e-mailed code before a new app.
     assert person.get("/wydarzenia/")["Location"].startswith(ENROL)
 
 
@@ -248,3 +250,19 @@ def test_a_role_without_the_right_to_change_accounts_cannot_reset(client):
         {"action": "reset_second_factor", "_selected_action": [staff.pk]},
     )
     assert Authenticator.objects.filter(user=staff).exists()
+
+
+def test_security_key_pages_speak_polish(client):
+    staff = StaffUserFactory()
+    client.force_login(staff)
+    _reauthenticate(client)
+    index = client.get(reverse("mfa_index")).content.decode()
+    assert "Klucze bezpieczeństwa" in index and reverse("mfa_add_webauthn") in index
+    page = client.get(reverse("mfa_add_webauthn"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<h1>Dodanie klucza bezpieczeństwa</h1>" in html and "Nazwa klucza" in html
+    assert 'id="mfa_webauthn_add"' in html and "mfa/js/webauthn.js" in html
+    _security_key(staff)
+    listing = client.get(reverse("mfa_list_webauthn")).content.decode()
+    assert "Klucz USB" in listing and "Jeszcze nieużyty." in listing
