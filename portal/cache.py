@@ -17,10 +17,11 @@ RETRY_AFTER_SECONDS = 10.0
 
 # Keys that must count the same in every process: allauth's rate limits ("allauth:rl:…") and
 # its record of used TOTP codes ("allauth.mfa.totp.used…", replay protection), the sign-in
-# delays (portal.signin) and the public forms' limits (portal.antispam). While Redis is away
-# they are kept in PostgreSQL; in one process's memory a limit of 10 would become 10 per
-# process, and a used code could be used again in another process.
-SHARED_FALLBACK_PREFIXES = ("allauth", "ratelimit:", "portal:signin")
+# delays (portal.signin), the public forms' limits (portal.antispam) and the e-mailed codes
+# before a first second factor with their tries (portal.mfa). While Redis is away they are
+# kept in PostgreSQL; in one process's memory a limit of 10 would become 10 per process, and a
+# used code could be used again in another process.
+SHARED_FALLBACK_PREFIXES = ("allauth", "ratelimit:", "portal:signin", "portal:mfa-enrolment")
 FALLBACK_TABLE = "portal_cache_fallback"
 
 
