@@ -13,8 +13,10 @@ Slow (a virtualenv installed from requirements.lock, migrations and the demo dat
 
 import os
 import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from email import policy
 from email.parser import BytesParser
@@ -192,7 +194,19 @@ def _register_for_the_study_visit(browser: Browser) -> str:
     return page
 
 
-def test_make_run_in_a_fresh_clone_serves_the_readme_journey_twice(tmp_path):
+@pytest.fixture
+def clone_folder():
+    """A folder for the clone outside pytest's own temporary root: under root, make run's
+    PostgreSQL runs as another user that must reach the clone's .venv, and every pytest session
+    that starts (a second one in another terminal) makes /tmp/pytest-of-<user> private again."""
+    folder = Path(tempfile.mkdtemp(prefix="portal-make-run-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_make_run_in_a_fresh_clone_serves_the_readme_journey_twice(clone_folder):
+    tmp_path = clone_folder
     clone = tmp_path / "portal"
     subprocess.run(
         ["git", "clone", "--quiet", "--no-hardlinks", str(PROJECT_ROOT), str(clone)], check=True

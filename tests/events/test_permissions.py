@@ -17,6 +17,7 @@ from events.models import Attendance, Certificate, Event, Material, Registration
 from portal import roles
 from portal.models import AuditLogEntry
 from tests.factories import RegionFactory, RoleUserFactory
+from tests.html_forms import PageForms, change_form
 
 from .factories import (
     AttendanceFactory,
@@ -183,7 +184,21 @@ def run(action, client, world):
         ), "event"
     if action == "admin_edit_event":
         url = reverse("admin:events_event_change", args=[world["upcoming"].pk])
-        return client.post(url, {"title": "Zmieniony tytuł"}), "post"
+        # The change form as the admin renders it for this role, posted back with a new title:
+        # a role that may edit gets it saved, not a page of errors about missing fields.
+        fields = {"title": "Zmieniony tytuł"}
+        page = client.get(url)
+        if page.status_code == 200:
+            parser = PageForms()
+            parser.feed(page.content.decode())
+            form = change_form(parser, url)
+            if form is not None:
+                fields = {
+                    name: value for name, value in form["fields"].items() if value is not None
+                }
+                # The Polish title is the field of the default language (modeltranslation).
+                fields["title_pl"] = "Zmieniony tytuł"
+        return client.post(url, fields), "post"
     if action == "admin_publish_report":
         return admin_action(client, "report", "publish", [world["report"]]), "report"
     raise AssertionError(action)
@@ -225,9 +240,15 @@ def test_allowed_cell_works(client, world, action, role):
     client.force_login(make_user(ROLES[role]))
     before = snapshot()
     response, kind = run(action, client, world)
+    if kind == "page":
+        assert response.status_code == 200, (action, role, response.status_code)
+        return
     assert response.status_code in (200, 302), (action, role, response.status_code)
-    if kind != "page" and action != "admin_edit_event":
-        assert snapshot() != before, (action, role)
+    if action == "admin_edit_event":
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        world["upcoming"].refresh_from_db()
+        assert world["upcoming"].title == "Zmieniony tytuł"
+    assert snapshot() != before, (action, role)
 
 
 def test_staff_without_role_sees_no_staff_links_on_the_event_page(client, world):

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
@@ -37,6 +36,7 @@ from tests.events.factories import (
     RegistrationFactory,
     ReportPhotoFactory,
 )
+from tests.html_forms import PageForms, change_form
 from tests.partners.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,66 +73,6 @@ SKIP_FIELDS = {"csrfmiddlewaretoken"}
 # Django's formset management fields keep their values: a huge TOTAL_FORMS is capped by Django
 # at 1,000 forms, which renders slowly but correctly, and "__prefix__" fields are templates.
 SKIP_FIELD = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$|__prefix__")
-
-
-class _PageParser(HTMLParser):
-    """Collect the forms (method, action, fields with default values) and ?query links of a page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self.query_keys: set[str] = set()
-        self._form: dict | None = None
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and (attrs.get("href") or "").startswith("?"):
-            self.query_keys.update(
-                key for key, _value in parse_qsl(attrs["href"][1:], keep_blank_values=True)
-            )
-        elif tag == "form":
-            self._form = {
-                "method": (attrs.get("method") or "get").lower(),
-                "action": attrs.get("action"),
-                "fields": {},
-            }
-            self.forms.append(self._form)
-        elif self._form is None or not attrs.get("name"):
-            return
-        elif tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            name = attrs["name"]
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self._form["fields"][name] = attrs.get("value", "on")
-                else:
-                    self._form["fields"].setdefault(name, None)
-            elif kind not in ("submit", "button", "image", "reset", "file"):
-                self._form["fields"][name] = attrs.get("value", "")
-        elif tag == "select":
-            self._select = attrs["name"]
-            self._form["fields"][self._select] = None
-        elif tag == "textarea":
-            self._textarea = attrs["name"]
-            self._form["fields"][self._textarea] = ""
-        if tag == "option" and self._select and self._form is not None:
-            fields = self._form["fields"]
-            if fields.get(self._select) is None or "selected" in attrs:
-                fields[self._select] = attrs.get("value", "")
-
-    def handle_data(self, data):
-        if self._textarea and self._form is not None:
-            self._form["fields"][self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
 
 
 def _world() -> dict:
@@ -270,7 +210,7 @@ class _Fuzzer:
         response = self._send("get", url, {})
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             return
-        parser = _PageParser()
+        parser = PageForms()
         parser.feed(response.content.decode(errors="replace"))
         # Filters and search: the page's own query links and GET forms, then ?q= anyway.
         keys = set(parser.query_keys) | {"q", "page", "p", "o"}
@@ -358,15 +298,6 @@ def _staff_user(role: str, world: dict):
     return factories.RoleUserFactory(role=role)
 
 
-def _change_form(parser: _PageParser, url: str) -> dict | None:
-    """The change form of an admin page: the POST form that submits to the page itself."""
-    for form in parser.forms:
-        action = urlsplit(form["action"] or url).path or url
-        if form["method"] == "post" and action == urlsplit(url).path:
-            return form
-    return None
-
-
 def _change_form_rounds(fields: dict, offset: int) -> list[dict]:
     """The form's own values, its management fields emptied and garbled, and garbled fields."""
     own = {key: value for key, value in fields.items() if key not in SKIP_FIELDS}
@@ -419,9 +350,9 @@ def test_no_admin_change_form_or_inline_gives_a_server_error(role, settings, tmp
         response = fuzzer._send("get", url, {})
         if response.status_code != 200:
             continue
-        parser = _PageParser()
+        parser = PageForms()
         parser.feed(response.content.decode(errors="replace"))
-        form = _change_form(parser, url)
+        form = change_form(parser, url)
         if form is None:
             continue
         forms_seen += 1
