@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Membership, Organisation
 from portal.audit import audit_record
+from portal.jobs import job_admit
 from portal.models import OutboundEmail
 from portal.services import email_enqueue
 
@@ -688,7 +689,6 @@ def plan_pdf_request(*, plan, actor):
     Asked again by the same person while it is being prepared, it is the same PDF; each account
     may ask for a limited number per window (portal.jobs.job_admit).
     """
-    from portal.jobs import job_admit
     from portal.tasks import enqueue_on_commit
 
     from .models import PlanExport
